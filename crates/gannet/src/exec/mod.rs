@@ -1,0 +1,682 @@
+//! The interpreter core: direct-threaded handlers over the register IR.
+//!
+//! Every encoded instruction starts with the address of its handler. A handler does its
+//! work and then either jumps to the next instruction's handler with a guaranteed tail
+//! call (`become`, with the `nightly` feature) or, on stable Rust, returns to a small
+//! dispatch loop that calls the next handler. Both dispatchers are generated from the op
+//! table around the same handler bodies (`semantics`), so they cannot disagree.
+//!
+//! Guest calls never recurse on the native stack: a call pushes a [`Frame`] on the
+//! executor's own frame stack and continues dispatching in the callee.
+//!
+//! This module holds the crate's unsafe interpreter code. The invariants it relies on:
+//! - code was produced by the translator from a validated function, so every slot index
+//!   is below the function's `frame_size`, every branch lands on an instruction, and
+//!   operand types match what the handlers read;
+//! - on entry to a function, the value stack holds at least `frame_size` slots from
+//!   `fp` (checked by `enter`, which grows the stack or traps);
+//! - `mem`/`mem_len` describe the current instance's memory 0 and are reloaded after
+//!   anything that can change them (calls, returns, `memory.grow`, host calls).
+
+pub(crate) mod num;
+mod ops;
+
+use std::sync::OnceLock;
+
+use crate::error::{Error, FrameInfo, Trap, TrapCode};
+use crate::ir::table::for_each_op;
+use crate::ir::{HANDLER_SIZE, OpCode, Slot, op};
+use crate::runtime::store::{FuncKind, HostContext, StoreInner};
+use crate::values::Val;
+
+/// The machine state a handler works on; kept in registers between handlers.
+pub(crate) struct Regs {
+    pub(crate) ip: *const u8,
+    pub(crate) fp: *mut u64,
+    pub(crate) mem: *mut u8,
+    pub(crate) mem_len: usize,
+}
+
+/// What a handler asks the dispatcher to do next.
+pub(crate) enum Flow {
+    /// Continue with the instruction after this one.
+    Next,
+    /// Continue `offset` bytes from the start of this instruction.
+    Branch(i32),
+    /// Continue at `Regs::ip`, which the handler set.
+    Goto,
+    /// Stop; `Executor::outcome` says why (nothing there: normal completion).
+    Exit,
+}
+
+/// A suspended caller.
+pub(crate) struct Frame {
+    ret_ip: *const u8,
+    fp: *mut u64,
+    instance: u32,
+    func: u32,
+}
+
+/// Runs guest code on behalf of one call from the host.
+pub(crate) struct Executor<'h> {
+    host: &'h mut dyn HostContext,
+    /// Derived from `host` and re-derived after every host call.
+    store: *mut StoreInner,
+    stack: Vec<u64>,
+    frames: Vec<Frame>,
+    /// Index (in the store) of the instance whose code runs now.
+    instance: u32,
+    /// Index (in its module) of the function that runs now.
+    func: u32,
+    max_depth: usize,
+    max_slots: usize,
+    outcome: Option<Error>,
+}
+
+/// Reads an operand of type `Self` from a frame slot, or writes one.
+pub(crate) trait SlotValue: Copy {
+    /// # Safety
+    /// `fp + slot` must be inside the value stack.
+    unsafe fn get(fp: *mut u64, slot: Slot) -> Self;
+    /// # Safety
+    /// `fp + slot` must be inside the value stack.
+    unsafe fn set(fp: *mut u64, slot: Slot, value: Self);
+}
+
+macro_rules! slot_value {
+    ($($ty:ty => |$v:ident| $to:expr, |$raw:ident| $from:expr;)*) => {$(
+        impl SlotValue for $ty {
+            #[inline(always)]
+            unsafe fn get(fp: *mut u64, slot: Slot) -> Self {
+                // SAFETY: the caller guarantees the slot is inside the value stack.
+                let $raw = unsafe { *fp.add(slot.0 as usize) };
+                $from
+            }
+            #[inline(always)]
+            unsafe fn set(fp: *mut u64, slot: Slot, $v: Self) {
+                // SAFETY: the caller guarantees the slot is inside the value stack.
+                unsafe { *fp.add(slot.0 as usize) = $to };
+            }
+        }
+    )*};
+}
+slot_value! {
+    i32 => |v| v as u32 as u64, |raw| raw as i32;
+    u32 => |v| v as u64, |raw| raw as u32;
+    i64 => |v| v as u64, |raw| raw as i64;
+    u64 => |v| v, |raw| raw;
+    f32 => |v| v.to_bits() as u64, |raw| f32::from_bits(raw as u32);
+    f64 => |v| v.to_bits(), |raw| f64::from_bits(raw);
+}
+
+/// Reads slot `slot` of the frame at `fp` as a `T`.
+#[inline(always)]
+pub(crate) unsafe fn get<T: SlotValue>(fp: *mut u64, slot: Slot) -> T {
+    // SAFETY: forwarded to the caller, see `SlotValue::get`.
+    unsafe { T::get(fp, slot) }
+}
+
+/// Writes `value` to slot `slot` of the frame at `fp`.
+#[inline(always)]
+pub(crate) unsafe fn set<T: SlotValue>(fp: *mut u64, slot: Slot, value: T) {
+    // SAFETY: forwarded to the caller, see `SlotValue::set`.
+    unsafe { T::set(fp, slot, value) }
+}
+
+/// The effective address of an access of `size` bytes, or `None` if out of bounds.
+#[inline(always)]
+pub(crate) fn effective_address(ptr: u32, offset: u32, size: usize, mem_len: usize) -> Option<usize> {
+    let start = ptr as u64 + offset as u64;
+    if start + size as u64 > mem_len as u64 { None } else { Some(start as usize) }
+}
+
+/// Generates the handler bodies (`semantics`), the dispatch glue for the build's
+/// dispatch mode and the handler table, all from the op table.
+macro_rules! define_handlers {
+    (
+        unary { $( $u_name:ident $u_mn:literal ($u_in:ty) -> $u_out:ty = |$u_a:ident| $u_e:expr; )* }
+        unary_trap { $( $ut_name:ident $ut_mn:literal ($ut_in:ty) -> $ut_out:ty = |$ut_a:ident| $ut_e:expr; )* }
+        binary { $( $b_name:ident $b_imm:ident $b_mn:literal ($b_l:ty, $b_r:ty) -> $b_out:ty = |$b_a:ident, $b_b:ident| $b_e:expr; )* }
+        binary_trap { $( $bt_name:ident $bt_imm:ident $bt_mn:literal ($bt_l:ty, $bt_r:ty) -> $bt_out:ty = |$bt_a:ident, $bt_b:ident| $bt_e:expr; )* }
+        load { $( $l_name:ident $l_mn:literal [$l_n:literal] -> $l_out:ty = |$l_b:ident| $l_e:expr; )* }
+        store { $( $s_name:ident $s_mn:literal ($s_in:ty) -> [$s_n:literal] = |$s_v:ident| $s_e:expr; )* }
+        other { $( $o_name:ident $o_mn:literal { $($o_field:ident : $o_ty:ty),* } = $o_fn:ident; )* }
+    ) => {
+        /// What each op does, independent of how dispatch continues.
+        #[allow(non_snake_case, unused_variables, clippy::unnecessary_cast)]
+        mod semantics {
+            use super::*;
+
+            $(
+                #[inline(always)]
+                pub(super) unsafe fn $u_name(op: op::$u_name, r: &mut Regs, _ctx: &mut Executor<'_>) -> Flow {
+                    // SAFETY: validated code: both slots are in the frame (module docs).
+                    unsafe {
+                        let $u_a: $u_in = get(r.fp, op.src);
+                        let value: $u_out = $u_e;
+                        set(r.fp, op.dst, value);
+                    }
+                    Flow::Next
+                }
+            )*
+            $(
+                #[inline(always)]
+                pub(super) unsafe fn $ut_name(op: op::$ut_name, r: &mut Regs, ctx: &mut Executor<'_>) -> Flow {
+                    // SAFETY: validated code: both slots are in the frame (module docs).
+                    let $ut_a: $ut_in = unsafe { get(r.fp, op.src) };
+                    let result: Result<$ut_out, TrapCode> = $ut_e;
+                    match result {
+                        // SAFETY: as above.
+                        Ok(value) => unsafe { set(r.fp, op.dst, value) },
+                        Err(code) => return ctx.trap(code),
+                    }
+                    Flow::Next
+                }
+            )*
+            $(
+                #[inline(always)]
+                pub(super) unsafe fn $b_name(op: op::$b_name, r: &mut Regs, _ctx: &mut Executor<'_>) -> Flow {
+                    // SAFETY: validated code: all slots are in the frame (module docs).
+                    unsafe {
+                        let $b_a: $b_l = get(r.fp, op.lhs);
+                        let $b_b: $b_r = get(r.fp, op.rhs);
+                        let value: $b_out = $b_e;
+                        set(r.fp, op.dst, value);
+                    }
+                    Flow::Next
+                }
+
+                #[inline(always)]
+                pub(super) unsafe fn $b_imm(op: op::$b_imm, r: &mut Regs, _ctx: &mut Executor<'_>) -> Flow {
+                    // SAFETY: validated code: all slots are in the frame (module docs).
+                    unsafe {
+                        let $b_a: $b_l = get(r.fp, op.lhs);
+                        let $b_b: $b_r = op.rhs;
+                        let value: $b_out = $b_e;
+                        set(r.fp, op.dst, value);
+                    }
+                    Flow::Next
+                }
+            )*
+            $(
+                #[inline(always)]
+                pub(super) unsafe fn $bt_name(op: op::$bt_name, r: &mut Regs, ctx: &mut Executor<'_>) -> Flow {
+                    // SAFETY: validated code: all slots are in the frame (module docs).
+                    let ($bt_a, $bt_b): ($bt_l, $bt_r) = unsafe { (get(r.fp, op.lhs), get(r.fp, op.rhs)) };
+                    let result: Result<$bt_out, TrapCode> = $bt_e;
+                    match result {
+                        // SAFETY: as above.
+                        Ok(value) => unsafe { set(r.fp, op.dst, value) },
+                        Err(code) => return ctx.trap(code),
+                    }
+                    Flow::Next
+                }
+
+                #[inline(always)]
+                pub(super) unsafe fn $bt_imm(op: op::$bt_imm, r: &mut Regs, ctx: &mut Executor<'_>) -> Flow {
+                    // SAFETY: validated code: all slots are in the frame (module docs).
+                    let $bt_a: $bt_l = unsafe { get(r.fp, op.lhs) };
+                    let $bt_b: $bt_r = op.rhs;
+                    let result: Result<$bt_out, TrapCode> = $bt_e;
+                    match result {
+                        // SAFETY: as above.
+                        Ok(value) => unsafe { set(r.fp, op.dst, value) },
+                        Err(code) => return ctx.trap(code),
+                    }
+                    Flow::Next
+                }
+            )*
+            $(
+                #[inline(always)]
+                pub(super) unsafe fn $l_name(op: op::$l_name, r: &mut Regs, ctx: &mut Executor<'_>) -> Flow {
+                    // SAFETY: validated code: slots are in the frame (module docs).
+                    let ptr: u32 = unsafe { get(r.fp, op.ptr) };
+                    let Some(at) = effective_address(ptr, op.offset, $l_n, r.mem_len) else {
+                        return ctx.trap(TrapCode::MemoryOutOfBounds);
+                    };
+                    // SAFETY: `at + N <= mem_len`, and `mem` points to `mem_len` readable bytes.
+                    let $l_b: [u8; $l_n] = unsafe { r.mem.add(at).cast::<[u8; $l_n]>().read_unaligned() };
+                    let value: $l_out = $l_e;
+                    // SAFETY: as above.
+                    unsafe { set(r.fp, op.dst, value) };
+                    Flow::Next
+                }
+            )*
+            $(
+                #[inline(always)]
+                pub(super) unsafe fn $s_name(op: op::$s_name, r: &mut Regs, ctx: &mut Executor<'_>) -> Flow {
+                    // SAFETY: validated code: slots are in the frame (module docs).
+                    let (ptr, $s_v): (u32, $s_in) = unsafe { (get(r.fp, op.ptr), get(r.fp, op.value)) };
+                    let Some(at) = effective_address(ptr, op.offset, $s_n, r.mem_len) else {
+                        return ctx.trap(TrapCode::MemoryOutOfBounds);
+                    };
+                    let bytes: [u8; $s_n] = $s_e;
+                    // SAFETY: `at + N <= mem_len`, and `mem` points to `mem_len` writable bytes.
+                    unsafe { r.mem.add(at).cast::<[u8; $s_n]>().write_unaligned(bytes) };
+                    Flow::Next
+                }
+            )*
+            $(
+                #[inline(always)]
+                pub(super) unsafe fn $o_name(op: op::$o_name, r: &mut Regs, ctx: &mut Executor<'_>) -> Flow {
+                    // SAFETY: forwarded; see the module docs for what validated code guarantees.
+                    unsafe { ops::$o_fn(op, r, ctx) }
+                }
+            )*
+        }
+
+        define_handlers!(@glue
+            $($u_name)* $($ut_name)* $($b_name)* $($b_imm)* $($bt_name)* $($bt_imm)*
+            $($l_name)* $($s_name)* $($o_name)*
+        );
+    };
+
+    (@glue $($name:ident)*) => {
+        /// Handlers with the calling convention of the build's dispatch mode.
+        #[allow(non_snake_case)]
+        mod glue {
+            use super::*;
+            $(
+                dispatch::handler!($name);
+            )*
+        }
+
+        /// Handler addresses indexed by op code.
+        fn build_handler_table() -> Vec<usize> {
+            let mut table = vec![0usize; OpCode::ALL.len()];
+            $( table[OpCode::$name as usize] = glue::$name as dispatch::Handler as usize; )*
+            table
+        }
+    };
+}
+
+/// Guaranteed tail calls: each handler jumps straight to the next one.
+#[cfg(feature = "nightly")]
+mod dispatch {
+    use super::*;
+
+    pub(crate) type Handler =
+        unsafe extern "rust-preserve-none" fn(*const u8, *mut u64, *mut u8, usize, &mut Executor<'_>);
+
+    /// # Safety
+    /// `ip` must point at an encoded instruction.
+    #[inline(always)]
+    pub(crate) unsafe fn handler_at(ip: *const u8) -> Handler {
+        // SAFETY: every instruction starts with an aligned handler address written by
+        // the encoder from this build's handler table.
+        unsafe { std::mem::transmute::<usize, Handler>(ip.cast::<usize>().read()) }
+    }
+
+    macro_rules! handler {
+        ($name:ident) => {
+            pub(super) unsafe extern "rust-preserve-none" fn $name(
+                ip: *const u8,
+                fp: *mut u64,
+                mem: *mut u8,
+                mem_len: usize,
+                ctx: &mut Executor<'_>,
+            ) {
+                const SIZE: usize = OpCode::$name.size();
+                // SAFETY: `ip` points at an instruction of this op, whose operands follow
+                // the handler address.
+                let op = unsafe { ip.add(HANDLER_SIZE).cast::<op::$name>().read_unaligned() };
+                let mut r = Regs { ip, fp, mem, mem_len };
+                // SAFETY: see the module docs.
+                let next = match unsafe { semantics::$name(op, &mut r, ctx) } {
+                    // SAFETY: the next instruction follows this one.
+                    Flow::Next => unsafe { r.ip.add(SIZE) },
+                    // SAFETY: branch offsets land on instructions of this function.
+                    Flow::Branch(offset) => unsafe { r.ip.offset(offset as isize) },
+                    Flow::Goto => r.ip,
+                    Flow::Exit => return,
+                };
+                // SAFETY: `next` points at an instruction.
+                let handler = unsafe { dispatch::handler_at(next) };
+                // SAFETY: all handlers share this signature and uphold the module docs.
+                unsafe { become handler(next, r.fp, r.mem, r.mem_len, ctx) }
+            }
+        };
+    }
+    pub(crate) use handler;
+
+    /// Runs until a handler exits.
+    ///
+    /// # Safety
+    /// `r` must describe a function entry set up by `Executor::enter`.
+    pub(crate) unsafe fn run(r: Regs, ctx: &mut Executor<'_>) {
+        // SAFETY: forwarded from the caller.
+        unsafe { handler_at(r.ip)(r.ip, r.fp, r.mem, r.mem_len, ctx) }
+    }
+}
+
+/// Stable Rust: a loop calls one handler after the other.
+#[cfg(not(feature = "nightly"))]
+mod dispatch {
+    use super::*;
+
+    pub(crate) type Handler = unsafe fn(&mut Regs, &mut Executor<'_>) -> bool;
+
+    /// # Safety
+    /// `ip` must point at an encoded instruction.
+    #[inline(always)]
+    pub(crate) unsafe fn handler_at(ip: *const u8) -> Handler {
+        // SAFETY: every instruction starts with an aligned handler address written by
+        // the encoder from this build's handler table.
+        unsafe { std::mem::transmute::<usize, Handler>(ip.cast::<usize>().read()) }
+    }
+
+    macro_rules! handler {
+        ($name:ident) => {
+            pub(super) unsafe fn $name(r: &mut Regs, ctx: &mut Executor<'_>) -> bool {
+                const SIZE: usize = OpCode::$name.size();
+                // SAFETY: `ip` points at an instruction of this op, whose operands follow
+                // the handler address.
+                let op = unsafe { r.ip.add(HANDLER_SIZE).cast::<op::$name>().read_unaligned() };
+                // SAFETY: see the module docs.
+                match unsafe { semantics::$name(op, r, ctx) } {
+                    // SAFETY: the next instruction follows this one.
+                    Flow::Next => r.ip = unsafe { r.ip.add(SIZE) },
+                    // SAFETY: branch offsets land on instructions of this function.
+                    Flow::Branch(offset) => r.ip = unsafe { r.ip.offset(offset as isize) },
+                    Flow::Goto => {}
+                    Flow::Exit => return false,
+                }
+                true
+            }
+        };
+    }
+    pub(crate) use handler;
+
+    /// Runs until a handler exits.
+    ///
+    /// # Safety
+    /// `r` must describe a function entry set up by `Executor::enter`.
+    pub(crate) unsafe fn run(mut r: Regs, ctx: &mut Executor<'_>) {
+        // SAFETY: `r.ip` always points at an instruction (see the module docs).
+        while unsafe { handler_at(r.ip)(&mut r, ctx) } {}
+    }
+}
+
+for_each_op!(define_handlers);
+
+/// The handler addresses of this build's dispatch mode, indexed by op code.
+pub(crate) fn handler_table() -> &'static [usize] {
+    static TABLE: OnceLock<Vec<usize>> = OnceLock::new();
+    TABLE.get_or_init(build_handler_table)
+}
+
+/// A one-instruction function every outermost frame returns to.
+fn exit_stub() -> *const u8 {
+    static STUB: OnceLock<Box<[u64]>> = OnceLock::new();
+    STUB.get_or_init(|| {
+        let mut encoder = crate::ir::Encoder::new(handler_table());
+        encoder.emit(crate::ir::Op::Exit(op::Exit {}));
+        encoder.finish()
+    })
+    .as_ptr()
+    .cast()
+}
+
+const INITIAL_STACK_SLOTS: usize = 16 * 1024;
+
+impl<'h> Executor<'h> {
+    pub(crate) fn new(host: &'h mut dyn HostContext) -> Self {
+        let inner = host.store();
+        let config = &inner.engine.inner.config;
+        let (max_depth, max_slots) = (config.max_call_depth, config.max_stack_slots);
+        let store: *mut StoreInner = inner;
+        Executor {
+            host,
+            store,
+            stack: Vec::new(),
+            frames: Vec::new(),
+            instance: 0,
+            func: 0,
+            max_depth,
+            max_slots,
+            outcome: None,
+        }
+    }
+
+    fn store(&mut self) -> &mut StoreInner {
+        // SAFETY: `store` was derived from `host`, which this executor borrows mutably for
+        // its whole life; it is re-derived after every use of `host`.
+        unsafe { &mut *self.store }
+    }
+
+    /// Calls store function `func` with `params`, writing `results`.
+    pub(crate) fn invoke(&mut self, func: u32, params: &[Val], results: &mut [Val]) -> Result<(), Error> {
+        let entity = &self.store().funcs[func as usize];
+        let ty = entity.ty.clone();
+        if let FuncKind::Host { .. } = entity.kind {
+            return self.call_host(func, params, results);
+        }
+        self.stack = vec![0; INITIAL_STACK_SLOTS.max(params.len())];
+        for (slot, param) in self.stack.iter_mut().zip(params) {
+            // SAFETY: the store pointer is valid (see `store`).
+            *slot = param.to_raw(unsafe { &mut *self.store });
+        }
+        self.frames.clear();
+        self.outcome = None;
+        let mut r = Regs { ip: std::ptr::null(), fp: self.stack.as_mut_ptr(), mem: std::ptr::null_mut(), mem_len: 0 };
+        let root_fp = r.fp;
+        r.ip = exit_stub();
+        // SAFETY: `r.fp` is the base of the value stack, holding the parameters.
+        match unsafe { self.enter(func, &mut r, 0, exit_stub()) } {
+            Flow::Exit => {}
+            // SAFETY: `enter` set up a frame for the function.
+            _ => unsafe { dispatch::run(r, self) },
+        }
+        if let Some(error) = self.outcome.take() {
+            return Err(error);
+        }
+        let _ = root_fp;
+        let store_id = self.store().id;
+        for (i, (result, ty)) in results.iter_mut().zip(ty.results()).enumerate() {
+            *result = Val::from_raw(self.stack[i], *ty, store_id);
+        }
+        Ok(())
+    }
+
+    /// Records a trap with the current backtrace; the dispatcher then exits.
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn trap(&mut self, code: TrapCode) -> Flow {
+        let mut backtrace = Vec::new();
+        let mut frame = (self.instance, self.func);
+        let frames: Vec<(u32, u32)> = self.frames.iter().skip(1).map(|f| (f.instance, f.func)).collect();
+        let mut callers = frames.into_iter().rev();
+        loop {
+            let module = &self.store().instances[frame.0 as usize].module.inner;
+            backtrace.push(FrameInfo { func_index: frame.1, func_name: module.func_names.get(&frame.1).cloned() });
+            match callers.next() {
+                Some(caller) => frame = caller,
+                None => break,
+            }
+            if backtrace.len() >= 64 {
+                break;
+            }
+        }
+        self.outcome = Some(Error::Trap(Trap::with_backtrace(code, backtrace)));
+        Flow::Exit
+    }
+
+    #[cold]
+    fn fail(&mut self, error: Error) -> Flow {
+        self.outcome = Some(error);
+        Flow::Exit
+    }
+
+    /// Points `r.mem`/`r.mem_len` at the current instance's memory 0.
+    fn load_memory(&mut self, r: &mut Regs) {
+        let instance = self.instance as usize;
+        let store = self.store();
+        let instance = &store.instances[instance];
+        match instance.memories.first() {
+            Some(&memory) => {
+                let memory = &store.memories[memory as usize];
+                r.mem = memory.base();
+                r.mem_len = memory.len();
+            }
+            None => {
+                r.mem = std::ptr::null_mut();
+                r.mem_len = 0;
+            }
+        }
+    }
+
+    /// Makes room for `slots` slots from `fp` on the value stack, moving it if it has to
+    /// grow (and `r.fp` and every saved frame with it). False if the limit is reached.
+    fn reserve(&mut self, r: &mut Regs, fp: *mut u64, slots: usize) -> Option<*mut u64> {
+        let base = self.stack.as_mut_ptr();
+        let offset = (fp as usize - base as usize) / 8;
+        let needed = offset + slots;
+        if needed <= self.stack.len() {
+            return Some(fp);
+        }
+        if needed > self.max_slots {
+            return None;
+        }
+        let new_len = needed.max(self.stack.len() * 2).min(self.max_slots);
+        self.stack.resize(new_len, 0);
+        let new_base = self.stack.as_mut_ptr();
+        if new_base != base {
+            let rebase = |p: *mut u64| new_base.wrapping_add((p as usize - base as usize) / 8);
+            for frame in &mut self.frames {
+                frame.fp = rebase(frame.fp);
+            }
+            r.fp = rebase(r.fp);
+        }
+        Some(new_base.wrapping_add(offset))
+    }
+
+    /// Calls store function `func` whose arguments are at `r.fp + base`; results land
+    /// there too. `ret_ip` is where the caller continues.
+    ///
+    /// # Safety
+    /// `r.fp + base + params` must be inside the value stack.
+    pub(crate) unsafe fn enter(&mut self, func: u32, r: &mut Regs, base: usize, ret_ip: *const u8) -> Flow {
+        let store = self.store();
+        let entity = &store.funcs[func as usize];
+        let (instance, index) = match entity.kind {
+            FuncKind::Wasm { instance, index } => (instance, index),
+            FuncKind::Host { .. } => {
+                // SAFETY: forwarded from the caller.
+                let flow = unsafe { self.call_host_from_wasm(func, r, base) };
+                r.ip = ret_ip;
+                return match flow {
+                    Flow::Exit => Flow::Exit,
+                    _ => Flow::Goto,
+                };
+            }
+        };
+        let module = store.instances[instance as usize].module.inner.clone();
+        let compiled = match module.compiled(index) {
+            Ok(compiled) => compiled,
+            Err(error) => return self.fail(error),
+        };
+        if self.frames.len() >= self.max_depth {
+            return self.trap(TrapCode::StackOverflow);
+        }
+        let callee_fp = r.fp.wrapping_add(base);
+        let Some(callee_fp) = self.reserve(r, callee_fp, compiled.frame_size) else {
+            return self.trap(TrapCode::StackOverflow);
+        };
+        // SAFETY: `reserve` made `frame_size` slots from `callee_fp` available, and the
+        // locals follow the parameters within the frame.
+        unsafe { callee_fp.add(compiled.num_params).write_bytes(0, compiled.num_locals) };
+        self.frames.push(Frame { ret_ip, fp: r.fp, instance: self.instance, func: self.func });
+        r.fp = callee_fp;
+        r.ip = compiled.code.as_ptr().cast();
+        self.func = index;
+        if instance != self.instance || r.mem.is_null() {
+            self.instance = instance;
+            self.load_memory(r);
+        }
+        Flow::Goto
+    }
+
+    /// Replaces the running function with store function `func` (a tail call); the
+    /// arguments are at `r.fp + base`.
+    ///
+    /// # Safety
+    /// `r.fp + base + params` must be inside the value stack.
+    pub(crate) unsafe fn enter_tail(&mut self, func: u32, r: &mut Regs, base: usize) -> Flow {
+        let store = self.store();
+        let entity = &store.funcs[func as usize];
+        let num_params = entity.ty.params().len();
+        // SAFETY: the arguments are inside the value stack, and the frame holds at least
+        // as many slots as its own parameters; `copy` allows overlap.
+        unsafe { std::ptr::copy(r.fp.add(base), r.fp, num_params) };
+        let (instance, index) = match entity.kind {
+            FuncKind::Wasm { instance, index } => (instance, index),
+            FuncKind::Host { .. } => {
+                // SAFETY: the arguments now start at `r.fp`.
+                if let Flow::Exit = unsafe { self.call_host_from_wasm(func, r, 0) } {
+                    return Flow::Exit;
+                }
+                // SAFETY: the results are at `r.fp`, as a return expects.
+                return unsafe { ops::return_to_caller(r, self) };
+            }
+        };
+        let module = store.instances[instance as usize].module.inner.clone();
+        let compiled = match module.compiled(index) {
+            Ok(compiled) => compiled,
+            Err(error) => return self.fail(error),
+        };
+        let fp = r.fp;
+        let Some(fp) = self.reserve(r, fp, compiled.frame_size) else {
+            return self.trap(TrapCode::StackOverflow);
+        };
+        // SAFETY: `reserve` made the frame available.
+        unsafe { fp.add(compiled.num_params).write_bytes(0, compiled.num_locals) };
+        r.fp = fp;
+        r.ip = compiled.code.as_ptr().cast();
+        self.func = index;
+        if instance != self.instance {
+            self.instance = instance;
+            self.load_memory(r);
+        }
+        Flow::Goto
+    }
+
+    /// Calls a host function from guest code: arguments at `r.fp + base`, results there.
+    ///
+    /// # Safety
+    /// `r.fp + base + max(params, results)` must be inside the value stack.
+    unsafe fn call_host_from_wasm(&mut self, func: u32, r: &mut Regs, base: usize) -> Flow {
+        let ty = self.store().funcs[func as usize].ty.clone();
+        let needed = ty.params().len().max(ty.results().len());
+        let args_fp = r.fp.wrapping_add(base);
+        let Some(args_fp) = self.reserve(r, args_fp, needed) else {
+            return self.trap(TrapCode::StackOverflow);
+        };
+        let store_id = self.store().id;
+        let params: Vec<Val> = ty
+            .params()
+            .iter()
+            .enumerate()
+            // SAFETY: `reserve` made the argument slots available.
+            .map(|(i, &t)| Val::from_raw(unsafe { *args_fp.add(i) }, t, store_id))
+            .collect();
+        let mut results = vec![Val::I32(0); ty.results().len()];
+        if let Err(error) = self.call_host(func, &params, &mut results) {
+            return self.fail(error);
+        }
+        for (i, result) in results.iter().enumerate() {
+            // SAFETY: the store pointer was re-derived by `call_host`.
+            let raw = result.to_raw(unsafe { &mut *self.store });
+            // SAFETY: `reserve` made the result slots available.
+            unsafe { *args_fp.add(i) = raw };
+        }
+        // The host may have grown the memory.
+        self.load_memory(r);
+        Flow::Next
+    }
+
+    fn call_host(&mut self, func: u32, params: &[Val], results: &mut [Val]) -> Result<(), Error> {
+        let outcome = self.host.call_host(func, params, results);
+        self.store = self.host.store();
+        outcome
+    }
+}

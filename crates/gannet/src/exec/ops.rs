@@ -1,0 +1,377 @@
+//! Handlers of the op table's `other` group: control flow, calls, and everything that
+//! touches the store (globals, tables, bulk memory).
+
+use super::*;
+
+type R<'a> = &'a mut Regs;
+type Ctx<'a, 'h> = &'a mut Executor<'h>;
+
+pub(super) unsafe fn exit(_: op::Exit, _: R, _: Ctx) -> Flow {
+    Flow::Exit
+}
+
+pub(super) unsafe fn unreachable(_: op::Unreachable, _: R, ctx: Ctx) -> Flow {
+    ctx.trap(TrapCode::Unreachable)
+}
+
+pub(super) unsafe fn copy(op: op::Copy, r: R, _: Ctx) -> Flow {
+    // SAFETY: validated code: both slots are in the frame.
+    unsafe { set::<u64>(r.fp, op.dst, get::<u64>(r.fp, op.src)) };
+    Flow::Next
+}
+
+pub(super) unsafe fn copy_span(op: op::CopySpan, r: R, _: Ctx) -> Flow {
+    // SAFETY: validated code: both spans are in the frame; `copy` allows overlap.
+    unsafe { std::ptr::copy(r.fp.add(op.src.0 as usize), r.fp.add(op.dst.0 as usize), op.len as usize) };
+    Flow::Next
+}
+
+pub(super) unsafe fn const32(op: op::Const32, r: R, _: Ctx) -> Flow {
+    // SAFETY: validated code: the slot is in the frame.
+    unsafe { set::<u32>(r.fp, op.dst, op.value) };
+    Flow::Next
+}
+
+pub(super) unsafe fn const64(op: op::Const64, r: R, _: Ctx) -> Flow {
+    // SAFETY: validated code: the slot is in the frame.
+    unsafe { set::<u64>(r.fp, op.dst, op.value) };
+    Flow::Next
+}
+
+pub(super) unsafe fn select(op: op::Select, r: R, _: Ctx) -> Flow {
+    // SAFETY: validated code: all slots are in the frame.
+    unsafe {
+        let cond: i32 = get(r.fp, op.cond);
+        let value: u64 = get(r.fp, if cond != 0 { op.if_true } else { op.if_false });
+        set(r.fp, op.dst, value);
+    }
+    Flow::Next
+}
+
+pub(super) unsafe fn br(op: op::Br, _: R, _: Ctx) -> Flow {
+    Flow::Branch(op.offset.0)
+}
+
+pub(super) unsafe fn br_if_nez(op: op::BrIfNez, r: R, _: Ctx) -> Flow {
+    // SAFETY: validated code: the slot is in the frame.
+    if unsafe { get::<i32>(r.fp, op.cond) } != 0 { Flow::Branch(op.offset.0) } else { Flow::Next }
+}
+
+pub(super) unsafe fn br_if_eqz(op: op::BrIfEqz, r: R, _: Ctx) -> Flow {
+    // SAFETY: validated code: the slot is in the frame.
+    if unsafe { get::<i32>(r.fp, op.cond) } == 0 { Flow::Branch(op.offset.0) } else { Flow::Next }
+}
+
+pub(super) unsafe fn br_table(op: op::BrTable, r: R, _: Ctx) -> Flow {
+    // SAFETY: validated code: the slot is in the frame.
+    let index: u32 = unsafe { get(r.fp, op.index) };
+    let entry = index.min(op.len) as usize;
+    // SAFETY: `len + 1` offsets follow the instruction; `entry <= len`.
+    let offset = unsafe { r.ip.add(OpCode::BrTable.size() + 4 * entry).cast::<i32>().read_unaligned() };
+    Flow::Branch(offset)
+}
+
+/// Pops the current frame and continues in the caller; results are already at `r.fp`.
+///
+/// # Safety
+/// A frame must be active (the outermost one returns to the exit stub).
+pub(super) unsafe fn return_to_caller(r: R, ctx: Ctx) -> Flow {
+    let frame = ctx.frames.pop().expect("every active function has a frame");
+    r.ip = frame.ret_ip;
+    r.fp = frame.fp;
+    ctx.func = frame.func;
+    if frame.instance != ctx.instance {
+        ctx.instance = frame.instance;
+        ctx.load_memory(r);
+    }
+    Flow::Goto
+}
+
+pub(super) unsafe fn return_(_: op::Return, r: R, ctx: Ctx) -> Flow {
+    // SAFETY: forwarded.
+    unsafe { return_to_caller(r, ctx) }
+}
+
+pub(super) unsafe fn return_slot(op: op::ReturnSlot, r: R, ctx: Ctx) -> Flow {
+    // SAFETY: validated code: the slot is in the frame, which has at least one slot.
+    unsafe {
+        *r.fp = get::<u64>(r.fp, op.src);
+        return_to_caller(r, ctx)
+    }
+}
+
+pub(super) unsafe fn return_span(op: op::ReturnSpan, r: R, ctx: Ctx) -> Flow {
+    // SAFETY: validated code: the span is in the frame, whose size covers the results.
+    unsafe {
+        std::ptr::copy(r.fp.add(op.src.0 as usize), r.fp, op.len as usize);
+        return_to_caller(r, ctx)
+    }
+}
+
+pub(super) unsafe fn call(op: op::Call, r: R, ctx: Ctx) -> Flow {
+    let instance = ctx.instance as usize;
+    let func = ctx.store().instances[instance].funcs[op.func as usize];
+    // SAFETY: the instruction is followed by the next; the arguments are in the frame.
+    unsafe {
+        let ret_ip = r.ip.add(OpCode::Call.size());
+        ctx.enter(func, r, op.base.0 as usize, ret_ip)
+    }
+}
+
+/// Finds the function `call_indirect` calls, or the trap it raises.
+fn resolve_indirect(ctx: &mut Executor<'_>, table: u32, ty: u32, index: u32) -> Result<u32, TrapCode> {
+    let instance = ctx.instance as usize;
+    let store = ctx.store();
+    let instance = &store.instances[instance];
+    let table = &store.tables[instance.tables[table as usize] as usize];
+    let raw = *table.elements.get(index as usize).ok_or(TrapCode::UndefinedElement)?;
+    if raw == 0 {
+        return Err(TrapCode::UninitializedElement);
+    }
+    let func = (raw - 1) as u32;
+    let expected = instance.module.inner.type_ids[ty as usize];
+    if store.funcs[func as usize].type_id != expected {
+        return Err(TrapCode::IndirectCallTypeMismatch);
+    }
+    Ok(func)
+}
+
+pub(super) unsafe fn call_indirect(op: op::CallIndirect, r: R, ctx: Ctx) -> Flow {
+    // SAFETY: validated code: the slot is in the frame.
+    let index: u32 = unsafe { get(r.fp, op.index) };
+    match resolve_indirect(ctx, op.table, op.ty, index) {
+        // SAFETY: as for `call`.
+        Ok(func) => unsafe {
+            let ret_ip = r.ip.add(OpCode::CallIndirect.size());
+            ctx.enter(func, r, op.base.0 as usize, ret_ip)
+        },
+        Err(code) => ctx.trap(code),
+    }
+}
+
+pub(super) unsafe fn return_call(op: op::ReturnCall, r: R, ctx: Ctx) -> Flow {
+    let instance = ctx.instance as usize;
+    let func = ctx.store().instances[instance].funcs[op.func as usize];
+    // SAFETY: the arguments are in the frame.
+    unsafe { ctx.enter_tail(func, r, op.base.0 as usize) }
+}
+
+pub(super) unsafe fn return_call_indirect(op: op::ReturnCallIndirect, r: R, ctx: Ctx) -> Flow {
+    // SAFETY: validated code: the slot is in the frame.
+    let index: u32 = unsafe { get(r.fp, op.index) };
+    match resolve_indirect(ctx, op.table, op.ty, index) {
+        // SAFETY: the arguments are in the frame.
+        Ok(func) => unsafe { ctx.enter_tail(func, r, op.base.0 as usize) },
+        Err(code) => ctx.trap(code),
+    }
+}
+
+pub(super) unsafe fn global_get(op: op::GlobalGet, r: R, ctx: Ctx) -> Flow {
+    let instance = ctx.instance as usize;
+    let store = ctx.store();
+    let value = store.globals[store.instances[instance].globals[op.global as usize] as usize].value;
+    // SAFETY: validated code: the slot is in the frame.
+    unsafe { set::<u64>(r.fp, op.dst, value) };
+    Flow::Next
+}
+
+pub(super) unsafe fn global_set(op: op::GlobalSet, r: R, ctx: Ctx) -> Flow {
+    // SAFETY: validated code: the slot is in the frame.
+    let value: u64 = unsafe { get(r.fp, op.src) };
+    let instance = ctx.instance as usize;
+    let store = ctx.store();
+    let global = store.instances[instance].globals[op.global as usize] as usize;
+    store.globals[global].value = value;
+    Flow::Next
+}
+
+fn memory_index(ctx: &mut Executor<'_>, memory: u32) -> usize {
+    let instance = ctx.instance as usize;
+    ctx.store().instances[instance].memories[memory as usize] as usize
+}
+
+pub(super) unsafe fn memory_size(op: op::MemorySize, r: R, ctx: Ctx) -> Flow {
+    let memory = memory_index(ctx, op.memory);
+    let pages = ctx.store().memories[memory].pages();
+    // SAFETY: validated code: the slot is in the frame.
+    unsafe { set::<u32>(r.fp, op.dst, pages as u32) };
+    Flow::Next
+}
+
+pub(super) unsafe fn memory_grow(op: op::MemoryGrow, r: R, ctx: Ctx) -> Flow {
+    // SAFETY: validated code: the slot is in the frame.
+    let delta: u32 = unsafe { get(r.fp, op.delta) };
+    let memory = memory_index(ctx, op.memory);
+    let old = ctx.store().memories[memory].grow(delta as u64).map_or(u32::MAX, |pages| pages as u32);
+    // SAFETY: as above.
+    unsafe { set::<u32>(r.fp, op.dst, old) };
+    ctx.load_memory(r);
+    Flow::Next
+}
+
+/// `start..start + len` if it lies within `size`.
+fn range(start: u32, len: u32, size: usize) -> Option<std::ops::Range<usize>> {
+    let end = start as u64 + len as u64;
+    (end <= size as u64).then_some(start as usize..end as usize)
+}
+
+pub(super) unsafe fn memory_fill(op: op::MemoryFill, r: R, ctx: Ctx) -> Flow {
+    // SAFETY: validated code: the slots are in the frame.
+    let (dst, value, len): (u32, i32, u32) = unsafe { (get(r.fp, op.dst), get(r.fp, op.value), get(r.fp, op.len)) };
+    let memory = memory_index(ctx, op.memory);
+    let data = ctx.store().memories[memory].data_mut();
+    match range(dst, len, data.len()) {
+        Some(range) => data[range].fill(value as u8),
+        None => return ctx.trap(TrapCode::MemoryOutOfBounds),
+    }
+    Flow::Next
+}
+
+pub(super) unsafe fn memory_copy(op: op::MemoryCopy, r: R, ctx: Ctx) -> Flow {
+    // SAFETY: validated code: the slots are in the frame.
+    let (dst, src, len): (u32, u32, u32) = unsafe { (get(r.fp, op.dst), get(r.fp, op.src), get(r.fp, op.len)) };
+    let dst_memory = memory_index(ctx, op.dst_memory);
+    let src_memory = memory_index(ctx, op.src_memory);
+    let store = ctx.store();
+    let (src_len, dst_len) = (store.memories[src_memory].len(), store.memories[dst_memory].len());
+    let (Some(src), Some(dst)) = (range(src, len, src_len), range(dst, len, dst_len)) else {
+        return ctx.trap(TrapCode::MemoryOutOfBounds);
+    };
+    if src_memory == dst_memory {
+        store.memories[dst_memory].data_mut().copy_within(src, dst.start);
+    } else {
+        let bytes = store.memories[src_memory].data()[src].to_vec();
+        store.memories[dst_memory].data_mut()[dst].copy_from_slice(&bytes);
+    }
+    Flow::Next
+}
+
+pub(super) unsafe fn memory_init(op: op::MemoryInit, r: R, ctx: Ctx) -> Flow {
+    // SAFETY: validated code: the slots are in the frame.
+    let (dst, src, len): (u32, u32, u32) = unsafe { (get(r.fp, op.dst), get(r.fp, op.src), get(r.fp, op.len)) };
+    let memory = memory_index(ctx, op.memory);
+    let instance = ctx.instance as usize;
+    let store = ctx.store();
+    let instance = &store.instances[instance];
+    let module = instance.module.inner.clone();
+    let segment = instance.datas[op.data as usize].clone();
+    let data = store.memories[memory].data_mut();
+    let (Some(src), Some(dst)) = (range(src, len, segment.len()), range(dst, len, data.len())) else {
+        return ctx.trap(TrapCode::MemoryOutOfBounds);
+    };
+    data[dst].copy_from_slice(&module.bytes[segment][src]);
+    Flow::Next
+}
+
+pub(super) unsafe fn data_drop(op: op::DataDrop, _: R, ctx: Ctx) -> Flow {
+    let instance = ctx.instance as usize;
+    ctx.store().instances[instance].datas[op.data as usize] = 0..0;
+    Flow::Next
+}
+
+fn table_index(ctx: &mut Executor<'_>, table: u32) -> usize {
+    let instance = ctx.instance as usize;
+    ctx.store().instances[instance].tables[table as usize] as usize
+}
+
+pub(super) unsafe fn table_get(op: op::TableGet, r: R, ctx: Ctx) -> Flow {
+    // SAFETY: validated code: the slot is in the frame.
+    let index: u32 = unsafe { get(r.fp, op.index) };
+    let table = table_index(ctx, op.table);
+    match ctx.store().tables[table].elements.get(index as usize) {
+        // SAFETY: as above.
+        Some(&value) => unsafe { set::<u64>(r.fp, op.dst, value) },
+        None => return ctx.trap(TrapCode::TableOutOfBounds),
+    }
+    Flow::Next
+}
+
+pub(super) unsafe fn table_set(op: op::TableSet, r: R, ctx: Ctx) -> Flow {
+    // SAFETY: validated code: the slots are in the frame.
+    let (index, value): (u32, u64) = unsafe { (get(r.fp, op.index), get(r.fp, op.value)) };
+    let table = table_index(ctx, op.table);
+    match ctx.store().tables[table].elements.get_mut(index as usize) {
+        Some(element) => *element = value,
+        None => return ctx.trap(TrapCode::TableOutOfBounds),
+    }
+    Flow::Next
+}
+
+pub(super) unsafe fn table_size(op: op::TableSize, r: R, ctx: Ctx) -> Flow {
+    let table = table_index(ctx, op.table);
+    let size = ctx.store().tables[table].elements.len();
+    // SAFETY: validated code: the slot is in the frame.
+    unsafe { set::<u32>(r.fp, op.dst, size as u32) };
+    Flow::Next
+}
+
+pub(super) unsafe fn table_grow(op: op::TableGrow, r: R, ctx: Ctx) -> Flow {
+    // SAFETY: validated code: the slots are in the frame.
+    let (init, delta): (u64, u32) = unsafe { (get(r.fp, op.init), get(r.fp, op.delta)) };
+    let table = table_index(ctx, op.table);
+    let old = ctx.store().tables[table].grow(delta, init).unwrap_or(u32::MAX);
+    // SAFETY: as above.
+    unsafe { set::<u32>(r.fp, op.dst, old) };
+    Flow::Next
+}
+
+pub(super) unsafe fn table_fill(op: op::TableFill, r: R, ctx: Ctx) -> Flow {
+    // SAFETY: validated code: the slots are in the frame.
+    let (dst, value, len): (u32, u64, u32) = unsafe { (get(r.fp, op.dst), get(r.fp, op.value), get(r.fp, op.len)) };
+    let table = table_index(ctx, op.table);
+    let elements = &mut ctx.store().tables[table].elements;
+    match range(dst, len, elements.len()) {
+        Some(range) => elements[range].fill(value),
+        None => return ctx.trap(TrapCode::TableOutOfBounds),
+    }
+    Flow::Next
+}
+
+pub(super) unsafe fn table_copy(op: op::TableCopy, r: R, ctx: Ctx) -> Flow {
+    // SAFETY: validated code: the slots are in the frame.
+    let (dst, src, len): (u32, u32, u32) = unsafe { (get(r.fp, op.dst), get(r.fp, op.src), get(r.fp, op.len)) };
+    let dst_table = table_index(ctx, op.dst_table);
+    let src_table = table_index(ctx, op.src_table);
+    let store = ctx.store();
+    let (src_len, dst_len) = (store.tables[src_table].elements.len(), store.tables[dst_table].elements.len());
+    let (Some(src), Some(dst)) = (range(src, len, src_len), range(dst, len, dst_len)) else {
+        return ctx.trap(TrapCode::TableOutOfBounds);
+    };
+    if src_table == dst_table {
+        store.tables[dst_table].elements.copy_within(src, dst.start);
+    } else {
+        let values = store.tables[src_table].elements[src].to_vec();
+        store.tables[dst_table].elements[dst].copy_from_slice(&values);
+    }
+    Flow::Next
+}
+
+pub(super) unsafe fn table_init(op: op::TableInit, r: R, ctx: Ctx) -> Flow {
+    // SAFETY: validated code: the slots are in the frame.
+    let (dst, src, len): (u32, u32, u32) = unsafe { (get(r.fp, op.dst), get(r.fp, op.src), get(r.fp, op.len)) };
+    let table = table_index(ctx, op.table);
+    let instance = ctx.instance as usize;
+    let store = ctx.store();
+    let segment = &store.instances[instance].elems[op.elem as usize];
+    let elements = &store.tables[table].elements;
+    let (Some(src), Some(dst)) = (range(src, len, segment.len()), range(dst, len, elements.len())) else {
+        return ctx.trap(TrapCode::TableOutOfBounds);
+    };
+    let values = segment[src].to_vec();
+    store.tables[table].elements[dst].copy_from_slice(&values);
+    Flow::Next
+}
+
+pub(super) unsafe fn elem_drop(op: op::ElemDrop, _: R, ctx: Ctx) -> Flow {
+    let instance = ctx.instance as usize;
+    ctx.store().instances[instance].elems[op.elem as usize] = Vec::new();
+    Flow::Next
+}
+
+pub(super) unsafe fn ref_func(op: op::RefFunc, r: R, ctx: Ctx) -> Flow {
+    let instance = ctx.instance as usize;
+    let func = ctx.store().instances[instance].funcs[op.func as usize];
+    // SAFETY: validated code: the slot is in the frame.
+    unsafe { set::<u64>(r.fp, op.dst, func as u64 + 1) };
+    Flow::Next
+}

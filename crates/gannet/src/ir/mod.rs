@@ -1,0 +1,320 @@
+//! Gannet's register IR: operand types, the generated op structs, the encoder and the
+//! disassembler.
+//!
+//! An encoded instruction is the address of its handler (one machine word) followed by
+//! its operands in native byte order, padded to a multiple of 8 bytes so that the next
+//! handler address is aligned. All of it is generated from the op table in [`table`].
+
+pub(crate) mod table;
+
+use std::collections::HashMap;
+use std::fmt;
+
+/// A frame slot: the index of a 64-bit cell in the current function's frame.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, PartialOrd, Ord)]
+#[repr(transparent)]
+pub struct Slot(pub u16);
+
+/// A branch target, in bytes relative to the start of the branching instruction.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[repr(transparent)]
+pub struct BranchOffset(pub i32);
+
+/// Byte offset of the `dst` operand in every instruction that has one.
+pub(crate) const DST_OFFSET: usize = HANDLER_SIZE;
+/// Bytes taken by the handler address at the start of each instruction.
+pub(crate) const HANDLER_SIZE: usize = std::mem::size_of::<usize>();
+
+/// Total encoded size of an instruction whose operands take `operand_bytes`.
+pub(crate) const fn instr_size(operand_bytes: usize) -> usize {
+    (HANDLER_SIZE + operand_bytes + 7) & !7
+}
+
+/// A value that can be an operand of an IR instruction.
+pub(crate) trait Operand: Copy {
+    const SIZE: usize;
+    fn encode(self, out: &mut Vec<u8>);
+    fn decode(bytes: &[u8]) -> Self;
+    /// Formats the operand for the disassembler; `at` is the instruction's position.
+    fn show(self, at: usize) -> String;
+}
+
+macro_rules! plain_operand {
+    ($($ty:ty),*) => {$(
+        impl Operand for $ty {
+            const SIZE: usize = std::mem::size_of::<$ty>();
+            fn encode(self, out: &mut Vec<u8>) {
+                out.extend_from_slice(&self.to_ne_bytes());
+            }
+            fn decode(bytes: &[u8]) -> Self {
+                <$ty>::from_ne_bytes(bytes[..Self::SIZE].try_into().expect("operand bytes"))
+            }
+            fn show(self, _at: usize) -> String {
+                format!("{self}")
+            }
+        }
+    )*};
+}
+plain_operand!(u16, u32, u64, i32, i64);
+
+impl Operand for f32 {
+    const SIZE: usize = 4;
+    fn encode(self, out: &mut Vec<u8>) {
+        self.to_bits().encode(out)
+    }
+    fn decode(bytes: &[u8]) -> Self {
+        f32::from_bits(u32::decode(bytes))
+    }
+    fn show(self, _at: usize) -> String {
+        format!("{self:?}")
+    }
+}
+
+impl Operand for f64 {
+    const SIZE: usize = 8;
+    fn encode(self, out: &mut Vec<u8>) {
+        self.to_bits().encode(out)
+    }
+    fn decode(bytes: &[u8]) -> Self {
+        f64::from_bits(u64::decode(bytes))
+    }
+    fn show(self, _at: usize) -> String {
+        format!("{self:?}")
+    }
+}
+
+impl Operand for Slot {
+    const SIZE: usize = 2;
+    fn encode(self, out: &mut Vec<u8>) {
+        self.0.encode(out)
+    }
+    fn decode(bytes: &[u8]) -> Self {
+        Slot(u16::decode(bytes))
+    }
+    fn show(self, _at: usize) -> String {
+        format!("s{}", self.0)
+    }
+}
+
+impl Operand for BranchOffset {
+    const SIZE: usize = 4;
+    fn encode(self, out: &mut Vec<u8>) {
+        self.0.encode(out)
+    }
+    fn decode(bytes: &[u8]) -> Self {
+        BranchOffset(i32::decode(bytes))
+    }
+    fn show(self, at: usize) -> String {
+        format!("@{}", at as i64 + self.0 as i64)
+    }
+}
+
+impl fmt::Display for Slot {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "s{}", self.0)
+    }
+}
+
+/// Generates the op structs, `Op`, `OpCode` and their encoding and decoding from the op
+/// table. Every group is first reduced to `name mnemonic { fields }`.
+macro_rules! define_ir {
+    (
+        unary { $( $u_name:ident $u_mn:literal ($u_in:ty) -> $u_out:ty = |$u_a:ident| $u_e:expr; )* }
+        unary_trap { $( $ut_name:ident $ut_mn:literal ($ut_in:ty) -> $ut_out:ty = |$ut_a:ident| $ut_e:expr; )* }
+        binary { $( $b_name:ident $b_imm:ident $b_mn:literal ($b_l:ty, $b_r:ty) -> $b_out:ty = |$b_a:ident, $b_b:ident| $b_e:expr; )* }
+        binary_trap { $( $bt_name:ident $bt_imm:ident $bt_mn:literal ($bt_l:ty, $bt_r:ty) -> $bt_out:ty = |$bt_a:ident, $bt_b:ident| $bt_e:expr; )* }
+        load { $( $l_name:ident $l_mn:literal [$l_n:literal] -> $l_out:ty = |$l_b:ident| $l_e:expr; )* }
+        store { $( $s_name:ident $s_mn:literal ($s_in:ty) -> [$s_n:literal] = |$s_v:ident| $s_e:expr; )* }
+        other { $( $o_name:ident $o_mn:literal { $($o_field:ident : $o_ty:ty),* } = $o_fn:ident; )* }
+    ) => {
+        define_ir! { @ops
+            $( $u_name $u_mn { dst: Slot, src: Slot } )*
+            $( $ut_name $ut_mn { dst: Slot, src: Slot } )*
+            $( $b_name $b_mn { dst: Slot, lhs: Slot, rhs: Slot } )*
+            $( $b_imm $b_mn { dst: Slot, lhs: Slot, rhs: $b_r } )*
+            $( $bt_name $bt_mn { dst: Slot, lhs: Slot, rhs: Slot } )*
+            $( $bt_imm $bt_mn { dst: Slot, lhs: Slot, rhs: $bt_r } )*
+            $( $l_name $l_mn { dst: Slot, ptr: Slot, offset: u32 } )*
+            $( $s_name $s_mn { ptr: Slot, value: Slot, offset: u32 } )*
+            $( $o_name $o_mn { $($o_field: $o_ty),* } )*
+        }
+    };
+    (@ops $( $name:ident $mnemonic:literal { $($field:ident : $ty:ty),* } )* ) => {
+        /// The operand structs, one per op, laid out exactly as encoded after the handler.
+        #[allow(dead_code)]
+        pub(crate) mod op {
+            use super::*;
+            $(
+                #[derive(Clone, Copy, Debug, PartialEq)]
+                #[repr(C, packed)]
+                pub(crate) struct $name { $(pub(crate) $field: $ty),* }
+            )*
+        }
+
+        /// Identifies an op; indexes the handler tables.
+        #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+        #[repr(u16)]
+        pub(crate) enum OpCode { $($name),* }
+
+        /// An instruction with its operands, as built by the translator and shown by the
+        /// disassembler.
+        #[derive(Clone, Copy, Debug, PartialEq)]
+        pub(crate) enum Op { $($name(op::$name)),* }
+
+        impl OpCode {
+            /// Every op code, in declaration order.
+            pub(crate) const ALL: &'static [OpCode] = &[$(OpCode::$name),*];
+
+            pub(crate) fn mnemonic(self) -> &'static str {
+                match self { $(OpCode::$name => $mnemonic),* }
+            }
+
+            /// Encoded size of the instruction, excluding trailing data (`br_table`).
+            pub(crate) const fn size(self) -> usize {
+                match self { $(OpCode::$name => instr_size(0 $(+ <$ty as Operand>::SIZE)*)),* }
+            }
+
+            fn decode(self, bytes: &[u8]) -> Op {
+                match self {
+                    $(OpCode::$name => {
+                        #[allow(unused_mut, unused_variables, unused_assignments)]
+                        let mut at = 0;
+                        $(
+                            let $field = <$ty as Operand>::decode(&bytes[at..]);
+                            at += <$ty as Operand>::SIZE;
+                        )*
+                        let _ = at;
+                        Op::$name(op::$name { $($field),* })
+                    })*
+                }
+            }
+        }
+
+        impl Op {
+            pub(crate) fn code(&self) -> OpCode {
+                match self { $(Op::$name(_) => OpCode::$name),* }
+            }
+
+            fn encode_operands(&self, out: &mut Vec<u8>) {
+                match *self {
+                    $(Op::$name(op::$name { $($field),* }) => {
+                        $( <$ty as Operand>::encode($field, out); )*
+                    })*
+                }
+            }
+
+            fn show_operands(&self, at: usize) -> Vec<(&'static str, String)> {
+                match *self {
+                    $(Op::$name(op::$name { $($field),* }) => {
+                        vec![$( (stringify!($field), <$ty as Operand>::show($field, at)) ),*]
+                    })*
+                }
+            }
+        }
+    };
+}
+
+table::for_each_op!(define_ir);
+
+/// Handler addresses indexed by [`OpCode`], for one dispatch mode.
+pub(crate) type HandlerTable = [usize];
+
+/// Builds the instruction stream of one function.
+pub(crate) struct Encoder {
+    buf: Vec<u8>,
+    handlers: &'static HandlerTable,
+}
+
+impl Encoder {
+    pub(crate) fn new(handlers: &'static HandlerTable) -> Self {
+        Encoder { buf: Vec::new(), handlers }
+    }
+
+    /// Current position: where the next instruction starts.
+    pub(crate) fn pos(&self) -> usize {
+        self.buf.len()
+    }
+
+    /// Appends an instruction and returns its position.
+    pub(crate) fn emit(&mut self, op: Op) -> usize {
+        let at = self.buf.len();
+        self.buf.extend_from_slice(&self.handlers[op.code() as usize].to_ne_bytes());
+        op.encode_operands(&mut self.buf);
+        self.buf.resize(at + op.code().size(), 0);
+        at
+    }
+
+    /// Appends raw trailing data (the offsets of a `br_table`), keeping 8-byte alignment.
+    pub(crate) fn emit_i32s(&mut self, values: &[i32]) {
+        for value in values {
+            self.buf.extend_from_slice(&value.to_ne_bytes());
+        }
+        let aligned = (self.buf.len() + 7) & !7;
+        self.buf.resize(aligned, 0);
+    }
+
+    pub(crate) fn patch_u16(&mut self, at: usize, value: u16) {
+        self.buf[at..at + 2].copy_from_slice(&value.to_ne_bytes());
+    }
+
+    pub(crate) fn patch_i32(&mut self, at: usize, value: i32) {
+        self.buf[at..at + 4].copy_from_slice(&value.to_ne_bytes());
+    }
+
+    pub(crate) fn read_u16(&self, at: usize) -> u16 {
+        u16::decode(&self.buf[at..])
+    }
+
+    /// The finished code as 8-byte words (the executor reads handler addresses aligned).
+    pub(crate) fn finish(self) -> Box<[u64]> {
+        self.buf.chunks(8).map(|chunk| u64::from_ne_bytes(chunk.try_into().expect("aligned"))).collect()
+    }
+}
+
+/// Reads the instructions of encoded code back, for disassembly and tests.
+pub(crate) fn decode_all(code: &[u64], handlers: &'static HandlerTable) -> Vec<(usize, Op, Vec<i32>)> {
+    let by_address: HashMap<usize, OpCode> = OpCode::ALL.iter().map(|&code| (handlers[code as usize], code)).collect();
+    let bytes: Vec<u8> = code.iter().flat_map(|word| word.to_ne_bytes()).collect();
+    let mut out = Vec::new();
+    let mut at = 0;
+    while at < bytes.len() {
+        let address = usize::from_ne_bytes(bytes[at..at + HANDLER_SIZE].try_into().expect("word"));
+        let Some(&code) = by_address.get(&address) else {
+            break;
+        };
+        let op = code.decode(&bytes[at + HANDLER_SIZE..]);
+        let mut next = at + code.size();
+        let mut trailing = Vec::new();
+        if let Op::BrTable(op::BrTable { len, .. }) = op {
+            for i in 0..=len as usize {
+                trailing.push(i32::decode(&bytes[next + 4 * i..]));
+            }
+            next = (next + 4 * (len as usize + 1) + 7) & !7;
+        }
+        out.push((at, op, trailing));
+        at = next;
+    }
+    out
+}
+
+/// Formats one decoded instruction like `i32.add dst=s2 lhs=s0 rhs=s1`.
+pub(crate) fn show_instr(at: usize, op: &Op, trailing: &[i32]) -> String {
+    let mut line = op.code().mnemonic().to_string();
+    for (name, value) in op.show_operands(at) {
+        line.push_str(&format!(" {name}={value}"));
+    }
+    if !trailing.is_empty() {
+        let targets: Vec<String> = trailing.iter().map(|&t| format!("@{}", at as i64 + t as i64)).collect();
+        line.push_str(&format!(" targets=[{}]", targets.join(", ")));
+    }
+    line
+}
+
+/// Disassembles a whole function, one instruction a line, each prefixed with its position.
+pub(crate) fn disassemble(code: &[u64], handlers: &'static HandlerTable) -> String {
+    let mut out = String::new();
+    for (at, op, trailing) in decode_all(code, handlers) {
+        out.push_str(&format!("{at:>6}: {}\n", show_instr(at, &op, &trailing)));
+    }
+    out
+}

@@ -1,0 +1,49 @@
+//! Gannet: a fast WebAssembly interpreter.
+//!
+//! Modules are decoded and validated with `wasmparser`, each function is translated on
+//! first call into a register IR, and that IR runs on a direct-threaded interpreter.
+//! The embedding API follows wasmtime's shape:
+//!
+//! ```
+//! use gannet::{Engine, Linker, Module, Store, Caller};
+//!
+//! let engine = Engine::default();
+//! let module = Module::new(&engine, r#"
+//!     (module
+//!       (import "host" "double" (func $double (param i32) (result i32)))
+//!       (func (export "run") (param i32) (result i32)
+//!         (call $double (i32.add (local.get 0) (i32.const 1)))))
+//! "#)?;
+//! let mut store = Store::new(&engine, ());
+//! let mut linker = Linker::new(&engine);
+//! linker.func_wrap(&mut store, "host", "double", |_: Caller<'_, ()>, x: i32| x * 2)?;
+//! let instance = linker.instantiate(&mut store, &module)?;
+//! let run = instance.get_typed_func::<i32, i32>(&store, "run")?;
+//! assert_eq!(run.call(&mut store, 20)?, 42);
+//! # Ok::<(), gannet::Error>(())
+//! ```
+#![cfg_attr(feature = "nightly", feature(explicit_tail_calls, rust_preserve_none_cc))]
+#![cfg_attr(feature = "nightly", allow(incomplete_features))]
+#![warn(missing_docs)]
+
+mod engine;
+mod error;
+mod exec;
+mod ir;
+mod module;
+mod runtime;
+mod translate;
+mod types;
+mod values;
+
+pub use engine::{CompilationMode, Config, Engine, WasmFeatures};
+pub use error::{Error, FrameInfo, Result, Trap, TrapCode};
+pub use module::Module;
+pub use runtime::instance::Instance;
+pub use runtime::linker::Linker;
+pub use runtime::objects::{
+    Extern, Func, Global, IntoFunc, IntoResults, Memory, Table, TypedFunc, WasmParams, WasmResults, WasmTy,
+};
+pub use runtime::store::{AsContext, AsContextMut, Caller, Store};
+pub use types::{ExternType, FuncType, GlobalType, MemoryType, Mutability, TableType, ValType};
+pub use values::{ExternRef, StoreRef, Val};

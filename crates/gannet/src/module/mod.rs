@@ -1,0 +1,534 @@
+//! Decoding and validating modules (with `wasmparser`), and the compiled form of their
+//! functions, made lazily on first call.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use wasmparser::{
+    ConstExpr as WasmConstExpr, DataKind, ElementItems, ElementKind, ExternalKind, FuncToValidate, FunctionBody,
+    Operator, Parser, Payload, TypeRef, ValidPayload, Validator, ValidatorResources,
+};
+
+use crate::engine::{CompilationMode, Engine};
+use crate::error::{Error, Result};
+use crate::translate;
+use crate::types::{ExternType, FuncType, GlobalType, MemoryType, Mutability, TableType, ValType};
+
+/// One step of a constant expression (global initialisers, segment offsets, element items).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum ConstOp {
+    I32(i32),
+    I64(i64),
+    F32(u32),
+    F64(u64),
+    RefNull,
+    RefFunc(u32),
+    GlobalGet(u32),
+    I32Add,
+    I32Sub,
+    I32Mul,
+    I64Add,
+    I64Sub,
+    I64Mul,
+}
+
+/// A validated constant expression.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct ConstExpr(pub(crate) Vec<ConstOp>);
+
+impl ConstExpr {
+    fn parse(expr: &WasmConstExpr<'_>) -> Result<Self> {
+        let mut ops = Vec::new();
+        let mut reader = expr.get_operators_reader();
+        while !reader.eof() {
+            let op = reader.read().map_err(Error::compile)?;
+            ops.push(match op {
+                Operator::I32Const { value } => ConstOp::I32(value),
+                Operator::I64Const { value } => ConstOp::I64(value),
+                Operator::F32Const { value } => ConstOp::F32(value.bits()),
+                Operator::F64Const { value } => ConstOp::F64(value.bits()),
+                Operator::RefNull { .. } => ConstOp::RefNull,
+                Operator::RefFunc { function_index } => ConstOp::RefFunc(function_index),
+                Operator::GlobalGet { global_index } => ConstOp::GlobalGet(global_index),
+                Operator::I32Add => ConstOp::I32Add,
+                Operator::I32Sub => ConstOp::I32Sub,
+                Operator::I32Mul => ConstOp::I32Mul,
+                Operator::I64Add => ConstOp::I64Add,
+                Operator::I64Sub => ConstOp::I64Sub,
+                Operator::I64Mul => ConstOp::I64Mul,
+                Operator::End => continue,
+                other => {
+                    return Err(Error::Compile {
+                        message: format!("unsupported constant expression operator {other:?}"),
+                        offset: None,
+                    });
+                }
+            });
+        }
+        Ok(ConstExpr(ops))
+    }
+}
+
+/// Where an import or export points in its module's index spaces.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum EntityIndex {
+    Func(u32),
+    Table(u32),
+    Memory(u32),
+    Global(u32),
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Import {
+    pub(crate) module: String,
+    pub(crate) name: String,
+    pub(crate) ty: ExternType,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) enum ElemMode {
+    Passive,
+    Active { table: u32, offset: ConstExpr },
+    Declared,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct ElemSegment {
+    pub(crate) mode: ElemMode,
+    pub(crate) items: Vec<ConstExpr>,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) enum DataMode {
+    Passive,
+    Active { memory: u32, offset: ConstExpr },
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct DataSegment {
+    pub(crate) mode: DataMode,
+    /// The segment's bytes within the module's binary.
+    pub(crate) range: Range<usize>,
+}
+
+/// A function translated to Gannet's IR.
+pub(crate) struct CompiledFunc {
+    /// Encoded instructions (handler address, operands), 8-byte aligned.
+    pub(crate) code: Box<[u64]>,
+    /// Slots the frame needs: parameters, locals and the deepest operand stack.
+    pub(crate) frame_size: usize,
+    pub(crate) num_params: usize,
+    /// Declared locals (after the parameters), zeroed on entry.
+    pub(crate) num_locals: usize,
+}
+
+/// A function body defined by the module: where it is, and its state of compilation.
+pub(crate) struct FuncBody {
+    pub(crate) range: Range<usize>,
+    /// Present until the body has been validated.
+    pub(crate) validation: Mutex<Option<FuncToValidate<ValidatorResources>>>,
+    pub(crate) compiled: OnceLock<CompiledFunc>,
+}
+
+pub(crate) struct ModuleInner {
+    pub(crate) engine: Engine,
+    pub(crate) bytes: Box<[u8]>,
+    pub(crate) types: Vec<FuncType>,
+    /// Engine-wide ids of `types`, for signature checks.
+    pub(crate) type_ids: Vec<u32>,
+    pub(crate) imports: Vec<Import>,
+    /// Type index of every function, imported ones first.
+    pub(crate) funcs: Vec<u32>,
+    pub(crate) num_imported_funcs: usize,
+    pub(crate) tables: Vec<TableType>,
+    pub(crate) num_imported_tables: usize,
+    pub(crate) memories: Vec<MemoryType>,
+    pub(crate) num_imported_memories: usize,
+    pub(crate) globals: Vec<GlobalType>,
+    pub(crate) num_imported_globals: usize,
+    /// Initialisers of the globals the module defines.
+    pub(crate) global_inits: Vec<ConstExpr>,
+    pub(crate) exports: Vec<(String, EntityIndex)>,
+    pub(crate) start: Option<u32>,
+    pub(crate) elems: Vec<ElemSegment>,
+    pub(crate) datas: Vec<DataSegment>,
+    pub(crate) bodies: Vec<FuncBody>,
+    pub(crate) func_names: HashMap<u32, String>,
+    pub(crate) name: Option<String>,
+}
+
+impl ModuleInner {
+    pub(crate) fn func_type(&self, func: u32) -> &FuncType {
+        &self.types[self.funcs[func as usize] as usize]
+    }
+
+    /// The compiled form of the defined function `func` (module-wide index), translating
+    /// (and, if still needed, validating) it first.
+    pub(crate) fn compiled(&self, func: u32) -> Result<&CompiledFunc> {
+        let body = &self.bodies[func as usize - self.num_imported_funcs];
+        if let Some(compiled) = body.compiled.get() {
+            return Ok(compiled);
+        }
+        let validation = body.validation.lock().unwrap_or_else(|poison| poison.into_inner()).take();
+        let compiled = match translate::translate(self, func, validation) {
+            Ok(compiled) => compiled,
+            Err(error) => {
+                // Leave the validator in place so that a later call reports the same error.
+                return Err(error);
+            }
+        };
+        Ok(body.compiled.get_or_init(|| compiled))
+    }
+
+    pub(crate) fn function_body(&self, func: u32) -> FunctionBody<'_> {
+        let range = self.bodies[func as usize - self.num_imported_funcs].range.clone();
+        FunctionBody::new(wasmparser::BinaryReader::new(&self.bytes[range.clone()], range.start as u64))
+    }
+}
+
+/// A validated WebAssembly module, ready to be instantiated. Cheap to clone.
+#[derive(Clone)]
+pub struct Module {
+    pub(crate) inner: Arc<ModuleInner>,
+}
+
+impl std::fmt::Debug for Module {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Module").field("name", &self.inner.name).finish_non_exhaustive()
+    }
+}
+
+fn table_type(ty: &wasmparser::TableType) -> Result<TableType> {
+    let element = ValType::from_wasmparser(wasmparser::ValType::Ref(ty.element_type))
+        .ok_or_else(|| Error::usage(format!("unsupported table element type {:?}", ty.element_type)))?;
+    Ok(TableType::new(element, ty.initial as u32, ty.maximum.map(|max| max as u32)))
+}
+
+fn memory_type(ty: &wasmparser::MemoryType) -> MemoryType {
+    MemoryType::new(ty.initial as u32, ty.maximum.map(|max| max as u32))
+}
+
+fn global_type(ty: &wasmparser::GlobalType) -> Result<GlobalType> {
+    let content = ValType::from_wasmparser(ty.content_type)
+        .ok_or_else(|| Error::usage(format!("unsupported global type {:?}", ty.content_type)))?;
+    Ok(GlobalType::new(content, if ty.mutable { Mutability::Var } else { Mutability::Const }))
+}
+
+impl Module {
+    /// Compiles a module from its binary encoding or, if `bytes` is WebAssembly text, from
+    /// `.wat`.
+    pub fn new(engine: &Engine, bytes: impl AsRef<[u8]>) -> Result<Module> {
+        let bytes = bytes.as_ref();
+        if bytes.starts_with(b"\0asm") {
+            return Module::from_binary(engine, bytes);
+        }
+        let binary =
+            wat::parse_bytes(bytes).map_err(|error| Error::Compile { message: error.to_string(), offset: None })?;
+        Module::from_binary(engine, &binary)
+    }
+
+    /// Checks that `bytes` is a valid module for `engine`'s features, without keeping it.
+    pub fn validate(engine: &Engine, bytes: &[u8]) -> Result<()> {
+        let mut validator = Validator::new_with_features(engine.config().features);
+        validator.validate_all(bytes).map_err(Error::compile)?;
+        Ok(())
+    }
+
+    /// Compiles a module from its binary encoding.
+    pub fn from_binary(engine: &Engine, bytes: &[u8]) -> Result<Module> {
+        let mode = engine.config().compilation_mode;
+        let mut validator = Validator::new_with_features(engine.config().features);
+        let mut module = ModuleInner {
+            engine: engine.clone(),
+            bytes: bytes.into(),
+            types: Vec::new(),
+            type_ids: Vec::new(),
+            imports: Vec::new(),
+            funcs: Vec::new(),
+            num_imported_funcs: 0,
+            tables: Vec::new(),
+            num_imported_tables: 0,
+            memories: Vec::new(),
+            num_imported_memories: 0,
+            globals: Vec::new(),
+            num_imported_globals: 0,
+            global_inits: Vec::new(),
+            exports: Vec::new(),
+            start: None,
+            elems: Vec::new(),
+            datas: Vec::new(),
+            bodies: Vec::new(),
+            func_names: HashMap::new(),
+            name: None,
+        };
+        let mut data_ranges = Vec::new();
+        for payload in Parser::new(0).parse_all(bytes) {
+            let payload = payload.map_err(Error::compile)?;
+            let valid = validator.payload(&payload).map_err(Error::compile)?;
+            if let ValidPayload::Func(to_validate, body) = valid {
+                let range = body.range();
+                let range = range.start as usize..range.end as usize;
+                let mut validation = Some(to_validate);
+                if mode != CompilationMode::Lazy {
+                    let mut func_validator = validation.take().expect("present").into_validator(Default::default());
+                    func_validator.validate(&body).map_err(Error::compile)?;
+                }
+                module.bodies.push(FuncBody { range, validation: Mutex::new(validation), compiled: OnceLock::new() });
+                continue;
+            }
+            match payload {
+                Payload::TypeSection(reader) => {
+                    for group in reader.into_iter_err_on_gc_types() {
+                        let ty = group.map_err(Error::compile)?;
+                        let params = ty.params().iter().map(|&t| ValType::from_wasmparser(t));
+                        let results = ty.results().iter().map(|&t| ValType::from_wasmparser(t));
+                        let params: Option<Vec<_>> = params.collect();
+                        let results: Option<Vec<_>> = results.collect();
+                        let (Some(params), Some(results)) = (params, results) else {
+                            return Err(Error::Compile {
+                                message: "typed references are not supported yet".into(),
+                                offset: None,
+                            });
+                        };
+                        let ty = FuncType::new(params, results);
+                        module.type_ids.push(engine.type_id(&ty));
+                        module.types.push(ty);
+                    }
+                }
+                Payload::ImportSection(reader) => {
+                    for import in reader.into_imports() {
+                        let import = import.map_err(Error::compile)?;
+                        let ty = match import.ty {
+                            TypeRef::Func(index) | TypeRef::FuncExact(index) => {
+                                module.funcs.push(index);
+                                module.num_imported_funcs += 1;
+                                ExternType::Func(module.types[index as usize].clone())
+                            }
+                            TypeRef::Table(ty) => {
+                                let ty = table_type(&ty)?;
+                                module.tables.push(ty);
+                                module.num_imported_tables += 1;
+                                ExternType::Table(ty)
+                            }
+                            TypeRef::Memory(ty) => {
+                                let ty = memory_type(&ty);
+                                module.memories.push(ty);
+                                module.num_imported_memories += 1;
+                                ExternType::Memory(ty)
+                            }
+                            TypeRef::Global(ty) => {
+                                let ty = global_type(&ty)?;
+                                module.globals.push(ty);
+                                module.num_imported_globals += 1;
+                                ExternType::Global(ty)
+                            }
+                            TypeRef::Tag(_) => {
+                                return Err(Error::Compile {
+                                    message: "exception tags are not supported yet".into(),
+                                    offset: None,
+                                });
+                            }
+                        };
+                        module.imports.push(Import {
+                            module: import.module.to_string(),
+                            name: import.name.to_string(),
+                            ty,
+                        });
+                    }
+                }
+                Payload::FunctionSection(reader) => {
+                    for type_index in reader {
+                        module.funcs.push(type_index.map_err(Error::compile)?);
+                    }
+                }
+                Payload::TableSection(reader) => {
+                    for table in reader {
+                        let table = table.map_err(Error::compile)?;
+                        if !matches!(table.init, wasmparser::TableInit::RefNull) {
+                            return Err(Error::Compile {
+                                message: "table initialiser expressions are not supported yet".into(),
+                                offset: None,
+                            });
+                        }
+                        module.tables.push(table_type(&table.ty)?);
+                    }
+                }
+                Payload::MemorySection(reader) => {
+                    for memory in reader {
+                        module.memories.push(memory_type(&memory.map_err(Error::compile)?));
+                    }
+                }
+                Payload::GlobalSection(reader) => {
+                    for global in reader {
+                        let global = global.map_err(Error::compile)?;
+                        module.globals.push(global_type(&global.ty)?);
+                        module.global_inits.push(ConstExpr::parse(&global.init_expr)?);
+                    }
+                }
+                Payload::ExportSection(reader) => {
+                    for export in reader {
+                        let export = export.map_err(Error::compile)?;
+                        let index = match export.kind {
+                            ExternalKind::Func | ExternalKind::FuncExact => EntityIndex::Func(export.index),
+                            ExternalKind::Table => EntityIndex::Table(export.index),
+                            ExternalKind::Memory => EntityIndex::Memory(export.index),
+                            ExternalKind::Global => EntityIndex::Global(export.index),
+                            ExternalKind::Tag => {
+                                return Err(Error::Compile {
+                                    message: "exception tags are not supported yet".into(),
+                                    offset: None,
+                                });
+                            }
+                        };
+                        module.exports.push((export.name.to_string(), index));
+                    }
+                }
+                Payload::StartSection { func, .. } => module.start = Some(func),
+                Payload::ElementSection(reader) => {
+                    for element in reader {
+                        let element = element.map_err(Error::compile)?;
+                        let mode = match element.kind {
+                            ElementKind::Passive => ElemMode::Passive,
+                            ElementKind::Declared => ElemMode::Declared,
+                            ElementKind::Active { table_index, offset_expr } => ElemMode::Active {
+                                table: table_index.unwrap_or(0),
+                                offset: ConstExpr::parse(&offset_expr)?,
+                            },
+                        };
+                        let mut items = Vec::new();
+                        match element.items {
+                            ElementItems::Functions(reader) => {
+                                for func in reader {
+                                    items.push(ConstExpr(vec![ConstOp::RefFunc(func.map_err(Error::compile)?)]));
+                                }
+                            }
+                            ElementItems::Expressions(_, reader) => {
+                                for expr in reader {
+                                    items.push(ConstExpr::parse(&expr.map_err(Error::compile)?)?);
+                                }
+                            }
+                        }
+                        module.elems.push(ElemSegment { mode, items });
+                    }
+                }
+                Payload::DataSection(reader) => {
+                    for data in reader {
+                        let data = data.map_err(Error::compile)?;
+                        let end = data.range.end as usize;
+                        data_ranges.push(end - data.data.len()..end);
+                        let mode = match data.kind {
+                            DataKind::Passive => DataMode::Passive,
+                            DataKind::Active { memory_index, offset_expr } => {
+                                DataMode::Active { memory: memory_index, offset: ConstExpr::parse(&offset_expr)? }
+                            }
+                        };
+                        module.datas.push(DataSegment { mode, range: 0..0 });
+                    }
+                }
+                Payload::CustomSection(reader) => {
+                    if let wasmparser::KnownCustom::Name(names) = reader.as_known() {
+                        // A malformed name section is ignored, as the specification allows.
+                        let _ = read_names(names, &mut module);
+                    }
+                }
+                _ => {}
+            }
+        }
+        for (segment, range) in module.datas.iter_mut().zip(data_ranges) {
+            segment.range = range;
+        }
+        let module = Module { inner: Arc::new(module) };
+        if mode == CompilationMode::Eager {
+            let inner = &module.inner;
+            for index in 0..inner.bodies.len() {
+                inner.compiled((index + inner.num_imported_funcs) as u32)?;
+            }
+        }
+        Ok(module)
+    }
+
+    /// The engine this module was compiled for.
+    pub fn engine(&self) -> &Engine {
+        &self.inner.engine
+    }
+
+    /// The module's name from its name section, if any.
+    pub fn name(&self) -> Option<&str> {
+        self.inner.name.as_deref()
+    }
+
+    /// The module's imports: module name, field name and type.
+    pub fn imports(&self) -> impl Iterator<Item = (&str, &str, &ExternType)> {
+        self.inner.imports.iter().map(|import| (import.module.as_str(), import.name.as_str(), &import.ty))
+    }
+
+    /// The module's exports: name and type.
+    pub fn exports(&self) -> impl Iterator<Item = (&str, ExternType)> {
+        let inner = &self.inner;
+        inner.exports.iter().map(move |(name, index)| {
+            let ty = match *index {
+                EntityIndex::Func(i) => ExternType::Func(inner.func_type(i).clone()),
+                EntityIndex::Table(i) => ExternType::Table(inner.tables[i as usize]),
+                EntityIndex::Memory(i) => ExternType::Memory(inner.memories[i as usize]),
+                EntityIndex::Global(i) => ExternType::Global(inner.globals[i as usize]),
+            };
+            (name.as_str(), ty)
+        })
+    }
+
+    /// Finds a function by export name, name-section name or index, for tools.
+    pub fn find_function(&self, name_or_index: &str) -> Option<u32> {
+        let inner = &self.inner;
+        let exported = inner.exports.iter().find_map(|(name, index)| match index {
+            EntityIndex::Func(i) if name == name_or_index => Some(*i),
+            _ => None,
+        });
+        exported
+            .or_else(|| inner.func_names.iter().find(|(_, name)| *name == name_or_index).map(|(&i, _)| i))
+            .or_else(|| name_or_index.parse().ok().filter(|&i: &u32| (i as usize) < inner.funcs.len()))
+    }
+
+    /// The number of functions (imported and defined).
+    pub fn num_functions(&self) -> u32 {
+        self.inner.funcs.len() as u32
+    }
+
+    /// The name of function `index` from the name section, if any.
+    pub fn function_name(&self, index: u32) -> Option<&str> {
+        self.inner.func_names.get(&index).map(String::as_str)
+    }
+
+    /// Translates function `index` (validating it if needed) and returns its register IR
+    /// as text, one instruction a line. Imported functions have no body: `None`.
+    pub fn disassemble(&self, index: u32) -> Option<Result<String>> {
+        let inner = &self.inner;
+        if (index as usize) < inner.num_imported_funcs || index as usize >= inner.funcs.len() {
+            return None;
+        }
+        Some(inner.compiled(index).map(|compiled| {
+            let mut text = format!(
+                "frame: {} slots ({} params, {} locals)\n",
+                compiled.frame_size, compiled.num_params, compiled.num_locals
+            );
+            text.push_str(&crate::ir::disassemble(&compiled.code, crate::exec::handler_table()));
+            text
+        }))
+    }
+}
+
+fn read_names(names: wasmparser::NameSectionReader<'_>, module: &mut ModuleInner) -> wasmparser::Result<()> {
+    for name in names {
+        match name? {
+            wasmparser::Name::Module { name, .. } => module.name = Some(name.to_string()),
+            wasmparser::Name::Function(map) => {
+                for naming in map {
+                    let naming = naming?;
+                    module.func_names.insert(naming.index, naming.name.to_string());
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}

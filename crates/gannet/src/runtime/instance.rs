@@ -1,0 +1,278 @@
+//! Instantiation: resolving imports, creating a module's objects, initialising tables
+//! and memories from segments, running the start function.
+
+use crate::error::{Error, Result, Trap, TrapCode};
+use crate::module::{ConstExpr, ConstOp, DataMode, ElemMode, EntityIndex, Module};
+use crate::runtime::objects::{Extern, Func, Global, Memory, Table};
+use crate::runtime::store::{AsContext, AsContextMut, FuncEntity, FuncKind, GlobalEntity, InstanceData, StoreInner};
+use crate::types::{ExternType, limits_match};
+
+/// An instantiated module.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub struct Instance {
+    pub(crate) store: u64,
+    pub(crate) index: u32,
+}
+
+impl Instance {
+    /// Instantiates `module` with `imports` given in the order of the module's imports.
+    pub fn new(mut store: impl AsContextMut, module: &Module, imports: &[Extern]) -> Result<Instance> {
+        instantiate(store.as_store_mut(), module, imports)
+    }
+
+    /// The export called `name`.
+    pub fn get_export(&self, store: impl AsContext, name: &str) -> Option<Extern> {
+        let store = store.as_store();
+        if store.inner.id != self.store {
+            return None;
+        }
+        let instance = &store.inner.instances[self.index as usize];
+        instance.exports.iter().find(|(export, _)| export == name).map(|(_, item)| *item)
+    }
+
+    /// All exports, in the module's order.
+    pub fn exports(&self, store: impl AsContext) -> Vec<(String, Extern)> {
+        store.as_store().inner.instances[self.index as usize].exports.clone()
+    }
+
+    /// The exported function called `name`.
+    pub fn get_func(&self, store: impl AsContext, name: &str) -> Option<Func> {
+        self.get_export(store, name)?.into_func()
+    }
+
+    /// The exported function called `name`, with its types checked.
+    pub fn get_typed_func<Params: crate::WasmParams, Results: crate::WasmResults>(
+        &self,
+        store: impl AsContext,
+        name: &str,
+    ) -> Result<crate::TypedFunc<Params, Results>> {
+        let store = store.as_store();
+        let func = self.get_func(store, name).ok_or_else(|| Error::usage(format!("no exported function `{name}`")))?;
+        func.typed(store)
+    }
+
+    /// The exported global called `name`.
+    pub fn get_global(&self, store: impl AsContext, name: &str) -> Option<Global> {
+        self.get_export(store, name)?.into_global()
+    }
+
+    /// The exported table called `name`.
+    pub fn get_table(&self, store: impl AsContext, name: &str) -> Option<Table> {
+        self.get_export(store, name)?.into_table()
+    }
+
+    /// The exported memory called `name`.
+    pub fn get_memory(&self, store: impl AsContext, name: &str) -> Option<Memory> {
+        self.get_export(store, name)?.into_memory()
+    }
+}
+
+fn eval_const(expr: &ConstExpr, store: &StoreInner, funcs: &[u32], globals: &[u32]) -> u64 {
+    let mut stack: Vec<u64> = Vec::with_capacity(2);
+    for op in &expr.0 {
+        let value = match *op {
+            ConstOp::I32(v) => v as u32 as u64,
+            ConstOp::I64(v) => v as u64,
+            ConstOp::F32(v) => v as u64,
+            ConstOp::F64(v) => v,
+            ConstOp::RefNull => 0,
+            ConstOp::RefFunc(f) => funcs[f as usize] as u64 + 1,
+            ConstOp::GlobalGet(g) => store.globals[globals[g as usize] as usize].value,
+            binary => {
+                let b = stack.pop().unwrap_or(0);
+                let a = stack.pop().unwrap_or(0);
+                match binary {
+                    ConstOp::I32Add => (a as u32).wrapping_add(b as u32) as u64,
+                    ConstOp::I32Sub => (a as u32).wrapping_sub(b as u32) as u64,
+                    ConstOp::I32Mul => (a as u32).wrapping_mul(b as u32) as u64,
+                    ConstOp::I64Add => a.wrapping_add(b),
+                    ConstOp::I64Sub => a.wrapping_sub(b),
+                    _ => a.wrapping_mul(b),
+                }
+            }
+        };
+        stack.push(value);
+    }
+    stack.pop().unwrap_or(0)
+}
+
+fn import_error(module: &str, name: &str, expected: &ExternType, found: Option<&ExternType>) -> Error {
+    match found {
+        Some(found) => {
+            Error::Link(format!("incompatible import type for `{module}::{name}`: expected {expected}, found {found}"))
+        }
+        None => Error::Link(format!("unknown import: `{module}::{name}` ({expected})")),
+    }
+}
+
+pub(crate) fn instantiate<T>(store: &mut crate::Store<T>, module: &Module, imports: &[Extern]) -> Result<Instance> {
+    let m = &module.inner;
+    if !m.engine.same(store.engine()) {
+        return Err(Error::usage("module and store belong to different engines"));
+    }
+    if imports.len() != m.imports.len() {
+        return Err(Error::Link(format!("expected {} imports, got {}", m.imports.len(), imports.len())));
+    }
+    let inner = &mut store.inner;
+    let instance_index = inner.instances.len() as u32;
+    let mut funcs = Vec::with_capacity(m.funcs.len());
+    let mut tables = Vec::with_capacity(m.tables.len());
+    let mut memories = Vec::with_capacity(m.memories.len());
+    let mut globals = Vec::with_capacity(m.globals.len());
+
+    for (import, item) in m.imports.iter().zip(imports) {
+        if item.store_id() != inner.id {
+            return Err(Error::usage("import from another store"));
+        }
+        let found = match *item {
+            Extern::Func(f) => ExternType::Func(inner.funcs[f.index as usize].ty.clone()),
+            Extern::Global(g) => ExternType::Global(inner.globals[g.index as usize].ty),
+            Extern::Table(t) => {
+                let table = &inner.tables[t.index as usize];
+                ExternType::Table(crate::TableType::new(
+                    table.ty.element(),
+                    table.elements.len() as u32,
+                    table.ty.maximum(),
+                ))
+            }
+            Extern::Memory(mem) => {
+                let memory = &inner.memories[mem.index as usize];
+                ExternType::Memory(crate::MemoryType::new(
+                    memory.pages() as u32,
+                    memory.maximum_pages().map(|max| max as u32),
+                ))
+            }
+        };
+        let matches = match (&import.ty, &found) {
+            (ExternType::Func(expected), ExternType::Func(actual)) => expected == actual,
+            (ExternType::Global(expected), ExternType::Global(actual)) => expected == actual,
+            (ExternType::Table(expected), ExternType::Table(actual)) => {
+                expected.element() == actual.element()
+                    && limits_match(
+                        actual.minimum().into(),
+                        actual.maximum().map(Into::into),
+                        expected.minimum().into(),
+                        expected.maximum().map(Into::into),
+                    )
+            }
+            (ExternType::Memory(expected), ExternType::Memory(actual)) => {
+                limits_match(actual.minimum(), actual.maximum(), expected.minimum(), expected.maximum())
+            }
+            _ => false,
+        };
+        if !matches {
+            return Err(import_error(&import.module, &import.name, &import.ty, Some(&found)));
+        }
+        match *item {
+            Extern::Func(f) => funcs.push(f.index),
+            Extern::Global(g) => globals.push(g.index),
+            Extern::Table(t) => tables.push(t.index),
+            Extern::Memory(mem) => memories.push(mem.index),
+        }
+    }
+
+    for index in m.num_imported_funcs..m.funcs.len() {
+        let ty = m.func_type(index as u32).clone();
+        let type_id = m.type_ids[m.funcs[index] as usize];
+        inner.funcs.push(FuncEntity {
+            ty,
+            type_id,
+            kind: FuncKind::Wasm { instance: instance_index, index: index as u32 },
+        });
+        funcs.push(inner.funcs.len() as u32 - 1);
+    }
+    for ty in &m.tables[m.num_imported_tables..] {
+        tables.push(inner.new_table(*ty, 0)?);
+    }
+    for ty in &m.memories[m.num_imported_memories..] {
+        memories.push(inner.new_memory(*ty)?);
+    }
+    for (ty, init) in m.globals[m.num_imported_globals..].iter().zip(&m.global_inits) {
+        let value = eval_const(init, inner, &funcs, &globals);
+        inner.globals.push(GlobalEntity { ty: *ty, value });
+        globals.push(inner.globals.len() as u32 - 1);
+    }
+
+    let id = inner.id;
+    let exports = m
+        .exports
+        .iter()
+        .map(|(name, index)| {
+            let item = match *index {
+                EntityIndex::Func(i) => Extern::Func(Func { store: id, index: funcs[i as usize] }),
+                EntityIndex::Table(i) => Extern::Table(Table { store: id, index: tables[i as usize] }),
+                EntityIndex::Memory(i) => Extern::Memory(Memory { store: id, index: memories[i as usize] }),
+                EntityIndex::Global(i) => Extern::Global(Global { store: id, index: globals[i as usize] }),
+            };
+            (name.clone(), item)
+        })
+        .collect();
+    let elems: Vec<Vec<u64>> = m
+        .elems
+        .iter()
+        .map(|segment| segment.items.iter().map(|item| eval_const(item, inner, &funcs, &globals)).collect())
+        .collect();
+    let datas = m.datas.iter().map(|segment| segment.range.clone()).collect();
+    inner.instances.push(InstanceData {
+        module: module.clone(),
+        funcs,
+        tables,
+        memories,
+        globals,
+        datas,
+        elems,
+        exports,
+    });
+    let instance = Instance { store: id, index: instance_index };
+
+    initialise_segments(inner, module, instance_index)?;
+
+    if let Some(start) = m.start {
+        let func = Func { store: id, index: inner.instances[instance_index as usize].funcs[start as usize] };
+        func.call(&mut *store, &[], &mut [])?;
+    }
+    Ok(instance)
+}
+
+/// Applies active element and data segments in order, then drops them (and the
+/// declarative ones). A segment out of bounds traps; earlier writes stay.
+fn initialise_segments(inner: &mut StoreInner, module: &Module, instance_index: u32) -> Result<()> {
+    let m = &module.inner;
+    let trap = |code| Error::Trap(Trap::new(code));
+    for (index, segment) in m.elems.iter().enumerate() {
+        match &segment.mode {
+            ElemMode::Passive => continue,
+            ElemMode::Declared => {}
+            ElemMode::Active { table, offset } => {
+                let instance = &inner.instances[instance_index as usize];
+                let offset = eval_const(offset, inner, &instance.funcs, &instance.globals) as u32;
+                let table = instance.tables[*table as usize] as usize;
+                let items = &instance.elems[index];
+                let end = offset as u64 + items.len() as u64;
+                if end > inner.tables[table].elements.len() as u64 {
+                    return Err(trap(TrapCode::TableOutOfBounds));
+                }
+                let items = items.clone();
+                inner.tables[table].elements[offset as usize..end as usize].copy_from_slice(&items);
+            }
+        }
+        inner.instances[instance_index as usize].elems[index] = Vec::new();
+    }
+    for (index, segment) in m.datas.iter().enumerate() {
+        let DataMode::Active { memory, offset } = &segment.mode else {
+            continue;
+        };
+        let instance = &inner.instances[instance_index as usize];
+        let offset = eval_const(offset, inner, &instance.funcs, &instance.globals) as u32;
+        let memory = instance.memories[*memory as usize] as usize;
+        let bytes = &m.bytes[segment.range.clone()];
+        let end = offset as u64 + bytes.len() as u64;
+        let data = inner.memories[memory].data_mut();
+        if end > data.len() as u64 {
+            return Err(trap(TrapCode::MemoryOutOfBounds));
+        }
+        data[offset as usize..end as usize].copy_from_slice(bytes);
+        inner.instances[instance_index as usize].datas[index] = 0..0;
+    }
+    Ok(())
+}

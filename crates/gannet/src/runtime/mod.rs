@@ -1,0 +1,8 @@
+//! Runtime objects: the store and what it owns, instances, the linker. Separate from
+//! the interpreter, which only borrows them while guest code runs.
+
+pub(crate) mod instance;
+pub(crate) mod linker;
+pub(crate) mod memory;
+pub(crate) mod objects;
+pub(crate) mod store;

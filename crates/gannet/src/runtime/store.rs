@@ -1,0 +1,245 @@
+//! The store: owner of every runtime object, and the host data `T`.
+
+use std::any::Any;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::engine::Engine;
+use crate::error::{Error, Result};
+use crate::module::Module;
+use crate::runtime::memory::LinearMemory;
+use crate::types::{FuncType, GlobalType, TableType};
+use crate::values::Val;
+
+/// Signature of a host function stored in a `Store<T>`.
+pub(crate) type HostFn<T> = dyn Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Result<()> + Send + Sync;
+
+pub(crate) enum FuncKind {
+    /// Function `index` (module-wide) of store instance `instance`.
+    Wasm { instance: u32, index: u32 },
+    /// Host function `index` of the store's host functions.
+    Host { index: u32 },
+}
+
+pub(crate) struct FuncEntity {
+    pub(crate) ty: FuncType,
+    /// Engine-wide id of `ty`.
+    pub(crate) type_id: u32,
+    pub(crate) kind: FuncKind,
+}
+
+pub(crate) struct TableEntity {
+    pub(crate) ty: TableType,
+    /// Raw references: 0 is null, otherwise a store index plus one.
+    pub(crate) elements: Vec<u64>,
+}
+
+impl TableEntity {
+    /// Grows by `delta` elements set to `init`; returns the old size, or `None` if the
+    /// maximum would be exceeded.
+    pub(crate) fn grow(&mut self, delta: u32, init: u64) -> Option<u32> {
+        let old = self.elements.len() as u32;
+        let new = old.checked_add(delta)?;
+        if self.ty.maximum().is_some_and(|max| new > max) || new as usize > MAX_TABLE_ELEMENTS {
+            return None;
+        }
+        self.elements.resize(new as usize, init);
+        Some(old)
+    }
+}
+
+/// Tables larger than this are refused, so a guest cannot exhaust host memory.
+pub(crate) const MAX_TABLE_ELEMENTS: usize = 10_000_000;
+
+pub(crate) struct GlobalEntity {
+    pub(crate) ty: GlobalType,
+    /// Raw bits, as in a frame slot.
+    pub(crate) value: u64,
+}
+
+/// An instantiated module's view of the store.
+pub(crate) struct InstanceData {
+    pub(crate) module: Module,
+    /// Store indices of the instance's functions, tables, memories and globals, in the
+    /// module's index spaces.
+    pub(crate) funcs: Vec<u32>,
+    pub(crate) tables: Vec<u32>,
+    pub(crate) memories: Vec<u32>,
+    pub(crate) globals: Vec<u32>,
+    /// Each data segment's bytes in the module binary (empty once dropped).
+    pub(crate) datas: Vec<std::ops::Range<usize>>,
+    /// Each element segment's raw references (empty once dropped).
+    pub(crate) elems: Vec<Vec<u64>>,
+    pub(crate) exports: Vec<(String, crate::Extern)>,
+}
+
+/// Everything in a store except the host data; what the interpreter works on.
+pub(crate) struct StoreInner {
+    pub(crate) id: u64,
+    pub(crate) engine: Engine,
+    pub(crate) funcs: Vec<FuncEntity>,
+    pub(crate) tables: Vec<TableEntity>,
+    pub(crate) memories: Vec<LinearMemory>,
+    pub(crate) globals: Vec<GlobalEntity>,
+    pub(crate) instances: Vec<InstanceData>,
+    pub(crate) externrefs: Vec<Box<dyn Any + Send + Sync>>,
+}
+
+/// What the interpreter needs from a `Store<T>` without knowing `T`.
+pub(crate) trait HostContext {
+    fn store(&mut self) -> &mut StoreInner;
+    /// Calls store function `func`, which must be a host function.
+    fn call_host(&mut self, func: u32, params: &[Val], results: &mut [Val]) -> Result<()>;
+}
+
+/// Owns all WebAssembly objects (instances, functions, memories, tables, globals) and the
+/// host's data `T`. Objects are handles into their store and only valid with it.
+pub struct Store<T> {
+    pub(crate) inner: StoreInner,
+    host_funcs: Vec<Arc<HostFn<T>>>,
+    data: T,
+}
+
+static NEXT_STORE_ID: AtomicU64 = AtomicU64::new(1);
+
+impl<T> Store<T> {
+    /// A new, empty store holding `data`.
+    pub fn new(engine: &Engine, data: T) -> Self {
+        Store {
+            inner: StoreInner {
+                id: NEXT_STORE_ID.fetch_add(1, Ordering::Relaxed),
+                engine: engine.clone(),
+                funcs: Vec::new(),
+                tables: Vec::new(),
+                memories: Vec::new(),
+                globals: Vec::new(),
+                instances: Vec::new(),
+                externrefs: Vec::new(),
+            },
+            host_funcs: Vec::new(),
+            data,
+        }
+    }
+
+    /// The engine this store belongs to.
+    pub fn engine(&self) -> &Engine {
+        &self.inner.engine
+    }
+
+    /// The host data.
+    pub fn data(&self) -> &T {
+        &self.data
+    }
+
+    /// The host data, mutably.
+    pub fn data_mut(&mut self) -> &mut T {
+        &mut self.data
+    }
+
+    /// Consumes the store, returning the host data.
+    pub fn into_data(self) -> T {
+        self.data
+    }
+
+    pub(crate) fn add_host_func(&mut self, ty: FuncType, func: Arc<HostFn<T>>) -> u32 {
+        let index = self.host_funcs.len() as u32;
+        self.host_funcs.push(func);
+        let type_id = self.inner.engine.type_id(&ty);
+        self.inner.funcs.push(FuncEntity { ty, type_id, kind: FuncKind::Host { index } });
+        self.inner.funcs.len() as u32 - 1
+    }
+
+    pub(crate) fn check_id(&self, id: u64) -> Result<()> {
+        if id == self.inner.id { Ok(()) } else { Err(Error::usage("object used with a store it does not belong to")) }
+    }
+}
+
+impl<T> HostContext for Store<T> {
+    fn store(&mut self) -> &mut StoreInner {
+        &mut self.inner
+    }
+
+    fn call_host(&mut self, func: u32, params: &[Val], results: &mut [Val]) -> Result<()> {
+        let FuncKind::Host { index } = self.inner.funcs[func as usize].kind else {
+            return Err(Error::usage("not a host function"));
+        };
+        let host = self.host_funcs[index as usize].clone();
+        host(Caller { store: self }, params, results)
+    }
+}
+
+/// A host function's access to its store while it is called from WebAssembly.
+pub struct Caller<'a, T> {
+    pub(crate) store: &'a mut Store<T>,
+}
+
+impl<T> Caller<'_, T> {
+    /// The host data.
+    pub fn data(&self) -> &T {
+        self.store.data()
+    }
+
+    /// The host data, mutably.
+    pub fn data_mut(&mut self) -> &mut T {
+        self.store.data_mut()
+    }
+
+    /// The store itself, e.g. to call back into WebAssembly.
+    pub fn store(&mut self) -> &mut Store<T> {
+        self.store
+    }
+}
+
+/// Anything that gives access to a store: `Store<T>`, `&mut Store<T>` or a `Caller`.
+pub trait AsContext {
+    /// The host data type.
+    type Data;
+    /// The store.
+    fn as_store(&self) -> &Store<Self::Data>;
+}
+
+/// Mutable access to a store.
+pub trait AsContextMut: AsContext {
+    /// The store, mutably.
+    fn as_store_mut(&mut self) -> &mut Store<Self::Data>;
+}
+
+impl<T> AsContext for Store<T> {
+    type Data = T;
+    fn as_store(&self) -> &Store<T> {
+        self
+    }
+}
+impl<T> AsContextMut for Store<T> {
+    fn as_store_mut(&mut self) -> &mut Store<T> {
+        self
+    }
+}
+impl<S: AsContext + ?Sized> AsContext for &S {
+    type Data = S::Data;
+    fn as_store(&self) -> &Store<S::Data> {
+        (**self).as_store()
+    }
+}
+impl<S: AsContext + ?Sized> AsContext for &mut S {
+    type Data = S::Data;
+    fn as_store(&self) -> &Store<S::Data> {
+        (**self).as_store()
+    }
+}
+impl<S: AsContextMut + ?Sized> AsContextMut for &mut S {
+    fn as_store_mut(&mut self) -> &mut Store<S::Data> {
+        (**self).as_store_mut()
+    }
+}
+impl<T> AsContext for Caller<'_, T> {
+    type Data = T;
+    fn as_store(&self) -> &Store<T> {
+        self.store
+    }
+}
+impl<T> AsContextMut for Caller<'_, T> {
+    fn as_store_mut(&mut self) -> &mut Store<T> {
+        self.store
+    }
+}

@@ -1,0 +1,859 @@
+//! Stack machine to register IR, one pass per function.
+//!
+//! Every value on the Wasm operand stack at height `h` has a home slot,
+//! `num_locals + h`. The translator tracks, for each stack entry, where its value really
+//! is (a [`Provider`]): still in a local (`local.get` emits nothing), a constant (no code
+//! until an operand needs a slot, and binary ops take it as an immediate), or its home
+//! slot. Values are moved to their home slots only where control flow merges (branches,
+//! block ends), for calls (arguments are laid out where the callee's frame starts, so
+//! calls copy nothing) and before a `local.set` would overwrite a local still referenced
+//! on the stack.
+
+#[cfg(test)]
+mod tests;
+
+use wasmparser::{BlockType, FuncToValidate, FuncValidator, Operator, ValidatorResources};
+
+use crate::error::{Error, Result};
+use crate::exec::handler_table;
+use crate::ir::table::for_each_op;
+use crate::ir::{BranchOffset, DST_OFFSET, Encoder, HANDLER_SIZE, Op, OpCode, Slot, op};
+use crate::module::{CompiledFunc, ModuleInner};
+
+/// Where the value of an operand stack entry lives.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Provider {
+    /// In the entry's home slot.
+    Home,
+    /// In a local (parameters included) that has not been written since.
+    Local(u16),
+    /// A constant, as raw bits (32-bit values zero-extended).
+    Const(u64),
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum FrameKind {
+    Function,
+    Block,
+    Loop,
+    If,
+    Else,
+}
+
+struct ControlFrame {
+    kind: FrameKind,
+    /// Operand stack height below the block's parameters.
+    height: usize,
+    num_params: usize,
+    num_results: usize,
+    /// Branch target: the loop head for loops, the end otherwise.
+    label: usize,
+    /// For `if`: where the false branch starts.
+    else_label: Option<usize>,
+    /// The block was entered in unreachable code: nothing of it is translated.
+    dead: bool,
+}
+
+impl ControlFrame {
+    fn branch_arity(&self) -> usize {
+        if self.kind == FrameKind::Loop { self.num_params } else { self.num_results }
+    }
+}
+
+#[derive(Default)]
+struct Label {
+    pos: Option<usize>,
+    /// (instruction position, position of its offset field) still to patch.
+    uses: Vec<(usize, usize)>,
+}
+
+/// Converts raw constant bits to the immediate type of a binary op.
+trait FromBits {
+    fn from_bits(bits: u64) -> Self;
+}
+impl FromBits for i32 {
+    fn from_bits(bits: u64) -> Self {
+        bits as u32 as i32
+    }
+}
+impl FromBits for i64 {
+    fn from_bits(bits: u64) -> Self {
+        bits as i64
+    }
+}
+impl FromBits for f32 {
+    fn from_bits(bits: u64) -> Self {
+        f32::from_bits(bits as u32)
+    }
+}
+impl FromBits for f64 {
+    fn from_bits(bits: u64) -> Self {
+        f64::from_bits(bits)
+    }
+}
+
+const MAX_SLOTS: usize = u16::MAX as usize;
+
+struct Translator<'m> {
+    module: &'m ModuleInner,
+    code: Encoder,
+    stack: Vec<Provider>,
+    controls: Vec<ControlFrame>,
+    labels: Vec<Label>,
+    /// Parameters plus declared locals: the first stack home slot.
+    num_locals: usize,
+    max_height: usize,
+    reachable: bool,
+    /// The last instruction, if it wrote its result to a home slot: (position, slot).
+    last_result: Option<(usize, Slot)>,
+}
+
+/// Translates defined function `func` of `module`, validating it first if `validation`
+/// is given.
+pub(crate) fn translate(
+    module: &ModuleInner,
+    func: u32,
+    validation: Option<FuncToValidate<ValidatorResources>>,
+) -> Result<CompiledFunc> {
+    let body = module.function_body(func);
+    let ty = module.func_type(func);
+    let num_params = ty.params().len();
+    let num_results = ty.results().len();
+    let mut validator: Option<FuncValidator<ValidatorResources>> =
+        validation.map(|v| v.into_validator(Default::default()));
+
+    let mut num_locals = num_params;
+    let mut locals = body.get_locals_reader().map_err(Error::compile)?;
+    for _ in 0..locals.get_count() {
+        let offset = locals.original_position();
+        let (count, ty) = locals.read().map_err(Error::compile)?;
+        if let Some(validator) = &mut validator {
+            validator.define_locals(offset as u64, count, ty).map_err(Error::compile)?;
+        }
+        num_locals += count as usize;
+        if num_locals > MAX_SLOTS {
+            return Err(too_large(offset as usize));
+        }
+    }
+
+    let mut t = Translator {
+        module,
+        code: Encoder::new(handler_table()),
+        stack: Vec::new(),
+        controls: Vec::new(),
+        labels: Vec::new(),
+        num_locals,
+        max_height: 0,
+        reachable: true,
+        last_result: None,
+    };
+    let label = t.new_label();
+    t.controls.push(ControlFrame {
+        kind: FrameKind::Function,
+        height: 0,
+        num_params: 0,
+        num_results,
+        label,
+        else_label: None,
+        dead: false,
+    });
+
+    let mut reader = body.get_operators_reader().map_err(Error::compile)?;
+    while !reader.eof() {
+        let (op, offset) = reader.read_with_offset().map_err(Error::compile)?;
+        if let Some(validator) = &mut validator {
+            validator.op(offset as u64, &op).map_err(Error::compile)?;
+        }
+        t.visit(op).map_err(|error| match error {
+            Error::Compile { message, offset: None } => Error::Compile { message, offset: Some(offset as usize) },
+            other => other,
+        })?;
+    }
+    reader.finish().map_err(Error::compile)?;
+
+    let frame_size = (num_locals + t.max_height).max(num_results);
+    Ok(CompiledFunc { code: t.code.finish(), frame_size, num_params, num_locals: num_locals - num_params })
+}
+
+fn too_large(offset: usize) -> Error {
+    Error::Compile { message: format!("function needs more than {MAX_SLOTS} value slots"), offset: Some(offset) }
+}
+
+fn unsupported(what: &str) -> Error {
+    Error::Compile { message: format!("{what} is not supported yet"), offset: None }
+}
+
+/// Generates `Translator::visit_table_op`, which translates every op of the table's
+/// value-computing groups: they share their names with `wasmparser`'s operators.
+macro_rules! define_translate_table_ops {
+    (
+        unary { $( $u_name:ident $u_mn:literal ($u_in:ty) -> $u_out:ty = |$u_a:ident| $u_e:expr; )* }
+        unary_trap { $( $ut_name:ident $ut_mn:literal ($ut_in:ty) -> $ut_out:ty = |$ut_a:ident| $ut_e:expr; )* }
+        binary { $( $b_name:ident $b_imm:ident $b_mn:literal ($b_l:ty, $b_r:ty) -> $b_out:ty = |$b_a:ident, $b_b:ident| $b_e:expr; )* }
+        binary_trap { $( $bt_name:ident $bt_imm:ident $bt_mn:literal ($bt_l:ty, $bt_r:ty) -> $bt_out:ty = |$bt_a:ident, $bt_b:ident| $bt_e:expr; )* }
+        load { $( $l_name:ident $l_mn:literal [$l_n:literal] -> $l_out:ty = |$l_b:ident| $l_e:expr; )* }
+        store { $( $s_name:ident $s_mn:literal ($s_in:ty) -> [$s_n:literal] = |$s_v:ident| $s_e:expr; )* }
+        other { $( $o_name:ident $o_mn:literal { $($o_field:ident : $o_ty:ty),* } = $o_fn:ident; )* }
+    ) => {
+        impl Translator<'_> {
+            /// Translates `op` if it belongs to one of the table's generic groups.
+            fn visit_table_op(&mut self, op: &Operator<'_>) -> Option<Result<()>> {
+                Some(match *op {
+                    $( Operator::$u_name => self.unary(|dst, src| Op::$u_name(op::$u_name { dst, src })), )*
+                    $( Operator::$ut_name => self.unary(|dst, src| Op::$ut_name(op::$ut_name { dst, src })), )*
+                    $( Operator::$b_name => self.binary(
+                        |dst, lhs, rhs| Op::$b_name(op::$b_name { dst, lhs, rhs }),
+                        |dst, lhs, bits| Op::$b_imm(op::$b_imm { dst, lhs, rhs: <$b_r as FromBits>::from_bits(bits) }),
+                    ), )*
+                    $( Operator::$bt_name => self.binary(
+                        |dst, lhs, rhs| Op::$bt_name(op::$bt_name { dst, lhs, rhs }),
+                        |dst, lhs, bits| Op::$bt_imm(op::$bt_imm { dst, lhs, rhs: <$bt_r as FromBits>::from_bits(bits) }),
+                    ), )*
+                    $( Operator::$l_name { memarg } => self.load(memarg, |dst, ptr, offset| Op::$l_name(op::$l_name { dst, ptr, offset })), )*
+                    $( Operator::$s_name { memarg } => self.store(memarg, |ptr, value, offset| Op::$s_name(op::$s_name { ptr, value, offset })), )*
+                    _ => return None,
+                })
+            }
+        }
+    };
+}
+for_each_op!(define_translate_table_ops);
+
+impl<'m> Translator<'m> {
+    fn new_label(&mut self) -> usize {
+        self.labels.push(Label::default());
+        self.labels.len() - 1
+    }
+
+    fn bind_label(&mut self, label: usize) {
+        let pos = self.code.pos();
+        self.last_result = None;
+        let uses = std::mem::take(&mut self.labels[label].uses);
+        for (instr, field) in uses {
+            self.code.patch_i32(field, (pos as i64 - instr as i64) as i32);
+        }
+        self.labels[label].pos = Some(pos);
+    }
+
+    /// Records that the offset field at `field` of the instruction at `instr` targets `label`.
+    fn use_label(&mut self, label: usize, instr: usize, field: usize) {
+        match self.labels[label].pos {
+            Some(pos) => self.code.patch_i32(field, (pos as i64 - instr as i64) as i32),
+            None => self.labels[label].uses.push((instr, field)),
+        }
+    }
+
+    fn slot(&self, height: usize) -> Slot {
+        Slot((self.num_locals + height) as u16)
+    }
+
+    fn push(&mut self, provider: Provider) -> Result<()> {
+        self.stack.push(provider);
+        let height = self.stack.len();
+        if self.num_locals + height > MAX_SLOTS {
+            return Err(too_large(0));
+        }
+        self.max_height = self.max_height.max(height);
+        Ok(())
+    }
+
+    /// Pushes a value that an instruction computes into its home slot; returns that slot.
+    fn push_home(&mut self) -> Result<Slot> {
+        let slot = self.slot(self.stack.len());
+        self.push(Provider::Home)?;
+        Ok(slot)
+    }
+
+    fn pop(&mut self) -> (Provider, usize) {
+        let provider = self.stack.pop().expect("validated: operand stack underflow");
+        (provider, self.stack.len())
+    }
+
+    fn emit(&mut self, op: Op) -> usize {
+        self.last_result = None;
+        self.code.emit(op)
+    }
+
+    /// Emits an instruction whose `dst` is the home slot `dst`, so a following
+    /// `local.set` may retarget it.
+    fn emit_result(&mut self, op: Op, dst: Slot) {
+        let pos = self.code.emit(op);
+        self.last_result = Some((pos, dst));
+    }
+
+    fn emit_const(&mut self, dst: Slot, bits: u64) {
+        match u32::try_from(bits) {
+            Ok(value) => self.emit(Op::Const32(op::Const32 { dst, value })),
+            Err(_) => self.emit(Op::Const64(op::Const64 { dst, value: bits })),
+        };
+    }
+
+    /// A slot holding the value of a just-popped entry at `height`.
+    fn operand(&mut self, provider: Provider, height: usize) -> Slot {
+        match provider {
+            Provider::Home => self.slot(height),
+            Provider::Local(local) => Slot(local),
+            Provider::Const(bits) => {
+                let slot = self.slot(height);
+                self.emit_const(slot, bits);
+                slot
+            }
+        }
+    }
+
+    /// Moves the entry at `index` to its home slot.
+    fn materialize(&mut self, index: usize) {
+        let home = self.slot(index);
+        match self.stack[index] {
+            Provider::Home => return,
+            Provider::Local(local) => {
+                self.emit(Op::Copy(op::Copy { dst: home, src: Slot(local) }));
+            }
+            Provider::Const(bits) => self.emit_const(home, bits),
+        }
+        self.stack[index] = Provider::Home;
+    }
+
+    fn materialize_top(&mut self, count: usize) {
+        let len = self.stack.len();
+        for index in len - count..len {
+            self.materialize(index);
+        }
+    }
+
+    /// Control flow is about to split or merge: entries still reading a local must not
+    /// depend on which path wrote it, so they move to their home slots.
+    fn materialize_locals(&mut self) {
+        for index in 0..self.stack.len() {
+            if matches!(self.stack[index], Provider::Local(_)) {
+                self.materialize(index);
+            }
+        }
+    }
+
+    /// Copies entries that read `local` to their home slots before it is overwritten.
+    fn preserve_local(&mut self, local: u16) -> bool {
+        let mut preserved = false;
+        for index in 0..self.stack.len() {
+            if self.stack[index] == Provider::Local(local) {
+                self.materialize(index);
+                preserved = true;
+            }
+        }
+        preserved
+    }
+
+    fn block_arity(&self, ty: BlockType) -> (usize, usize) {
+        match ty {
+            BlockType::Empty => (0, 0),
+            BlockType::Type(_) => (0, 1),
+            BlockType::FuncType(index) => {
+                let ty = &self.module.types[index as usize];
+                (ty.params().len(), ty.results().len())
+            }
+        }
+    }
+
+    fn unary(&mut self, make: impl FnOnce(Slot, Slot) -> Op) -> Result<()> {
+        let (provider, height) = self.pop();
+        let src = self.operand(provider, height);
+        let dst = self.push_home()?;
+        self.emit_result(make(dst, src), dst);
+        Ok(())
+    }
+
+    fn binary(
+        &mut self,
+        make: impl FnOnce(Slot, Slot, Slot) -> Op,
+        make_imm: impl FnOnce(Slot, Slot, u64) -> Op,
+    ) -> Result<()> {
+        let (rhs, rhs_height) = self.pop();
+        let (lhs, lhs_height) = self.pop();
+        let lhs = self.operand(lhs, lhs_height);
+        let op = match rhs {
+            Provider::Const(bits) => {
+                let dst = self.slot(lhs_height);
+                make_imm(dst, lhs, bits)
+            }
+            _ => {
+                let rhs = self.operand(rhs, rhs_height);
+                make(self.slot(lhs_height), lhs, rhs)
+            }
+        };
+        let dst = self.push_home()?;
+        self.emit_result(op, dst);
+        Ok(())
+    }
+
+    fn memory_offset(&self, memarg: wasmparser::MemArg) -> Result<u32> {
+        if memarg.target != wasmparser::MemArgTarget::Memory(0) {
+            return Err(unsupported("multiple memories"));
+        }
+        u32::try_from(memarg.offset).map_err(|_| unsupported("64-bit memory offsets"))
+    }
+
+    fn load(&mut self, memarg: wasmparser::MemArg, make: impl FnOnce(Slot, Slot, u32) -> Op) -> Result<()> {
+        let offset = self.memory_offset(memarg)?;
+        let (provider, height) = self.pop();
+        let ptr = self.operand(provider, height);
+        let dst = self.push_home()?;
+        self.emit_result(make(dst, ptr, offset), dst);
+        Ok(())
+    }
+
+    fn store(&mut self, memarg: wasmparser::MemArg, make: impl FnOnce(Slot, Slot, u32) -> Op) -> Result<()> {
+        let offset = self.memory_offset(memarg)?;
+        let (value, value_height) = self.pop();
+        let (ptr, ptr_height) = self.pop();
+        let value = self.operand(value, value_height);
+        let ptr = self.operand(ptr, ptr_height);
+        self.emit(make(ptr, value, offset));
+        Ok(())
+    }
+
+    /// Pops `count` operands into slots, in push order.
+    fn operands(&mut self, count: usize) -> Vec<Slot> {
+        let mut slots: Vec<Slot> = (0..count)
+            .map(|_| {
+                let (provider, height) = self.pop();
+                self.operand(provider, height)
+            })
+            .collect();
+        slots.reverse();
+        slots
+    }
+
+    /// Do the top `arity` entries already sit where a branch to `frame` wants them?
+    fn in_place_for(&self, depth: usize) -> bool {
+        let frame = &self.controls[self.controls.len() - 1 - depth];
+        if frame.kind == FrameKind::Function {
+            return false;
+        }
+        let arity = frame.branch_arity();
+        let len = self.stack.len();
+        (0..arity).all(|k| self.stack[len - arity + k] == Provider::Home && len - arity + k == frame.height + k)
+    }
+
+    /// Emits the moves a branch to the frame at `depth` needs, then the branch itself
+    /// (or the return sequence, for the function's frame).
+    fn branch(&mut self, depth: usize) -> Result<()> {
+        let index = self.controls.len() - 1 - depth;
+        if self.controls[index].kind == FrameKind::Function {
+            return self.return_values();
+        }
+        let (arity, height, label) = {
+            let frame = &self.controls[index];
+            (frame.branch_arity(), frame.height, frame.label)
+        };
+        let len = self.stack.len();
+        for k in 0..arity {
+            let dst = self.slot(height + k);
+            match self.stack[len - arity + k] {
+                Provider::Home => {
+                    let src = self.slot(len - arity + k);
+                    if src != dst {
+                        self.emit(Op::Copy(op::Copy { dst, src }));
+                    }
+                }
+                Provider::Local(local) => {
+                    self.emit(Op::Copy(op::Copy { dst, src: Slot(local) }));
+                }
+                Provider::Const(bits) => self.emit_const(dst, bits),
+            }
+        }
+        let at = self.emit(Op::Br(op::Br { offset: BranchOffset(0) }));
+        self.use_label(label, at, at + HANDLER_SIZE);
+        Ok(())
+    }
+
+    fn return_values(&mut self) -> Result<()> {
+        let count = self.controls[0].num_results;
+        match count {
+            0 => {
+                self.emit(Op::Return(op::Return {}));
+            }
+            1 => {
+                let (provider, height) = self.pop();
+                let src = self.operand(provider, height);
+                self.stack.push(Provider::Home);
+                self.emit(Op::ReturnSlot(op::ReturnSlot { src }));
+            }
+            _ => {
+                self.materialize_top(count);
+                let src = self.slot(self.stack.len() - count);
+                self.emit(Op::ReturnSpan(op::ReturnSpan { src, len: count as u16 }));
+            }
+        }
+        Ok(())
+    }
+
+    /// Lays out `num_params` arguments at their home slots; returns where the callee's
+    /// frame starts.
+    fn call_args(&mut self, num_params: usize) -> Slot {
+        self.materialize_top(num_params);
+        let base = self.slot(self.stack.len() - num_params);
+        self.stack.truncate(self.stack.len() - num_params);
+        base
+    }
+
+    fn push_results(&mut self, count: usize) -> Result<()> {
+        for _ in 0..count {
+            self.push(Provider::Home)?;
+        }
+        Ok(())
+    }
+
+    fn enter_block(&mut self, kind: FrameKind, ty: BlockType) -> Result<()> {
+        let label = self.new_label();
+        if !self.reachable {
+            self.controls.push(ControlFrame {
+                kind,
+                height: self.stack.len(),
+                num_params: 0,
+                num_results: 0,
+                label,
+                else_label: None,
+                dead: true,
+            });
+            return Ok(());
+        }
+        let (num_params, num_results) = self.block_arity(ty);
+        let mut else_label = None;
+        if kind == FrameKind::If {
+            let (provider, height) = self.pop();
+            let cond = self.operand(provider, height);
+            self.materialize_locals();
+            self.materialize_top(num_params);
+            let target = self.new_label();
+            let at = self.emit(Op::BrIfEqz(op::BrIfEqz { cond, offset: BranchOffset(0) }));
+            self.use_label(target, at, at + HANDLER_SIZE + 2);
+            else_label = Some(target);
+        } else {
+            self.materialize_locals();
+            self.materialize_top(num_params);
+        }
+        if kind == FrameKind::Loop {
+            self.bind_label(label);
+        }
+        self.controls.push(ControlFrame {
+            kind,
+            height: self.stack.len() - num_params,
+            num_params,
+            num_results,
+            label,
+            else_label,
+            dead: false,
+        });
+        Ok(())
+    }
+
+    fn visit_else(&mut self) -> Result<()> {
+        let frame = self.controls.last().expect("validated: else in if");
+        if frame.dead {
+            return Ok(());
+        }
+        let (height, num_params, num_results, label, else_label) =
+            (frame.height, frame.num_params, frame.num_results, frame.label, frame.else_label);
+        if self.reachable {
+            self.materialize_top(num_results);
+            let at = self.emit(Op::Br(op::Br { offset: BranchOffset(0) }));
+            self.use_label(label, at, at + HANDLER_SIZE);
+        }
+        self.bind_label(else_label.expect("if has an else label"));
+        let frame = self.controls.last_mut().expect("validated");
+        frame.kind = FrameKind::Else;
+        frame.else_label = None;
+        self.stack.truncate(height);
+        for _ in 0..num_params {
+            self.stack.push(Provider::Home);
+        }
+        self.reachable = true;
+        Ok(())
+    }
+
+    fn visit_end(&mut self) -> Result<()> {
+        let frame = self.controls.pop().expect("validated: end matches a block");
+        if frame.dead {
+            return Ok(());
+        }
+        if frame.kind == FrameKind::Function {
+            if self.reachable {
+                self.controls.push(frame);
+                self.return_values()?;
+                self.controls.pop();
+            }
+            self.reachable = false;
+            return Ok(());
+        }
+        if self.reachable {
+            self.materialize_top(frame.num_results);
+        }
+        let mut reachable = self.reachable;
+        if let Some(else_label) = frame.else_label {
+            // An `if` without `else`: its false branch passes the parameters through.
+            self.bind_label(else_label);
+            reachable = true;
+        }
+        if frame.kind != FrameKind::Loop {
+            if !self.labels[frame.label].uses.is_empty() {
+                reachable = true;
+            }
+            self.bind_label(frame.label);
+        }
+        self.last_result = None;
+        self.stack.truncate(frame.height);
+        self.push_results(frame.num_results)?;
+        self.reachable = reachable;
+        Ok(())
+    }
+
+    fn visit(&mut self, op: Operator<'_>) -> Result<()> {
+        if !self.reachable {
+            return match op {
+                Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => {
+                    self.enter_block(FrameKind::Block, BlockType::Empty)
+                }
+                Operator::Else => self.visit_else(),
+                Operator::End => self.visit_end(),
+                _ => Ok(()),
+            };
+        }
+        if let Some(result) = self.visit_table_op(&op) {
+            return result;
+        }
+        match op {
+            Operator::Nop => {}
+            Operator::Unreachable => {
+                self.emit(Op::Unreachable(op::Unreachable {}));
+                self.reachable = false;
+            }
+            Operator::Block { blockty } => self.enter_block(FrameKind::Block, blockty)?,
+            Operator::Loop { blockty } => self.enter_block(FrameKind::Loop, blockty)?,
+            Operator::If { blockty } => self.enter_block(FrameKind::If, blockty)?,
+            Operator::Else => self.visit_else()?,
+            Operator::End => self.visit_end()?,
+            Operator::Br { relative_depth } => {
+                self.branch(relative_depth as usize)?;
+                self.reachable = false;
+            }
+            Operator::BrIf { relative_depth } => self.visit_br_if(relative_depth as usize)?,
+            Operator::BrTable { targets } => {
+                let mut depths = Vec::with_capacity(targets.len() as usize + 1);
+                for target in targets.targets() {
+                    depths.push(target.map_err(Error::compile)? as usize);
+                }
+                depths.push(targets.default() as usize);
+                self.visit_br_table(&depths)?;
+            }
+            Operator::Return => {
+                self.return_values()?;
+                self.reachable = false;
+            }
+            Operator::Call { function_index } => {
+                let ty = self.module.func_type(function_index);
+                let (num_params, num_results) = (ty.params().len(), ty.results().len());
+                let base = self.call_args(num_params);
+                self.emit(Op::Call(op::Call { func: function_index, base }));
+                self.push_results(num_results)?;
+            }
+            Operator::CallIndirect { type_index, table_index } => {
+                let ty = &self.module.types[type_index as usize];
+                let (num_params, num_results) = (ty.params().len(), ty.results().len());
+                let (provider, height) = self.pop();
+                let index = self.operand(provider, height);
+                let base = self.call_args(num_params);
+                self.emit(Op::CallIndirect(op::CallIndirect { base, index, table: table_index, ty: type_index }));
+                self.push_results(num_results)?;
+            }
+            Operator::ReturnCall { function_index } => {
+                let num_params = self.module.func_type(function_index).params().len();
+                let base = self.call_args(num_params);
+                self.emit(Op::ReturnCall(op::ReturnCall { func: function_index, base }));
+                self.reachable = false;
+            }
+            Operator::ReturnCallIndirect { type_index, table_index } => {
+                let num_params = self.module.types[type_index as usize].params().len();
+                let (provider, height) = self.pop();
+                let index = self.operand(provider, height);
+                let base = self.call_args(num_params);
+                self.emit(Op::ReturnCallIndirect(op::ReturnCallIndirect {
+                    base,
+                    index,
+                    table: table_index,
+                    ty: type_index,
+                }));
+                self.reachable = false;
+            }
+            Operator::Drop => {
+                self.pop();
+            }
+            Operator::Select | Operator::TypedSelect { .. } => {
+                let [if_true, if_false, cond] = self.operands(3)[..] else { unreachable!() };
+                let dst = self.push_home()?;
+                self.emit_result(Op::Select(op::Select { dst, cond, if_true, if_false }), dst);
+            }
+            Operator::LocalGet { local_index } => self.push(Provider::Local(local_index as u16))?,
+            Operator::LocalSet { local_index } => self.visit_local_set(local_index as u16, false)?,
+            Operator::LocalTee { local_index } => self.visit_local_set(local_index as u16, true)?,
+            Operator::GlobalGet { global_index } => {
+                let dst = self.push_home()?;
+                self.emit_result(Op::GlobalGet(op::GlobalGet { dst, global: global_index }), dst);
+            }
+            Operator::GlobalSet { global_index } => {
+                let (provider, height) = self.pop();
+                let src = self.operand(provider, height);
+                self.emit(Op::GlobalSet(op::GlobalSet { src, global: global_index }));
+            }
+            Operator::I32Const { value } => self.push(Provider::Const(value as u32 as u64))?,
+            Operator::I64Const { value } => self.push(Provider::Const(value as u64))?,
+            Operator::F32Const { value } => self.push(Provider::Const(value.bits() as u64))?,
+            Operator::F64Const { value } => self.push(Provider::Const(value.bits()))?,
+            Operator::I32ReinterpretF32
+            | Operator::F32ReinterpretI32
+            | Operator::I64ReinterpretF64
+            | Operator::F64ReinterpretI64 => {
+                // Slots are untyped: reinterpreting the bits costs nothing.
+            }
+            Operator::RefNull { .. } => self.push(Provider::Const(0))?,
+            Operator::RefIsNull => self.unary(|dst, src| Op::I64Eqz(op::I64Eqz { dst, src }))?,
+            Operator::RefFunc { function_index } => {
+                let dst = self.push_home()?;
+                self.emit_result(Op::RefFunc(op::RefFunc { dst, func: function_index }), dst);
+            }
+            Operator::MemorySize { mem } => {
+                let dst = self.push_home()?;
+                self.emit_result(Op::MemorySize(op::MemorySize { dst, memory: mem }), dst);
+            }
+            Operator::MemoryGrow { mem } => {
+                let [delta] = self.operands(1)[..] else { unreachable!() };
+                let dst = self.push_home()?;
+                self.emit_result(Op::MemoryGrow(op::MemoryGrow { dst, delta, memory: mem }), dst);
+            }
+            Operator::MemoryFill { mem } => {
+                let [dst, value, len] = self.operands(3)[..] else { unreachable!() };
+                self.emit(Op::MemoryFill(op::MemoryFill { dst, value, len, memory: mem }));
+            }
+            Operator::MemoryCopy { dst_mem, src_mem } => {
+                let [dst, src, len] = self.operands(3)[..] else { unreachable!() };
+                self.emit(Op::MemoryCopy(op::MemoryCopy { dst, src, len, dst_memory: dst_mem, src_memory: src_mem }));
+            }
+            Operator::MemoryInit { data_index, mem } => {
+                let [dst, src, len] = self.operands(3)[..] else { unreachable!() };
+                self.emit(Op::MemoryInit(op::MemoryInit { dst, src, len, memory: mem, data: data_index }));
+            }
+            Operator::DataDrop { data_index } => {
+                self.emit(Op::DataDrop(op::DataDrop { data: data_index }));
+            }
+            Operator::TableGet { table } => {
+                let [index] = self.operands(1)[..] else { unreachable!() };
+                let dst = self.push_home()?;
+                self.emit_result(Op::TableGet(op::TableGet { dst, index, table }), dst);
+            }
+            Operator::TableSet { table } => {
+                let [index, value] = self.operands(2)[..] else { unreachable!() };
+                self.emit(Op::TableSet(op::TableSet { index, value, table }));
+            }
+            Operator::TableSize { table } => {
+                let dst = self.push_home()?;
+                self.emit_result(Op::TableSize(op::TableSize { dst, table }), dst);
+            }
+            Operator::TableGrow { table } => {
+                let [init, delta] = self.operands(2)[..] else { unreachable!() };
+                let dst = self.push_home()?;
+                self.emit_result(Op::TableGrow(op::TableGrow { dst, init, delta, table }), dst);
+            }
+            Operator::TableFill { table } => {
+                let [dst, value, len] = self.operands(3)[..] else { unreachable!() };
+                self.emit(Op::TableFill(op::TableFill { dst, value, len, table }));
+            }
+            Operator::TableCopy { dst_table, src_table } => {
+                let [dst, src, len] = self.operands(3)[..] else { unreachable!() };
+                self.emit(Op::TableCopy(op::TableCopy { dst, src, len, dst_table, src_table }));
+            }
+            Operator::TableInit { elem_index, table } => {
+                let [dst, src, len] = self.operands(3)[..] else { unreachable!() };
+                self.emit(Op::TableInit(op::TableInit { dst, src, len, table, elem: elem_index }));
+            }
+            Operator::ElemDrop { elem_index } => {
+                self.emit(Op::ElemDrop(op::ElemDrop { elem: elem_index }));
+            }
+            other => return Err(unsupported(&format!("operator {other:?}"))),
+        }
+        Ok(())
+    }
+
+    fn visit_local_set(&mut self, local: u16, tee: bool) -> Result<()> {
+        let (provider, height) = self.pop();
+        let preserved = self.preserve_local(local);
+        let home = self.slot(height);
+        match provider {
+            Provider::Home => match self.last_result {
+                Some((at, dst)) if dst == home && !preserved => {
+                    debug_assert_eq!(self.code.read_u16(at + DST_OFFSET), home.0);
+                    self.code.patch_u16(at + DST_OFFSET, local);
+                    self.last_result = None;
+                }
+                _ => {
+                    self.emit(Op::Copy(op::Copy { dst: Slot(local), src: home }));
+                }
+            },
+            Provider::Local(src) => {
+                if src != local {
+                    self.emit(Op::Copy(op::Copy { dst: Slot(local), src: Slot(src) }));
+                }
+            }
+            Provider::Const(bits) => self.emit_const(Slot(local), bits),
+        }
+        if tee {
+            self.push(Provider::Local(local))?;
+        }
+        Ok(())
+    }
+
+    fn visit_br_if(&mut self, depth: usize) -> Result<()> {
+        let (provider, height) = self.pop();
+        let cond = self.operand(provider, height);
+        if self.in_place_for(depth) {
+            let label = self.controls[self.controls.len() - 1 - depth].label;
+            let at = self.emit(Op::BrIfNez(op::BrIfNez { cond, offset: BranchOffset(0) }));
+            self.use_label(label, at, at + HANDLER_SIZE + 2);
+        } else {
+            let skip = self.new_label();
+            let at = self.emit(Op::BrIfEqz(op::BrIfEqz { cond, offset: BranchOffset(0) }));
+            self.use_label(skip, at, at + HANDLER_SIZE + 2);
+            // The branch sequence may pop values (a return); the fallthrough keeps them.
+            let saved = self.stack.clone();
+            self.branch(depth)?;
+            self.stack = saved;
+            self.bind_label(skip);
+        }
+        Ok(())
+    }
+
+    fn visit_br_table(&mut self, depths: &[usize]) -> Result<()> {
+        let (provider, height) = self.pop();
+        let index = self.operand(provider, height);
+        let table_at = self.emit(Op::BrTable(op::BrTable { index, len: (depths.len() - 1) as u32 }));
+        let entries_at = table_at + OpCode::BrTable.size();
+        self.code.emit_i32s(&vec![0; depths.len()]);
+        let mut stubs = Vec::new();
+        for (k, &depth) in depths.iter().enumerate() {
+            let field = entries_at + 4 * k;
+            if self.in_place_for(depth) {
+                let label = self.controls[self.controls.len() - 1 - depth].label;
+                self.use_label(label, table_at, field);
+            } else {
+                stubs.push((field, depth));
+            }
+        }
+        for (field, depth) in stubs {
+            let here = self.code.pos();
+            self.code.patch_i32(field, (here - table_at) as i32);
+            let saved = self.stack.clone();
+            self.branch(depth)?;
+            self.stack = saved;
+        }
+        self.reachable = false;
+        Ok(())
+    }
+}

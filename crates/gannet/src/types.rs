@@ -1,0 +1,216 @@
+//! WebAssembly types as the public API sees them.
+
+use std::fmt;
+use std::sync::Arc;
+
+/// The type of a WebAssembly value.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+#[non_exhaustive]
+pub enum ValType {
+    /// 32-bit integer.
+    I32,
+    /// 64-bit integer.
+    I64,
+    /// 32-bit IEEE 754 float.
+    F32,
+    /// 64-bit IEEE 754 float.
+    F64,
+    /// 128-bit vector.
+    V128,
+    /// A nullable reference to a function.
+    FuncRef,
+    /// A nullable reference to a host object.
+    ExternRef,
+}
+
+impl ValType {
+    /// Is this a reference type?
+    pub fn is_ref(self) -> bool {
+        matches!(self, ValType::FuncRef | ValType::ExternRef)
+    }
+
+    pub(crate) fn from_wasmparser(ty: wasmparser::ValType) -> Option<Self> {
+        use wasmparser::ValType as W;
+        Some(match ty {
+            W::I32 => ValType::I32,
+            W::I64 => ValType::I64,
+            W::F32 => ValType::F32,
+            W::F64 => ValType::F64,
+            W::V128 => ValType::V128,
+            W::Ref(r) if r.is_func_ref() && r.is_nullable() => ValType::FuncRef,
+            W::Ref(r) if r.is_extern_ref() && r.is_nullable() => ValType::ExternRef,
+            W::Ref(_) => return None,
+        })
+    }
+}
+
+impl fmt::Display for ValType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ValType::I32 => "i32",
+            ValType::I64 => "i64",
+            ValType::F32 => "f32",
+            ValType::F64 => "f64",
+            ValType::V128 => "v128",
+            ValType::FuncRef => "funcref",
+            ValType::ExternRef => "externref",
+        })
+    }
+}
+
+/// The type of a function: its parameters and results.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct FuncType {
+    params_results: Arc<[ValType]>,
+    num_params: usize,
+}
+
+impl FuncType {
+    /// A function type with the given parameter and result types.
+    pub fn new(params: impl IntoIterator<Item = ValType>, results: impl IntoIterator<Item = ValType>) -> Self {
+        let mut all: Vec<ValType> = params.into_iter().collect();
+        let num_params = all.len();
+        all.extend(results);
+        FuncType { params_results: all.into(), num_params }
+    }
+
+    /// Parameter types.
+    pub fn params(&self) -> &[ValType] {
+        &self.params_results[..self.num_params]
+    }
+
+    /// Result types.
+    pub fn results(&self) -> &[ValType] {
+        &self.params_results[self.num_params..]
+    }
+}
+
+impl fmt::Debug for FuncType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+impl fmt::Display for FuncType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let list = |types: &[ValType]| types.iter().map(ToString::to_string).collect::<Vec<_>>().join(" ");
+        write!(f, "(func (param {}) (result {}))", list(self.params()), list(self.results()))
+    }
+}
+
+/// Whether a global can be changed after instantiation.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub enum Mutability {
+    /// Immutable.
+    Const,
+    /// Mutable.
+    Var,
+}
+
+/// The type of a global.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub struct GlobalType {
+    content: ValType,
+    mutability: Mutability,
+}
+
+impl GlobalType {
+    /// A global holding `content`.
+    pub fn new(content: ValType, mutability: Mutability) -> Self {
+        GlobalType { content, mutability }
+    }
+    /// The value type.
+    pub fn content(&self) -> ValType {
+        self.content
+    }
+    /// Whether it is mutable.
+    pub fn mutability(&self) -> Mutability {
+        self.mutability
+    }
+}
+
+/// The type of a table: element type and limits (in elements).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub struct TableType {
+    element: ValType,
+    minimum: u32,
+    maximum: Option<u32>,
+}
+
+impl TableType {
+    /// A table of `element` references with the given limits.
+    pub fn new(element: ValType, minimum: u32, maximum: Option<u32>) -> Self {
+        TableType { element, minimum, maximum }
+    }
+    /// The element type.
+    pub fn element(&self) -> ValType {
+        self.element
+    }
+    /// The initial size.
+    pub fn minimum(&self) -> u32 {
+        self.minimum
+    }
+    /// The maximum size, if any.
+    pub fn maximum(&self) -> Option<u32> {
+        self.maximum
+    }
+}
+
+/// The type of a linear memory: limits in 64 KiB pages.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub struct MemoryType {
+    minimum: u64,
+    maximum: Option<u64>,
+}
+
+impl MemoryType {
+    /// A memory with the given limits in pages.
+    pub fn new(minimum: u32, maximum: Option<u32>) -> Self {
+        MemoryType { minimum: minimum.into(), maximum: maximum.map(Into::into) }
+    }
+    /// The initial size in pages.
+    pub fn minimum(&self) -> u64 {
+        self.minimum
+    }
+    /// The maximum size in pages, if any.
+    pub fn maximum(&self) -> Option<u64> {
+        self.maximum
+    }
+}
+
+/// Do limits `(min, max)` fit where `(required_min, required_max)` is expected?
+pub(crate) fn limits_match(min: u64, max: Option<u64>, required_min: u64, required_max: Option<u64>) -> bool {
+    min >= required_min
+        && match (max, required_max) {
+            (_, None) => true,
+            (Some(max), Some(required)) => max <= required,
+            (None, Some(_)) => false,
+        }
+}
+
+/// The type of anything a module can import or export.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ExternType {
+    /// A function.
+    Func(FuncType),
+    /// A global.
+    Global(GlobalType),
+    /// A table.
+    Table(TableType),
+    /// A memory.
+    Memory(MemoryType),
+}
+
+impl fmt::Display for ExternType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ExternType::Func(ty) => write!(f, "{ty}"),
+            ExternType::Global(ty) => {
+                let mutability = if ty.mutability == Mutability::Var { "mut " } else { "" };
+                write!(f, "(global {mutability}{})", ty.content)
+            }
+            ExternType::Table(ty) => write!(f, "(table {} {:?} {})", ty.minimum, ty.maximum, ty.element),
+            ExternType::Memory(ty) => write!(f, "(memory {} {:?})", ty.minimum, ty.maximum),
+        }
+    }
+}

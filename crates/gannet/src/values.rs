@@ -1,0 +1,174 @@
+//! Values passed between the host and WebAssembly.
+
+use std::any::Any;
+
+use crate::error::Result;
+use crate::runtime::objects::Func;
+use crate::runtime::store::{AsContext, AsContextMut, StoreInner};
+use crate::types::ValType;
+
+/// A reference to a host value, owned by a store.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub struct ExternRef {
+    pub(crate) store: u64,
+    pub(crate) index: u32,
+}
+
+impl ExternRef {
+    /// Wraps `value` so WebAssembly can hold a reference to it.
+    pub fn new<T>(mut store: impl AsContextMut<Data = T>, value: impl Any + Send + Sync) -> ExternRef {
+        let inner = &mut store.as_store_mut().inner;
+        inner.externrefs.push(Box::new(value));
+        ExternRef { store: inner.id, index: inner.externrefs.len() as u32 - 1 }
+    }
+
+    /// The wrapped host value.
+    pub fn data<'a, T: 'a>(&self, store: impl Into<StoreRef<'a, T>>) -> Result<&'a (dyn Any + Send + Sync)> {
+        let store = store.into().0;
+        store.check_id(self.store)?;
+        Ok(store.inner.externrefs[self.index as usize].as_ref())
+    }
+}
+
+/// A shared borrow of a store, accepted wherever only reading is needed.
+pub struct StoreRef<'a, T>(pub(crate) &'a crate::Store<T>);
+
+impl<'a, T> From<&'a crate::Store<T>> for StoreRef<'a, T> {
+    fn from(store: &'a crate::Store<T>) -> Self {
+        StoreRef(store)
+    }
+}
+impl<'a, T> From<&'a mut crate::Store<T>> for StoreRef<'a, T> {
+    fn from(store: &'a mut crate::Store<T>) -> Self {
+        StoreRef(store)
+    }
+}
+impl<'a, T> From<&'a crate::Caller<'_, T>> for StoreRef<'a, T> {
+    fn from(caller: &'a crate::Caller<'_, T>) -> Self {
+        StoreRef(caller.as_store())
+    }
+}
+
+/// A WebAssembly value.
+#[derive(Clone, Copy, PartialEq, Debug)]
+#[non_exhaustive]
+pub enum Val {
+    /// A 32-bit integer.
+    I32(i32),
+    /// A 64-bit integer.
+    I64(i64),
+    /// A 32-bit float, as its bits (so NaN payloads survive).
+    F32(u32),
+    /// A 64-bit float, as its bits.
+    F64(u64),
+    /// A 128-bit vector.
+    V128(u128),
+    /// A function reference or null.
+    FuncRef(Option<Func>),
+    /// A host reference or null.
+    ExternRef(Option<ExternRef>),
+}
+
+impl Val {
+    /// The type of this value.
+    pub fn ty(&self) -> ValType {
+        match self {
+            Val::I32(_) => ValType::I32,
+            Val::I64(_) => ValType::I64,
+            Val::F32(_) => ValType::F32,
+            Val::F64(_) => ValType::F64,
+            Val::V128(_) => ValType::V128,
+            Val::FuncRef(_) => ValType::FuncRef,
+            Val::ExternRef(_) => ValType::ExternRef,
+        }
+    }
+
+    /// The zero value (or null) of `ty`.
+    pub fn default_for(ty: ValType) -> Val {
+        match ty {
+            ValType::I32 => Val::I32(0),
+            ValType::I64 => Val::I64(0),
+            ValType::F32 => Val::F32(0),
+            ValType::F64 => Val::F64(0),
+            ValType::V128 => Val::V128(0),
+            ValType::FuncRef => Val::FuncRef(None),
+            ValType::ExternRef => Val::ExternRef(None),
+        }
+    }
+
+    /// The `i32` inside, if this is one.
+    pub fn i32(&self) -> Option<i32> {
+        if let Val::I32(v) = self { Some(*v) } else { None }
+    }
+    /// The `i64` inside, if this is one.
+    pub fn i64(&self) -> Option<i64> {
+        if let Val::I64(v) = self { Some(*v) } else { None }
+    }
+    /// The `f32` inside, if this is one.
+    pub fn f32(&self) -> Option<f32> {
+        if let Val::F32(v) = self { Some(f32::from_bits(*v)) } else { None }
+    }
+    /// The `f64` inside, if this is one.
+    pub fn f64(&self) -> Option<f64> {
+        if let Val::F64(v) = self { Some(f64::from_bits(*v)) } else { None }
+    }
+
+    /// The value as raw slot bits. References must belong to `store` (checked by callers).
+    pub(crate) fn to_raw(&self, _store: &mut StoreInner) -> u64 {
+        match *self {
+            Val::I32(v) => v as u32 as u64,
+            Val::I64(v) => v as u64,
+            Val::F32(v) => v as u64,
+            Val::F64(v) => v,
+            Val::V128(v) => v as u64,
+            Val::FuncRef(None) | Val::ExternRef(None) => 0,
+            Val::FuncRef(Some(func)) => func.index as u64 + 1,
+            Val::ExternRef(Some(r)) => r.index as u64 + 1,
+        }
+    }
+
+    /// A value of type `ty` from raw slot bits of store `store_id`.
+    pub(crate) fn from_raw(raw: u64, ty: ValType, store_id: u64) -> Val {
+        match ty {
+            ValType::I32 => Val::I32(raw as i32),
+            ValType::I64 => Val::I64(raw as i64),
+            ValType::F32 => Val::F32(raw as u32),
+            ValType::F64 => Val::F64(raw),
+            ValType::V128 => Val::V128(raw as u128),
+            ValType::FuncRef => Val::FuncRef((raw != 0).then(|| Func { store: store_id, index: (raw - 1) as u32 })),
+            ValType::ExternRef => {
+                Val::ExternRef((raw != 0).then(|| ExternRef { store: store_id, index: (raw - 1) as u32 }))
+            }
+        }
+    }
+
+    /// Does this value's reference (if any) belong to store `store_id`?
+    pub(crate) fn belongs_to(&self, store_id: u64) -> bool {
+        match self {
+            Val::FuncRef(Some(func)) => func.store == store_id,
+            Val::ExternRef(Some(r)) => r.store == store_id,
+            _ => true,
+        }
+    }
+}
+
+impl From<i32> for Val {
+    fn from(v: i32) -> Self {
+        Val::I32(v)
+    }
+}
+impl From<i64> for Val {
+    fn from(v: i64) -> Self {
+        Val::I64(v)
+    }
+}
+impl From<f32> for Val {
+    fn from(v: f32) -> Self {
+        Val::F32(v.to_bits())
+    }
+}
+impl From<f64> for Val {
+    fn from(v: f64) -> Self {
+        Val::F64(v.to_bits())
+    }
+}
