@@ -102,7 +102,8 @@ struct Translator<'m> {
     labels: Vec<Label>,
     /// Parameters plus declared locals: the first stack home slot.
     num_locals: usize,
-    max_height: usize,
+    /// One past the highest home slot handed out: the frame's operand area.
+    max_height: std::cell::Cell<usize>,
     reachable: bool,
     /// The last instruction, if it wrote its result to a home slot: (position, slot).
     last_result: Option<(usize, Slot)>,
@@ -143,7 +144,7 @@ pub(crate) fn translate(
         controls: Vec::new(),
         labels: Vec::new(),
         num_locals,
-        max_height: 0,
+        max_height: std::cell::Cell::new(0),
         reachable: true,
         last_result: None,
     };
@@ -171,7 +172,7 @@ pub(crate) fn translate(
     }
     reader.finish().map_err(Error::compile)?;
 
-    let frame_size = (num_locals + t.max_height).max(num_results);
+    let frame_size = (num_locals + t.max_height.get()).max(num_results);
     Ok(CompiledFunc { code: t.code.finish(), frame_size, num_params, num_locals: num_locals - num_params })
 }
 
@@ -244,6 +245,7 @@ impl<'m> Translator<'m> {
     }
 
     fn slot(&self, height: usize) -> Slot {
+        self.max_height.set(self.max_height.get().max(height + 1));
         Slot((self.num_locals + height) as u16)
     }
 
@@ -253,7 +255,6 @@ impl<'m> Translator<'m> {
         if self.num_locals + height > MAX_SLOTS {
             return Err(too_large(0));
         }
-        self.max_height = self.max_height.max(height);
         Ok(())
     }
 
