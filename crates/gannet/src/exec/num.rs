@@ -175,6 +175,19 @@ pub fn f64_nearest(a: f64) -> f64 {
 
 /// `f32.copysign`: the magnitude bits of `a` with the sign bit of `b`
 /// (purely bitwise, NaNs included).
+/// `x` with a NaN quieted. Rounding through libm may pass a signalling NaN through
+/// unchanged, but WebAssembly requires an arithmetic (quiet) NaN result.
+#[inline]
+pub fn f32_quiet(x: f32) -> f32 {
+    if x.is_nan() { f32::from_bits(x.to_bits() | 0x0040_0000) } else { x }
+}
+
+/// `x` with a NaN quieted; see [`f32_quiet`].
+#[inline]
+pub fn f64_quiet(x: f64) -> f64 {
+    if x.is_nan() { f64::from_bits(x.to_bits() | 0x0008_0000_0000_0000) } else { x }
+}
+
 #[inline]
 pub fn f32_copysign(a: f32, b: f32) -> f32 {
     const SIGN: u32 = 1 << 31;

