@@ -446,13 +446,13 @@ impl Runner {
                 let n = *n;
                 let store = &mut self.store;
                 let r = self.extern_refs.entry(n).or_insert_with(|| ExternRef::new(store, n));
-                Val::ExternRef(Some(r.clone()))
+                Val::ExternRef(Some(*r))
             }
             WastArgCore::RefHost(n) => {
                 let n = *n;
                 let store = &mut self.store;
                 let r = self.host_refs.entry(n).or_insert_with(|| ExternRef::new(store, HostRef(n)));
-                Val::ExternRef(Some(r.clone()))
+                Val::ExternRef(Some(*r))
             }
         })
     }

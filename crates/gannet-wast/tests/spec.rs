@@ -136,5 +136,5 @@ fn spec_wasm_v2() {
 #[test]
 fn proposal_tail_call() {
     let result = run_suite(proposal(Proposal::TailCall), WasmFeatures::WASM2 | WasmFeatures::TAIL_CALL, no_skips);
-    finish("proposal tail-call", result);
+    finish("spec proposals/tail-call", result);
 }

@@ -114,8 +114,8 @@ impl Val {
     }
 
     /// The value as raw slot bits. References must belong to `store` (checked by callers).
-    pub(crate) fn to_raw(&self, _store: &mut StoreInner) -> u64 {
-        match *self {
+    pub(crate) fn to_raw(self, _store: &mut StoreInner) -> u64 {
+        match self {
             Val::I32(v) => v as u32 as u64,
             Val::I64(v) => v as u64,
             Val::F32(v) => v as u64,

@@ -13,8 +13,6 @@ use core::ptr::NonNull;
 /// Size of a WebAssembly page in bytes.
 pub const WASM_PAGE_SIZE: u64 = 65536;
 
-/// Size of a WebAssembly page in bytes, as a `usize`.
-
 /// The most pages a 32-bit memory can ever have (4 GiB), further capped so
 /// that the byte length always fits in an `isize` on hosts with a small
 /// address space.

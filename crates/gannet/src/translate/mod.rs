@@ -129,7 +129,7 @@ pub(crate) fn translate(
         let offset = locals.original_position();
         let (count, ty) = locals.read().map_err(Error::compile)?;
         if let Some(validator) = &mut validator {
-            validator.define_locals(offset as u64, count, ty).map_err(Error::compile)?;
+            validator.define_locals(offset, count, ty).map_err(Error::compile)?;
         }
         num_locals += count as usize;
         if num_locals > MAX_SLOTS {
@@ -163,7 +163,7 @@ pub(crate) fn translate(
     while !reader.eof() {
         let (op, offset) = reader.read_with_offset().map_err(Error::compile)?;
         if let Some(validator) = &mut validator {
-            validator.op(offset as u64, &op).map_err(Error::compile)?;
+            validator.op(offset, &op).map_err(Error::compile)?;
         }
         t.visit(op).map_err(|error| match error {
             Error::Compile { message, offset: None } => Error::Compile { message, offset: Some(offset as usize) },
