@@ -129,6 +129,8 @@ pub(crate) struct FuncBody {
     /// Present until the body has been validated.
     pub(crate) validation: Mutex<Option<FuncToValidate<ValidatorResources>>>,
     pub(crate) compiled: OnceLock<CompiledFunc>,
+    /// Why translation failed, once it has: the body is never translated unvalidated.
+    pub(crate) failure: OnceLock<(String, Option<usize>)>,
 }
 
 pub(crate) struct ModuleInner {
@@ -170,13 +172,23 @@ impl ModuleInner {
         if let Some(compiled) = body.compiled.get() {
             return Ok(compiled);
         }
-        let validation = body.validation.lock().unwrap_or_else(|poison| poison.into_inner()).take();
+        let mut validation = body.validation.lock().unwrap_or_else(|poison| poison.into_inner());
+        if let Some(compiled) = body.compiled.get() {
+            return Ok(compiled);
+        }
+        if let Some((message, offset)) = body.failure.get() {
+            return Err(Error::Compile { message: message.clone(), offset: *offset });
+        }
+        let validation = validation.take();
         let compiled = match translate::translate(self, func, validation) {
             Ok(compiled) => compiled,
-            Err(error) => {
-                // Leave the validator in place so that a later call reports the same error.
-                return Err(error);
+            Err(Error::Compile { message, offset }) => {
+                let name = self.func_names.get(&func).map(|name| format!(" ${name}")).unwrap_or_default();
+                let message = format!("function {func}{name}: {message}");
+                let _ = body.failure.set((message.clone(), offset));
+                return Err(Error::Compile { message, offset });
             }
+            Err(error) => return Err(error),
         };
         Ok(body.compiled.get_or_init(|| compiled))
     }
@@ -274,7 +286,12 @@ impl Module {
                     let mut func_validator = validation.take().expect("present").into_validator(Default::default());
                     func_validator.validate(&body).map_err(Error::compile)?;
                 }
-                module.bodies.push(FuncBody { range, validation: Mutex::new(validation), compiled: OnceLock::new() });
+                module.bodies.push(FuncBody {
+                    range,
+                    validation: Mutex::new(validation),
+                    compiled: OnceLock::new(),
+                    failure: OnceLock::new(),
+                });
                 continue;
             }
             match payload {
