@@ -459,8 +459,6 @@ impl<'h> Executor<'h> {
         self.frames.clear();
         self.outcome = None;
         let mut r = Regs { ip: std::ptr::null(), fp: self.stack.as_mut_ptr(), mem: std::ptr::null_mut(), mem_len: 0 };
-        let root_fp = r.fp;
-        r.ip = exit_stub();
         // SAFETY: `r.fp` is the base of the value stack, holding the parameters.
         match unsafe { self.enter(func, &mut r, 0, exit_stub()) } {
             Flow::Exit => {}
@@ -470,7 +468,6 @@ impl<'h> Executor<'h> {
         if let Some(error) = self.outcome.take() {
             return Err(error);
         }
-        let _ = root_fp;
         let store_id = self.store().id;
         for (i, (result, ty)) in results.iter_mut().zip(ty.results()).enumerate() {
             *result = Val::from_raw(self.stack[i], *ty, store_id);
@@ -570,24 +567,45 @@ impl<'h> Executor<'h> {
                 };
             }
         };
-        let module = store.instances[instance as usize].module.inner.clone();
-        let compiled = match module.compiled(index) {
-            Ok(compiled) => compiled,
-            Err(error) => return self.fail(error),
-        };
         if self.frames.len() >= self.max_depth {
             return self.trap(TrapCode::StackOverflow);
         }
-        let callee_fp = r.fp.wrapping_add(base);
-        let Some(callee_fp) = self.reserve(r, callee_fp, compiled.frame_size) else {
+        // SAFETY: forwarded from the caller.
+        unsafe { self.start(r, instance, index, base, Some(ret_ip)) }
+    }
+
+    /// Starts function `index` of store instance `instance` with its frame at
+    /// `r.fp + base`, where its arguments are. With `ret_ip`, the running function is
+    /// suspended as the caller; without, it is replaced (a tail call).
+    ///
+    /// # Safety
+    /// `r.fp + base + params` must be inside the value stack.
+    unsafe fn start(
+        &mut self,
+        r: &mut Regs,
+        instance: u32,
+        index: u32,
+        base: usize,
+        ret_ip: Option<*const u8>,
+    ) -> Flow {
+        let module = &self.store().instances[instance as usize].module.inner;
+        let layout = module.compiled(index).map(|c| (c.code.as_ptr(), c.frame_size, c.num_params, c.num_locals));
+        let (code, frame_size, num_params, num_locals) = match layout {
+            Ok(layout) => layout,
+            Err(error) => return self.fail(error),
+        };
+        let fp = r.fp.wrapping_add(base);
+        let Some(fp) = self.reserve(r, fp, frame_size) else {
             return self.trap(TrapCode::StackOverflow);
         };
-        // SAFETY: `reserve` made `frame_size` slots from `callee_fp` available, and the
-        // locals follow the parameters within the frame.
-        unsafe { callee_fp.add(compiled.num_params).write_bytes(0, compiled.num_locals) };
-        self.frames.push(Frame { ret_ip, fp: r.fp, instance: self.instance, func: self.func });
-        r.fp = callee_fp;
-        r.ip = compiled.code.as_ptr().cast();
+        // SAFETY: `reserve` made `frame_size` slots from `fp` available, and the locals
+        // follow the parameters within the frame.
+        unsafe { fp.add(num_params).write_bytes(0, num_locals) };
+        if let Some(ret_ip) = ret_ip {
+            self.frames.push(Frame { ret_ip, fp: r.fp, instance: self.instance, func: self.func });
+        }
+        r.fp = fp;
+        r.ip = code.cast();
         self.func = index;
         if instance != self.instance || r.mem.is_null() {
             self.instance = instance;
@@ -619,25 +637,8 @@ impl<'h> Executor<'h> {
                 return unsafe { ops::return_to_caller(r, self) };
             }
         };
-        let module = store.instances[instance as usize].module.inner.clone();
-        let compiled = match module.compiled(index) {
-            Ok(compiled) => compiled,
-            Err(error) => return self.fail(error),
-        };
-        let fp = r.fp;
-        let Some(fp) = self.reserve(r, fp, compiled.frame_size) else {
-            return self.trap(TrapCode::StackOverflow);
-        };
-        // SAFETY: `reserve` made the frame available.
-        unsafe { fp.add(compiled.num_params).write_bytes(0, compiled.num_locals) };
-        r.fp = fp;
-        r.ip = compiled.code.as_ptr().cast();
-        self.func = index;
-        if instance != self.instance {
-            self.instance = instance;
-            self.load_memory(r);
-        }
-        Flow::Goto
+        // SAFETY: the arguments now start at `r.fp`.
+        unsafe { self.start(r, instance, index, 0, None) }
     }
 
     /// Calls a host function from guest code: arguments at `r.fp + base`, results there.
