@@ -449,7 +449,7 @@ impl<'h> Executor<'h> {
         let entity = &self.store().funcs[func as usize];
         let ty = entity.ty.clone();
         if let FuncKind::Host { .. } = entity.kind {
-            return self.call_host(func, params, results);
+            return self.call_host(func, None, params, results);
         }
         self.stack = vec![0; INITIAL_STACK_SLOTS.max(params.len())];
         for (slot, param) in self.stack.iter_mut().zip(params) {
@@ -661,7 +661,7 @@ impl<'h> Executor<'h> {
             .map(|(i, &t)| Val::from_raw(unsafe { *args_fp.add(i) }, t, store_id))
             .collect();
         let mut results = vec![Val::I32(0); ty.results().len()];
-        if let Err(error) = self.call_host(func, &params, &mut results) {
+        if let Err(error) = self.call_host(func, Some(self.instance), &params, &mut results) {
             return self.fail(error);
         }
         for (i, result) in results.iter().enumerate() {
@@ -675,8 +675,8 @@ impl<'h> Executor<'h> {
         Flow::Next
     }
 
-    fn call_host(&mut self, func: u32, params: &[Val], results: &mut [Val]) -> Result<(), Error> {
-        let outcome = self.host.call_host(func, params, results);
+    fn call_host(&mut self, func: u32, caller: Option<u32>, params: &[Val], results: &mut [Val]) -> Result<(), Error> {
+        let outcome = self.host.call_host(func, caller, params, results);
         self.store = self.host.store();
         outcome
     }

@@ -398,6 +398,13 @@ impl Memory {
         store.inner.memories[self.index as usize].data_mut()
     }
 
+    /// The memory's contents and the store's host data together, so a host function can
+    /// move bytes between guest memory and its own state.
+    pub fn data_and_store_mut<'a, T: 'a>(&self, store: &'a mut crate::Store<T>) -> (&'a mut [u8], &'a mut T) {
+        let (inner, data) = store.inner_and_data_mut();
+        (inner.memories[self.index as usize].data_mut(), data)
+    }
+
     /// Grows by `delta` pages; returns the old size in pages.
     pub fn grow(&self, mut store: impl AsContextMut, delta: u64) -> Result<u64> {
         let store = store.as_store_mut();

@@ -88,8 +88,9 @@ pub(crate) struct StoreInner {
 /// What the interpreter needs from a `Store<T>` without knowing `T`.
 pub(crate) trait HostContext {
     fn store(&mut self) -> &mut StoreInner;
-    /// Calls store function `func`, which must be a host function.
-    fn call_host(&mut self, func: u32, params: &[Val], results: &mut [Val]) -> Result<()>;
+    /// Calls store function `func`, which must be a host function, on behalf of store
+    /// instance `caller` (`None` when called from the embedder).
+    fn call_host(&mut self, func: u32, caller: Option<u32>, params: &[Val], results: &mut [Val]) -> Result<()>;
 }
 
 /// Owns all WebAssembly objects (instances, functions, memories, tables, globals) and the
@@ -149,6 +150,10 @@ impl<T> Store<T> {
         self.inner.funcs.len() as u32 - 1
     }
 
+    pub(crate) fn inner_and_data_mut(&mut self) -> (&mut StoreInner, &mut T) {
+        (&mut self.inner, &mut self.data)
+    }
+
     pub(crate) fn check_id(&self, id: u64) -> Result<()> {
         if id == self.inner.id { Ok(()) } else { Err(Error::usage("object used with a store it does not belong to")) }
     }
@@ -159,18 +164,20 @@ impl<T> HostContext for Store<T> {
         &mut self.inner
     }
 
-    fn call_host(&mut self, func: u32, params: &[Val], results: &mut [Val]) -> Result<()> {
+    fn call_host(&mut self, func: u32, caller: Option<u32>, params: &[Val], results: &mut [Val]) -> Result<()> {
         let FuncKind::Host { index } = self.inner.funcs[func as usize].kind else {
             return Err(Error::usage("not a host function"));
         };
         let host = self.host_funcs[index as usize].clone();
-        host(Caller { store: self }, params, results)
+        host(Caller { store: self, instance: caller }, params, results)
     }
 }
 
 /// A host function's access to its store while it is called from WebAssembly.
 pub struct Caller<'a, T> {
     pub(crate) store: &'a mut Store<T>,
+    /// Store index of the calling instance, if WebAssembly made the call.
+    pub(crate) instance: Option<u32>,
 }
 
 impl<T> Caller<'_, T> {
@@ -187,6 +194,13 @@ impl<T> Caller<'_, T> {
     /// The store itself, e.g. to call back into WebAssembly.
     pub fn store(&mut self) -> &mut Store<T> {
         self.store
+    }
+
+    /// The export `name` of the calling instance (e.g. its `memory`), if WebAssembly made
+    /// this call and the instance has such an export.
+    pub fn get_export(&self, name: &str) -> Option<crate::Extern> {
+        let instance = &self.store.inner.instances[self.instance? as usize];
+        instance.exports.iter().find(|(export, _)| export == name).map(|(_, item)| *item)
     }
 }
 
