@@ -667,6 +667,8 @@ impl Cx<'_> {
     ) -> WasiResult {
         let oflags = u16::try_from(oflags).map_err(|_| Errno::INVAL)?;
         let fdflags = u16::try_from(fdflags).map_err(|_| Errno::INVAL)?;
+        // Checked first, so a bad result pointer cannot leave an unreachable open descriptor.
+        self.mem.slice(opened_fd, 4)?;
         let parent = self.wasi.get(fd)?;
         let mut needed = rights::PATH_OPEN;
         if oflags & OFLAGS_CREAT != 0 {
