@@ -40,6 +40,7 @@ pub use engine::{CompilationMode, Config, Engine, WasmFeatures};
 pub use error::{Error, FrameInfo, Result, Trap, TrapCode};
 pub use module::Module;
 pub use runtime::instance::Instance;
+pub use runtime::limits::{StoreLimits, StoreLimitsBuilder};
 pub use runtime::linker::Linker;
 pub use runtime::objects::{
     Extern, Func, Global, IntoFunc, IntoResults, Memory, Table, TypedFunc, WasmParams, WasmResults, WasmTy,

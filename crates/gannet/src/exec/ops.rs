@@ -202,7 +202,7 @@ pub(super) unsafe fn memory_grow(op: op::MemoryGrow, r: R, ctx: Ctx) -> Flow {
     // SAFETY: validated code: the slot is in the frame.
     let delta: u32 = unsafe { get(r.fp, op.delta) };
     let memory = memory_index(ctx, op.memory);
-    let old = ctx.store().memories[memory].grow(delta as u64).map_or(u32::MAX, |pages| pages as u32);
+    let old = ctx.store().grow_memory(memory, delta as u64).map_or(u32::MAX, |pages| pages as u32);
     // SAFETY: as above.
     unsafe { set::<u32>(r.fp, op.dst, old) };
     ctx.load_memory(r);
@@ -309,7 +309,7 @@ pub(super) unsafe fn table_grow(op: op::TableGrow, r: R, ctx: Ctx) -> Flow {
     // SAFETY: validated code: the slots are in the frame.
     let (init, delta): (u64, u32) = unsafe { (get(r.fp, op.init), get(r.fp, op.delta)) };
     let table = table_index(ctx, op.table);
-    let old = ctx.store().tables[table].grow(delta, init).unwrap_or(u32::MAX);
+    let old = ctx.store().grow_table(table, delta, init).unwrap_or(u32::MAX);
     // SAFETY: as above.
     unsafe { set::<u32>(r.fp, op.dst, old) };
     Flow::Next

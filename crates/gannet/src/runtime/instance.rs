@@ -2,7 +2,8 @@
 //! and memories from segments, running the start function.
 
 use crate::error::{Error, Result, Trap, TrapCode};
-use crate::module::{ConstExpr, ConstOp, DataMode, ElemMode, EntityIndex, Module};
+use crate::module::{ConstExpr, ConstOp, DataMode, ElemMode, EntityIndex, Module, ModuleInner};
+use crate::runtime::limits::StoreLimits;
 use crate::runtime::objects::{Extern, Func, Global, Memory, Table};
 use crate::runtime::store::{AsContext, AsContextMut, FuncEntity, FuncKind, GlobalEntity, InstanceData, StoreInner};
 use crate::types::{ExternType, limits_match};
@@ -171,6 +172,7 @@ pub(crate) fn instantiate<T>(store: &mut crate::Store<T>, module: &Module, impor
         }
     }
 
+    check_limits(inner, m).map_err(Error::Instantiate)?;
     for index in m.num_imported_funcs..m.funcs.len() {
         let ty = m.func_type(index as u32).clone();
         let type_id = m.type_ids[m.funcs[index] as usize];
@@ -232,6 +234,19 @@ pub(crate) fn instantiate<T>(store: &mut crate::Store<T>, module: &Module, impor
         func.call(&mut *store, &[], &mut [])?;
     }
     Ok(instance)
+}
+
+/// Checks everything the store's limits say about a new instance of `m` before anything
+/// is created, so that a refused instantiation leaves the store as it was.
+fn check_limits(inner: &StoreInner, m: &ModuleInner) -> std::result::Result<(), String> {
+    let limits = &inner.limits;
+    let memories = &m.memories[m.num_imported_memories..];
+    let tables = &m.tables[m.num_imported_tables..];
+    StoreLimits::check_count("instances", limits.instances, inner.instances.len(), 1)?;
+    StoreLimits::check_count("memories", limits.memories, inner.memories.len(), memories.len())?;
+    StoreLimits::check_count("tables", limits.tables, inner.tables.len(), tables.len())?;
+    memories.iter().try_for_each(|ty| limits.check_memory(ty.minimum()))?;
+    tables.iter().try_for_each(|ty| limits.check_table(ty.minimum().into()))
 }
 
 /// Applies active element and data segments in order, then drops them (and the

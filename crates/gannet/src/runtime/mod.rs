@@ -2,6 +2,7 @@
 //! the interpreter, which only borrows them while guest code runs.
 
 pub(crate) mod instance;
+pub(crate) mod limits;
 pub(crate) mod linker;
 pub(crate) mod memory;
 pub(crate) mod objects;

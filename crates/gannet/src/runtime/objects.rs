@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use crate::error::{Error, Result};
 use crate::exec::Executor;
+use crate::runtime::limits::StoreLimits;
 use crate::runtime::memory::{LinearMemory, WASM_PAGE_SIZE};
 use crate::runtime::store::{AsContext, AsContextMut, Caller, GlobalEntity, TableEntity};
 use crate::types::{ExternType, FuncType, GlobalType, MemoryType, Mutability, TableType, ValType};
@@ -353,7 +354,7 @@ impl Table {
     pub fn grow(&self, mut store: impl AsContextMut, delta: u32, init: Val) -> Result<u32> {
         let store = store.as_store_mut();
         let raw = init.to_raw(&mut store.inner);
-        store.inner.tables[self.index as usize].grow(delta, raw).ok_or_else(|| Error::usage("table cannot grow"))
+        store.inner.grow_table(self.index as usize, delta, raw).ok_or_else(|| Error::usage("table cannot grow"))
     }
 }
 
@@ -408,7 +409,7 @@ impl Memory {
     /// Grows by `delta` pages; returns the old size in pages.
     pub fn grow(&self, mut store: impl AsContextMut, delta: u64) -> Result<u64> {
         let store = store.as_store_mut();
-        store.inner.memories[self.index as usize].grow(delta).ok_or_else(|| Error::usage("memory cannot grow"))
+        store.inner.grow_memory(self.index as usize, delta).ok_or_else(|| Error::usage("memory cannot grow"))
     }
 
     /// Copies `buffer.len()` bytes from `offset` into `buffer`.
@@ -431,14 +432,22 @@ impl Memory {
 }
 
 impl crate::runtime::store::StoreInner {
+    /// Creates a memory, within the store's limits.
     pub(crate) fn new_memory(&mut self, ty: MemoryType) -> Result<u32> {
+        StoreLimits::check_count("memories", self.limits.memories, self.memories.len(), 1)
+            .and_then(|()| self.limits.check_memory(ty.minimum()))
+            .map_err(Error::Instantiate)?;
         let memory = LinearMemory::new(ty.minimum(), ty.maximum(), None).map_err(Error::Instantiate)?;
         debug_assert_eq!(memory.len() as u64, ty.minimum() * WASM_PAGE_SIZE);
         self.memories.push(memory);
         Ok(self.memories.len() as u32 - 1)
     }
 
+    /// Creates a table, within the store's limits.
     pub(crate) fn new_table(&mut self, ty: TableType, init: u64) -> Result<u32> {
+        StoreLimits::check_count("tables", self.limits.tables, self.tables.len(), 1)
+            .and_then(|()| self.limits.check_table(ty.minimum().into()))
+            .map_err(Error::Instantiate)?;
         if ty.minimum() as usize > crate::runtime::store::MAX_TABLE_ELEMENTS {
             return Err(Error::Instantiate(format!("table of {} elements is too large", ty.minimum())));
         }

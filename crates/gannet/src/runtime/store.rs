@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::module::Module;
+use crate::runtime::limits::StoreLimits;
 use crate::runtime::memory::LinearMemory;
 use crate::types::{FuncType, GlobalType, TableType};
 use crate::values::Val;
@@ -36,11 +37,14 @@ pub(crate) struct TableEntity {
 
 impl TableEntity {
     /// Grows by `delta` elements set to `init`; returns the old size, or `None` if the
-    /// maximum would be exceeded.
-    pub(crate) fn grow(&mut self, delta: u32, init: u64) -> Option<u32> {
+    /// maximum or the store's limits would be exceeded.
+    fn grow(&mut self, delta: u32, init: u64, limits: &StoreLimits) -> Option<u32> {
         let old = self.elements.len() as u32;
         let new = old.checked_add(delta)?;
-        if self.ty.maximum().is_some_and(|max| new > max) || new as usize > MAX_TABLE_ELEMENTS {
+        if self.ty.maximum().is_some_and(|max| new > max)
+            || new as usize > MAX_TABLE_ELEMENTS
+            || (delta > 0 && limits.check_table(new.into()).is_err())
+        {
             return None;
         }
         self.elements.resize(new as usize, init);
@@ -83,6 +87,25 @@ pub(crate) struct StoreInner {
     pub(crate) globals: Vec<GlobalEntity>,
     pub(crate) instances: Vec<InstanceData>,
     pub(crate) externrefs: Vec<Box<dyn Any + Send + Sync>>,
+    pub(crate) limits: StoreLimits,
+}
+
+impl StoreInner {
+    /// Grows store memory `index` by `delta` pages within its maximum and the store's
+    /// limits; returns the old size in pages.
+    pub(crate) fn grow_memory(&mut self, index: usize, delta: u64) -> Option<u64> {
+        let memory = &mut self.memories[index];
+        if delta > 0 && self.limits.check_memory(memory.pages().saturating_add(delta)).is_err() {
+            return None;
+        }
+        memory.grow(delta)
+    }
+
+    /// Grows store table `index` by `delta` elements set to `init`, within its maximum and
+    /// the store's limits; returns the old size.
+    pub(crate) fn grow_table(&mut self, index: usize, delta: u32, init: u64) -> Option<u32> {
+        self.tables[index].grow(delta, init, &self.limits)
+    }
 }
 
 /// What the interpreter needs from a `Store<T>` without knowing `T`.
@@ -116,6 +139,7 @@ impl<T> Store<T> {
                 globals: Vec::new(),
                 instances: Vec::new(),
                 externrefs: Vec::new(),
+                limits: StoreLimits::default(),
             },
             host_funcs: Vec::new(),
             data,
@@ -140,6 +164,12 @@ impl<T> Store<T> {
     /// Consumes the store, returning the host data.
     pub fn into_data(self) -> T {
         self.data
+    }
+
+    /// Installs resource limits for memories, tables and instances created or grown from
+    /// now on; see [`StoreLimits`].
+    pub fn set_limits(&mut self, limits: StoreLimits) {
+        self.inner.limits = limits;
     }
 
     pub(crate) fn add_host_func(&mut self, ty: FuncType, func: Arc<HostFn<T>>) -> u32 {
