@@ -1,6 +1,7 @@
 //! Configuration and the engine shared by modules and stores.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crate::types::FuncType;
@@ -27,6 +28,8 @@ pub struct Config {
     pub(crate) compilation_mode: CompilationMode,
     pub(crate) max_call_depth: usize,
     pub(crate) max_stack_slots: usize,
+    pub(crate) consume_fuel: bool,
+    pub(crate) interruptible: bool,
 }
 
 impl Default for Config {
@@ -36,6 +39,8 @@ impl Default for Config {
             compilation_mode: CompilationMode::Lazy,
             max_call_depth: 100_000,
             max_stack_slots: 8 * 1024 * 1024,
+            consume_fuel: false,
+            interruptible: false,
         }
     }
 }
@@ -76,6 +81,48 @@ impl Config {
         self.max_stack_slots = slots.max(1024);
         self
     }
+
+    /// Makes guest code consume fuel, so that a [`Store`](crate::Store) can bound how much
+    /// WebAssembly it runs: see [`Store::set_fuel`](crate::Store::set_fuel). A store
+    /// starts with no fuel, and a guest that runs out traps with
+    /// [`TrapCode::OutOfFuel`](crate::TrapCode::OutOfFuel).
+    ///
+    /// # Accounting
+    /// Every operator of a function body costs one unit, except `nop`, `block`, `loop`,
+    /// `else` and `end`, which only delimit structure and cost nothing. Host functions
+    /// cost nothing either.
+    ///
+    /// Fuel is charged in advance, once per *region*. A region starts at the function's
+    /// entry, at a loop header, at the start of each arm of an `if`, after the `end` of a
+    /// loop, and at the `end` of a block or `if` that a branch (or an `if` without `else`)
+    /// jumps to; it reaches up to the next region start in the body's text. Entering a
+    /// region costs the operators in it, and the region runs only if the store has that
+    /// much fuel left; otherwise the guest traps before running any of it, and the store's
+    /// fuel drops to zero.
+    ///
+    /// Only a taken `br_if` or a trap can leave a region before its last operator (other
+    /// branches, `return` and `unreachable` end straight-line code), so the fuel consumed
+    /// is the number of operators executed, plus the operators that taken `br_if`s and
+    /// traps skipped in their regions. For the usual loop shapes, `loop … br_if 0 end` and
+    /// `block loop … br_if 1 … br 0 end end`, every iteration but the last costs exactly
+    /// the operators it executes.
+    ///
+    /// With fuel disabled (the default) the translator emits no fuel instructions at
+    /// all, so it costs nothing at run time.
+    pub fn consume_fuel(&mut self, enable: bool) -> &mut Self {
+        self.consume_fuel = enable;
+        self
+    }
+
+    /// Lets an [`InterruptHandle`] stop guest code running in this engine's stores; see
+    /// [`Engine::interrupt_handle`]. Guest code checks for an interrupt at every function
+    /// entry and loop header, so a running guest notices one within a bounded number of
+    /// operators (plus the time of any host function it is in). Disabled by default, in
+    /// which case no checks are emitted and they cost nothing.
+    pub fn interruptible(&mut self, enable: bool) -> &mut Self {
+        self.interruptible = enable;
+        self
+    }
 }
 
 /// Interns function types so that a type check is one integer comparison.
@@ -88,6 +135,9 @@ struct TypeRegistry {
 pub(crate) struct EngineInner {
     pub(crate) config: Config,
     types: Mutex<TypeRegistry>,
+    /// How many interrupts were requested; a call is interrupted once it differs from
+    /// the value seen when the call started.
+    pub(crate) interrupts: Arc<AtomicU64>,
 }
 
 /// Compiles and runs WebAssembly; shared by every [`Module`](crate::Module) and
@@ -112,7 +162,13 @@ impl std::fmt::Debug for Engine {
 impl Engine {
     /// An engine with the given configuration.
     pub fn new(config: &Config) -> Self {
-        Engine { inner: Arc::new(EngineInner { config: config.clone(), types: Mutex::default() }) }
+        Engine {
+            inner: Arc::new(EngineInner {
+                config: config.clone(),
+                types: Mutex::default(),
+                interrupts: Arc::new(AtomicU64::new(0)),
+            }),
+        }
     }
 
     /// The engine's configuration.
@@ -125,6 +181,17 @@ impl Engine {
         Arc::ptr_eq(&self.inner, &other.inner)
     }
 
+    /// A handle that interrupts guest code running in this engine's stores, from any
+    /// thread; it only has an effect if [`Config::interruptible`] is enabled.
+    pub fn interrupt_handle(&self) -> InterruptHandle {
+        InterruptHandle { interrupts: self.inner.interrupts.clone() }
+    }
+
+    /// The number of interrupts requested so far.
+    pub(crate) fn interrupt_count(&self) -> u64 {
+        self.inner.interrupts.load(Ordering::Relaxed)
+    }
+
     /// The engine-wide identifier of a function type: equal types get equal ids.
     pub(crate) fn type_id(&self, ty: &FuncType) -> u32 {
         let mut registry = self.inner.types.lock().unwrap_or_else(|poison| poison.into_inner());
@@ -135,5 +202,27 @@ impl Engine {
         registry.types.push(ty.clone());
         registry.ids.insert(ty.clone(), id);
         id
+    }
+}
+
+/// Interrupts guest code running in the stores of an [`Engine`] made with
+/// [`Config::interruptible`]; get one with [`Engine::interrupt_handle`].
+///
+/// An interrupt applies to the calls that are running when it is requested: each of them
+/// traps with [`TrapCode::Interrupted`](crate::TrapCode::Interrupted) at its next check
+/// (a function entry or loop header). The rule is tied to top-level calls, those the
+/// embedder makes into a store while no other guest code runs there: a top-level call
+/// that starts after [`interrupt`](Self::interrupt) has returned is not affected, while
+/// calls a host function makes back into WebAssembly belong to the top-level call around
+/// them and are interrupted with it. Nothing needs to be reset between calls.
+#[derive(Clone, Debug)]
+pub struct InterruptHandle {
+    interrupts: Arc<AtomicU64>,
+}
+
+impl InterruptHandle {
+    /// Requests that every guest call running in the engine's stores stop.
+    pub fn interrupt(&self) {
+        self.interrupts.fetch_add(1, Ordering::Relaxed);
     }
 }

@@ -36,7 +36,7 @@ mod translate;
 mod types;
 mod values;
 
-pub use engine::{CompilationMode, Config, Engine, WasmFeatures};
+pub use engine::{CompilationMode, Config, Engine, InterruptHandle, WasmFeatures};
 pub use error::{Error, FrameInfo, Result, Trap, TrapCode};
 pub use module::Module;
 pub use runtime::instance::Instance;

@@ -70,6 +70,8 @@ pub(crate) struct Executor<'h> {
     func: u32,
     max_depth: usize,
     max_slots: usize,
+    /// The engine is interruptible: this executor counts in `StoreInner::active_calls`.
+    interruptible: bool,
     outcome: Option<Error>,
 }
 
@@ -419,11 +421,26 @@ fn exit_stub() -> *const u8 {
 
 const INITIAL_STACK_SLOTS: usize = 16 * 1024;
 
+impl Drop for Executor<'_> {
+    fn drop(&mut self) {
+        if self.interruptible {
+            self.store().active_calls -= 1;
+        }
+    }
+}
+
 impl<'h> Executor<'h> {
     pub(crate) fn new(host: &'h mut dyn HostContext) -> Self {
         let inner = host.store();
         let config = &inner.engine.inner.config;
         let (max_depth, max_slots) = (config.max_call_depth, config.max_stack_slots);
+        let interruptible = config.interruptible;
+        if interruptible {
+            if inner.active_calls == 0 {
+                inner.interrupt_epoch = inner.engine.interrupt_count();
+            }
+            inner.active_calls += 1;
+        }
         let store: *mut StoreInner = inner;
         Executor {
             host,
@@ -434,7 +451,40 @@ impl<'h> Executor<'h> {
             func: 0,
             max_depth,
             max_slots,
+            interruptible,
             outcome: None,
+        }
+    }
+
+    /// Charges `amount` units of fuel, or traps if the store has less left.
+    #[inline(always)]
+    pub(crate) fn consume_fuel(&mut self, amount: u32) -> Flow {
+        let store = self.store();
+        match store.fuel.checked_sub(amount.into()) {
+            Some(left) => {
+                store.fuel = left;
+                Flow::Next
+            }
+            None => self.out_of_fuel(),
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn out_of_fuel(&mut self) -> Flow {
+        // What is left cannot pay for the region, so none of it will ever be used.
+        self.store().fuel = 0;
+        self.trap(TrapCode::OutOfFuel)
+    }
+
+    /// Traps if an interrupt was requested since the top-level call started.
+    #[inline(always)]
+    pub(crate) fn check_interrupt(&mut self) -> Flow {
+        let store = self.store();
+        if store.engine.interrupt_count() == store.interrupt_epoch {
+            Flow::Next
+        } else {
+            self.trap(TrapCode::Interrupted)
         }
     }
 

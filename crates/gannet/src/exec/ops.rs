@@ -375,3 +375,18 @@ pub(super) unsafe fn ref_func(op: op::RefFunc, r: R, ctx: Ctx) -> Flow {
     unsafe { set::<u64>(r.fp, op.dst, func as u64 + 1) };
     Flow::Next
 }
+
+pub(super) unsafe fn consume_fuel(op: op::ConsumeFuel, _: R, ctx: Ctx) -> Flow {
+    ctx.consume_fuel(op.amount)
+}
+
+pub(super) unsafe fn check_interrupt(_: op::CheckInterrupt, _: R, ctx: Ctx) -> Flow {
+    ctx.check_interrupt()
+}
+
+pub(super) unsafe fn consume_fuel_check_interrupt(op: op::ConsumeFuelCheckInterrupt, _: R, ctx: Ctx) -> Flow {
+    match ctx.check_interrupt() {
+        Flow::Next => ctx.consume_fuel(op.amount),
+        stop => stop,
+    }
+}

@@ -257,6 +257,10 @@ impl Encoder {
         self.buf[at..at + 2].copy_from_slice(&value.to_ne_bytes());
     }
 
+    pub(crate) fn patch_u32(&mut self, at: usize, value: u32) {
+        self.buf[at..at + 4].copy_from_slice(&value.to_ne_bytes());
+    }
+
     pub(crate) fn patch_i32(&mut self, at: usize, value: i32) {
         self.buf[at..at + 4].copy_from_slice(&value.to_ne_bytes());
     }

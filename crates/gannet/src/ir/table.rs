@@ -229,6 +229,12 @@ macro_rules! for_each_op {
                 TableInit "table.init" { dst: Slot, src: Slot, len: Slot, table: u32, elem: u32 } = table_init;
                 ElemDrop "elem.drop" { elem: u32 } = elem_drop;
                 RefFunc "ref.func" { dst: Slot, func: u32 } = ref_func;
+                // Resource control, emitted only when the engine's `Config` asks for it: each
+                // charges the fuel of the region it starts (`Config::consume_fuel`) and/or
+                // traps if the running call was interrupted (`Config::interruptible`).
+                ConsumeFuel "consume_fuel" { amount: u32 } = consume_fuel;
+                CheckInterrupt "check_interrupt" {} = check_interrupt;
+                ConsumeFuelCheckInterrupt "consume_fuel_check_interrupt" { amount: u32 } = consume_fuel_check_interrupt;
             }
         }
     };

@@ -87,7 +87,14 @@ pub(crate) struct StoreInner {
     pub(crate) globals: Vec<GlobalEntity>,
     pub(crate) instances: Vec<InstanceData>,
     pub(crate) externrefs: Vec<Box<dyn Any + Send + Sync>>,
+    /// Fuel left; only consulted when the engine consumes fuel.
+    pub(crate) fuel: u64,
     pub(crate) limits: StoreLimits,
+    /// The engine's interrupt count when the running top-level call started.
+    pub(crate) interrupt_epoch: u64,
+    /// Guest calls in progress on this store (a host function may call back in), so that
+    /// only a top-level call takes a new `interrupt_epoch`.
+    pub(crate) active_calls: u32,
 }
 
 impl StoreInner {
@@ -139,7 +146,10 @@ impl<T> Store<T> {
                 globals: Vec::new(),
                 instances: Vec::new(),
                 externrefs: Vec::new(),
+                fuel: 0,
                 limits: StoreLimits::default(),
+                interrupt_epoch: 0,
+                active_calls: 0,
             },
             host_funcs: Vec::new(),
             data,
@@ -164,6 +174,30 @@ impl<T> Store<T> {
     /// Consumes the store, returning the host data.
     pub fn into_data(self) -> T {
         self.data
+    }
+
+    /// Sets the fuel left for guest code to `fuel` units; see [`Config::consume_fuel`] for
+    /// what costs how much. Fails unless the engine was configured to consume fuel.
+    ///
+    /// [`Config::consume_fuel`]: crate::Config::consume_fuel
+    pub fn set_fuel(&mut self, fuel: u64) -> Result<()> {
+        self.check_fuel_enabled()?;
+        self.inner.fuel = fuel;
+        Ok(())
+    }
+
+    /// The fuel left. Fails unless the engine was configured to consume fuel.
+    pub fn get_fuel(&self) -> Result<u64> {
+        self.check_fuel_enabled()?;
+        Ok(self.inner.fuel)
+    }
+
+    fn check_fuel_enabled(&self) -> Result<()> {
+        if self.inner.engine.config().consume_fuel {
+            Ok(())
+        } else {
+            Err(Error::usage("fuel is not enabled: the engine's Config must set consume_fuel(true)"))
+        }
     }
 
     /// Installs resource limits for memories, tables and instances created or grown from

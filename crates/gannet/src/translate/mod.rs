@@ -94,6 +94,32 @@ impl FromBits for f64 {
 
 const MAX_SLOTS: usize = u16::MAX as usize;
 
+/// Where the translator puts fuel charges and interrupt checks (see
+/// `Config::consume_fuel` for the accounting). Code is cut into regions; a region's
+/// instruction is emitted lazily, at its first operator that costs fuel, so that a region
+/// without any (e.g. the tail of a function after its last block) costs no instruction.
+/// Every cycle in the code contains a branch or call, which costs fuel, so every function
+/// entry and loop header still reaches its check before anything can repeat.
+#[derive(Default)]
+struct Metering {
+    fuel: bool,
+    interrupts: bool,
+    /// A new region starts at the next operator that costs fuel.
+    pending: bool,
+    /// That region begins at a function entry or loop header, so it checks for interrupts.
+    check_point: bool,
+    /// Position of the current region's fuel instruction and what the region costs so far.
+    charge: Option<(usize, u32)>,
+}
+
+/// The fuel an operator costs: those that only delimit structure are free.
+fn fuel_cost(op: &Operator<'_>) -> u32 {
+    match op {
+        Operator::Nop | Operator::Block { .. } | Operator::Loop { .. } | Operator::Else | Operator::End => 0,
+        _ => 1,
+    }
+}
+
 struct Translator<'m> {
     module: &'m ModuleInner,
     code: Encoder,
@@ -107,6 +133,7 @@ struct Translator<'m> {
     reachable: bool,
     /// The last instruction, if it wrote its result to a home slot: (position, slot).
     last_result: Option<(usize, Slot)>,
+    metering: Metering,
 }
 
 /// Translates defined function `func` of `module`, validating it first if `validation`
@@ -147,6 +174,11 @@ pub(crate) fn translate(
         max_height: std::cell::Cell::new(0),
         reachable: true,
         last_result: None,
+        metering: Metering {
+            fuel: module.engine.config().consume_fuel,
+            interrupts: module.engine.config().interruptible,
+            ..Metering::default()
+        },
     };
     let label = t.new_label();
     t.controls.push(ControlFrame {
@@ -158,6 +190,7 @@ pub(crate) fn translate(
         else_label: None,
         dead: false,
     });
+    t.start_region(true);
 
     let mut reader = body.get_operators_reader().map_err(Error::compile)?;
     while !reader.eof() {
@@ -241,6 +274,45 @@ impl<'m> Translator<'m> {
         match self.labels[label].pos {
             Some(pos) => self.code.patch_i32(field, (pos as i64 - instr as i64) as i32),
             None => self.labels[label].uses.push((instr, field)),
+        }
+    }
+
+    /// Starts a new region here; `check_point` for function entries and loop headers.
+    fn start_region(&mut self, check_point: bool) {
+        self.metering.pending = true;
+        self.metering.check_point |= check_point;
+    }
+
+    /// Adds an operator that costs `cost` units to the current region, emitting the
+    /// region's instruction before the operator's code if this is its first such operator.
+    fn charge(&mut self, cost: u32) {
+        let m = &mut self.metering;
+        if cost == 0 || !(m.fuel || m.interrupts) {
+            return;
+        }
+        if m.pending {
+            let check = m.check_point && m.interrupts;
+            m.pending = false;
+            m.check_point = false;
+            m.charge = None;
+            let fuel = m.fuel;
+            let at = match (fuel, check) {
+                (true, false) => Some(self.emit(Op::ConsumeFuel(op::ConsumeFuel { amount: 0 }))),
+                (true, true) => {
+                    Some(self.emit(Op::ConsumeFuelCheckInterrupt(op::ConsumeFuelCheckInterrupt { amount: 0 })))
+                }
+                (false, true) => {
+                    self.emit(Op::CheckInterrupt(op::CheckInterrupt {}));
+                    None
+                }
+                (false, false) => None,
+            };
+            self.metering.charge = at.map(|at| (at, 0));
+        }
+        if let Some((at, amount)) = &mut self.metering.charge {
+            *amount = amount.saturating_add(cost);
+            // Both fuel ops have the amount as their first operand.
+            self.code.patch_u32(*at + HANDLER_SIZE, *amount);
         }
     }
 
@@ -529,12 +601,14 @@ impl<'m> Translator<'m> {
             let at = self.emit(Op::BrIfEqz(op::BrIfEqz { cond, offset: BranchOffset(0) }));
             self.use_label(target, at, at + HANDLER_SIZE + 2);
             else_label = Some(target);
+            self.start_region(false);
         } else {
             self.materialize_locals();
             self.materialize_top(num_params);
         }
         if kind == FrameKind::Loop {
             self.bind_label(label);
+            self.start_region(true);
         }
         self.controls.push(ControlFrame {
             kind,
@@ -561,6 +635,7 @@ impl<'m> Translator<'m> {
             self.use_label(label, at, at + HANDLER_SIZE);
         }
         self.bind_label(else_label.expect("if has an else label"));
+        self.start_region(false);
         let frame = self.controls.last_mut().expect("validated");
         frame.kind = FrameKind::Else;
         frame.else_label = None;
@@ -590,16 +665,25 @@ impl<'m> Translator<'m> {
             self.materialize_top(frame.num_results);
         }
         let mut reachable = self.reachable;
+        // Where paths meet, or code after a loop, starts a region of its own: charging it
+        // with what came before would charge it for paths that skip it, or once per
+        // iteration of the loop.
+        let mut new_region = frame.kind == FrameKind::Loop;
         if let Some(else_label) = frame.else_label {
             // An `if` without `else`: its false branch passes the parameters through.
             self.bind_label(else_label);
             reachable = true;
+            new_region = true;
         }
         if frame.kind != FrameKind::Loop {
             if !self.labels[frame.label].uses.is_empty() {
                 reachable = true;
+                new_region = true;
             }
             self.bind_label(frame.label);
+        }
+        if new_region {
+            self.start_region(false);
         }
         self.last_result = None;
         self.stack.truncate(frame.height);
@@ -619,6 +703,7 @@ impl<'m> Translator<'m> {
                 _ => Ok(()),
             };
         }
+        self.charge(fuel_cost(&op));
         if let Some(result) = self.visit_table_op(&op) {
             return result;
         }

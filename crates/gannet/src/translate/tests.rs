@@ -5,8 +5,14 @@ use crate::{CompilationMode, Config, Engine, Module};
 
 /// Disassembles function `index` of `wat` (all functions translated eagerly).
 fn ir(wat: &str, index: u32) -> String {
+    ir_with(wat, index, |_| {})
+}
+
+/// Disassembles function `index` of `wat` translated with a configuration `adjust` sets.
+fn ir_with(wat: &str, index: u32, adjust: impl FnOnce(&mut Config)) -> String {
     let mut config = Config::new();
     config.compilation_mode(CompilationMode::Eager);
+    adjust(&mut config);
     let module = Module::new(&Engine::new(&config), wat).expect("valid module");
     let text = module.disassemble(index).expect("defined function").expect("translates");
     text.lines().map(str::trim).collect::<Vec<_>>().join("\n")
@@ -150,5 +156,101 @@ fn multiple_results_return_as_one_span() {
          0: copy dst=s2 src=s1
          16: copy dst=s3 src=s0
          32: return_span src=s2 len=2",
+    );
+}
+
+/// A counting loop with a conditional exit at its top: `while (n != 0) { acc += 3; n -= 1 }`.
+const WHILE_LOOP: &str = "(module (func (param i32) (result i32) (local i32)
+   (block (loop
+     (br_if 1 (i32.eqz (local.get 0)))
+     (local.set 1 (i32.add (local.get 1) (i32.const 3)))
+     (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+     (br 0)))
+   local.get 1))";
+
+#[test]
+fn resource_checks_are_emitted_only_when_enabled() {
+    let plain = ir(WHILE_LOOP, 0);
+    assert!(!plain.contains("fuel") && !plain.contains("interrupt"), "{plain}");
+    let off = ir_with(WHILE_LOOP, 0, |config| {
+        config.consume_fuel(false).interruptible(false);
+    });
+    assert_eq!(off, plain);
+}
+
+#[test]
+fn fuel_is_charged_at_entry_loop_header_and_after_the_loop() {
+    // Entry: nothing costs fuel before the loop, so no charge there. The loop region
+    // holds get, eqz, br_if, get, const, add, set, get, const, sub, set, br: 12
+    // operators; after the loop, `local.get 1` costs one.
+    let text = ir_with(WHILE_LOOP, 0, |config| {
+        config.consume_fuel(true);
+    });
+    assert_eq!(
+        text,
+        "frame: 3 slots (1 params, 1 locals)
+0: consume_fuel amount=12
+16: i32.eqz dst=s2 src=s0
+32: br_if_nez cond=s2 offset=@96
+48: i32.add dst=s1 lhs=s1 rhs=3
+64: i32.sub dst=s0 lhs=s0 rhs=1
+80: br offset=@0
+96: consume_fuel amount=1
+112: return_slot src=s1"
+    );
+}
+
+#[test]
+fn interrupt_checks_sit_at_entries_and_loop_headers_only() {
+    let text = ir_with(WHILE_LOOP, 0, |config| {
+        config.interruptible(true);
+    });
+    assert_eq!(
+        text,
+        "frame: 3 slots (1 params, 1 locals)
+0: check_interrupt
+8: i32.eqz dst=s2 src=s0
+24: br_if_nez cond=s2 offset=@88
+40: i32.add dst=s1 lhs=s1 rhs=3
+56: i32.sub dst=s0 lhs=s0 rhs=1
+72: br offset=@0
+88: return_slot src=s1"
+    );
+    let both = ir_with(WHILE_LOOP, 0, |config| {
+        config.consume_fuel(true).interruptible(true);
+    });
+    assert!(
+        both.starts_with("frame: 3 slots (1 params, 1 locals)\n0: consume_fuel_check_interrupt amount=12\n"),
+        "{both}"
+    );
+}
+
+#[test]
+fn each_arm_of_an_if_and_the_code_after_it_are_charged_separately() {
+    let text = ir_with(
+        "(module (func (param i32) (result i32)
+           (if (result i32) (local.get 0)
+             (then (i32.add (local.get 0) (i32.const 1)))
+             (else (i32.const 7)))
+           (i32.mul (i32.const 2))))",
+        0,
+        |config| {
+            config.consume_fuel(true);
+        },
+    );
+    // Entry: get, if. Then: get, const, add. Else: const. After: const, mul.
+    assert_eq!(
+        text,
+        "frame: 2 slots (1 params, 0 locals)
+0: consume_fuel amount=2
+16: br_if_eqz cond=s0 offset=@80
+32: consume_fuel amount=3
+48: i32.add dst=s1 lhs=s0 rhs=1
+64: br offset=@112
+80: consume_fuel amount=1
+96: const32 dst=s1 value=7
+112: consume_fuel amount=2
+128: i32.mul dst=s1 lhs=s1 rhs=2
+144: return_slot src=s1"
     );
 }
