@@ -1,0 +1,435 @@
+//! Runs the built `gannet` binary on the programs in `tests/programs/` and checks exit
+//! status, stdout and stderr.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+const TRAP: i32 = 134;
+const ERROR: i32 = 1;
+const USAGE: i32 = 2;
+
+fn programs() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/programs")
+}
+
+/// A scratch directory of this test's own, for files made at test time.
+fn scratch(test: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cli-tests").join(test);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+struct Outcome {
+    args: String,
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs `gannet ARGS` in `tests/programs/`.
+fn gannet(args: &[&str]) -> Outcome {
+    gannet_in(&programs(), args)
+}
+
+fn gannet_in(dir: &std::path::Path, args: &[&str]) -> Outcome {
+    let output = Command::new(env!("CARGO_BIN_EXE_gannet"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("RUST_BACKTRACE")
+        .output()
+        .expect("cannot start gannet");
+    Outcome {
+        args: args.join(" "),
+        code: output.status.code(),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+impl Outcome {
+    fn context(&self) -> String {
+        format!("`gannet {}`\n--- stdout:\n{}--- stderr:\n{}", self.args, self.stdout, self.stderr)
+    }
+
+    fn exits(&self, code: i32) -> &Self {
+        assert_eq!(self.code, Some(code), "exit status of {}", self.context());
+        assert!(!self.stderr.contains("panicked"), "panic in {}", self.context());
+        self
+    }
+
+    fn prints(&self, stdout: &str) -> &Self {
+        assert_eq!(self.stdout, stdout, "stdout of {}", self.context());
+        self
+    }
+
+    fn quiet(&self) -> &Self {
+        assert_eq!(self.stderr, "", "stderr of {}", self.context());
+        self
+    }
+
+    fn says(&self, part: &str) -> &Self {
+        assert!(self.stderr.contains(part), "stderr lacks `{part}` in {}", self.context());
+        self
+    }
+
+    /// An error explained on exactly one `error:` line.
+    fn one_error_line(&self, part: &str) -> &Self {
+        assert_eq!(self.stderr.lines().count(), 1, "not one line on stderr in {}", self.context());
+        assert!(self.stderr.starts_with("error: "), "no `error: ` in {}", self.context());
+        self.says(part)
+    }
+
+    /// The lines of stderr containing each of `parts`, in this order.
+    fn says_in_order(&self, parts: &[&str]) -> &Self {
+        let mut lines = self.stderr.lines();
+        for part in parts {
+            assert!(lines.any(|line| line.contains(part)), "`{part}` missing or out of order in {}", self.context());
+        }
+        self
+    }
+}
+
+/// The README's first command (with a smaller argument).
+#[test]
+fn readme_quick_start() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    gannet_in(&root, &["run", "--invoke", "fib", "examples/fib.wat", "20"]).exits(0).prints("6765\n").quiet();
+}
+
+#[test]
+fn invoke_i32() {
+    gannet(&["run", "--invoke", "add_i32", "numbers.wat", "2", "3"]).exits(0).prints("5\n").quiet();
+    gannet(&["run", "--invoke", "add_i32", "numbers.wat", "-5", "0x10"]).exits(0).prints("11\n");
+    gannet(&["run", "--invoke", "add_i32", "numbers.wat", "4294967295", "-0x7fffffff"])
+        .exits(0)
+        .prints("-2147483648\n");
+    gannet(&["run", "--invoke", "add_i32", "numbers.wat", "2147483647", "1"]).exits(0).prints("-2147483648\n");
+}
+
+#[test]
+fn invoke_i64() {
+    gannet(&["run", "--invoke", "add_i64", "numbers.wat", "9223372036854775807", "1"])
+        .exits(0)
+        .prints("-9223372036854775808\n");
+    gannet(&["run", "--invoke", "add_i64", "numbers.wat", "-0x10", "1_000"]).exits(0).prints("984\n");
+    gannet(&["run", "--invoke", "halves", "numbers.wat", "0x300000002"]).exits(0).prints("2\n3\n");
+}
+
+#[test]
+fn invoke_f32() {
+    gannet(&["run", "--invoke", "mul_f32", "numbers.wat", "1.5", "-2"]).exits(0).prints("-3\n");
+    gannet(&["run", "--invoke", "mul_f32", "numbers.wat", "inf", "0"]).exits(0).prints("NaN\n");
+    gannet(&["run", "--invoke", "mul_f32", "numbers.wat", "-inf", "2"]).exits(0).prints("-inf\n");
+    // The canonical quiet NaN, and -inf, bit for bit.
+    gannet(&["run", "--invoke", "bits_f32", "numbers.wat", "nan"]).exits(0).prints("2143289344\n");
+    gannet(&["run", "--invoke", "bits_f32", "numbers.wat", "-inf"]).exits(0).prints("-8388608\n");
+    gannet(&["run", "--invoke", "bits_f32", "numbers.wat", "0x1p-149"]).exits(0).prints("1\n");
+}
+
+#[test]
+fn invoke_f64() {
+    gannet(&["run", "--invoke", "div_f64", "numbers.wat", "1", "4"]).exits(0).prints("0.25\n");
+    gannet(&["run", "--invoke", "div_f64", "numbers.wat", "-1", "0"]).exits(0).prints("-inf\n");
+    gannet(&["run", "--invoke", "div_f64", "numbers.wat", "nan", "1"]).exits(0).prints("NaN\n");
+    gannet(&["run", "--invoke", "div_f64", "numbers.wat", "1e300", "1e-10"]).exits(0).prints("inf\n");
+}
+
+#[test]
+fn invoke_without_results_prints_nothing() {
+    gannet(&["run", "--invoke", "nothing", "numbers.wat"]).exits(0).prints("").quiet();
+}
+
+#[test]
+fn double_dash_before_guest_arguments() {
+    gannet(&["run", "--invoke", "add_i32", "numbers.wat", "--", "-1", "-2"]).exits(0).prints("-3\n");
+    gannet(&["run", "--invoke", "add_i32", "--", "numbers.wat", "1", "2"]).exits(0).prints("3\n");
+}
+
+#[test]
+fn binary_modules_run_like_text() {
+    let dir = scratch("binary_modules_run_like_text");
+    let binary = dir.join("numbers.wasm");
+    std::fs::write(&binary, wat::parse_file(programs().join("numbers.wat")).unwrap()).unwrap();
+    gannet(&["run", "--invoke", "add_i32", binary.to_str().unwrap(), "40", "2"]).exits(0).prints("42\n");
+}
+
+#[test]
+fn invoke_errors() {
+    gannet(&["run", "--invoke", "add_i32", "numbers.wat", "1"])
+        .exits(ERROR)
+        .one_error_line("`add_i32` takes 2 arguments, (func (param i32 i32) (result i32)), but 1 was given");
+    gannet(&["run", "--invoke", "nothing", "numbers.wat", "1", "2"]).exits(ERROR).one_error_line("but 2 were given");
+    gannet(&["run", "--invoke", "add_i32", "numbers.wat", "1", "x"])
+        .exits(ERROR)
+        .one_error_line("argument 2 of `add_i32` (i32) is `x`: expected a 32-bit integer");
+    gannet(&["run", "--invoke", "add_i32", "numbers.wat", "4294967296", "1"])
+        .exits(ERROR)
+        .one_error_line("argument 1 of `add_i32` (i32) is `4294967296`");
+    gannet(&["run", "--invoke", "add_i64", "numbers.wat", "1.5", "1"]).exits(ERROR).one_error_line("64-bit integer");
+    gannet(&["run", "--invoke", "div_f64", "numbers.wat", "1", "one"])
+        .exits(ERROR)
+        .one_error_line("argument 2 of `div_f64` (f64) is `one`: expected a number, nan or inf");
+    gannet(&["run", "--invoke", "sub", "numbers.wat"])
+        .exits(ERROR)
+        .one_error_line("cannot invoke `sub`: `numbers.wat` exports no such function (it has `add_i32`, `add_i64`");
+    gannet(&["run", "--invoke", "memory", "numbers.wat"])
+        .exits(ERROR)
+        .one_error_line("cannot invoke `memory`: it is a memory, not a function");
+    gannet(&["run", "--invoke", "answer", "numbers.wat"]).exits(ERROR).one_error_line("it is a global");
+}
+
+#[test]
+fn options_after_file_belong_to_the_guest() {
+    gannet(&["run", "numbers.wat", "--invoke", "add_i32", "1", "2"]).exits(ERROR).one_error_line(
+        "has no `_start` to pass the arguments starting at `--invoke` to (options for gannet go before FILE",
+    );
+    gannet(&["run", "--invoke", "add_i32", "numbers.wat", "--eager", "1"])
+        .exits(ERROR)
+        .one_error_line("argument 1 of `add_i32` (i32) is `--eager`");
+}
+
+#[test]
+fn start_function_runs_before_invoke() {
+    gannet(&["run", "--invoke", "get", "start.wat"]).exits(0).prints("7\n");
+    gannet(&["run", "start.wat"]).exits(0).prints("").quiet();
+}
+
+#[test]
+fn start_function_trap() {
+    gannet(&["run", "start_trap.wat"]).exits(TRAP).says_in_order(&[
+        "error: wasm trap: unreachable",
+        "wasm backtrace:",
+        "check",
+        "init",
+    ]);
+}
+
+#[test]
+fn underscore_start_runs() {
+    gannet(&["run", "command.wat"]).exits(TRAP).says_in_order(&["error: wasm trap: unreachable", "main", "start"]);
+    gannet(&["run", "command_ok.wat"]).exits(0).prints("").quiet();
+    gannet(&["run", "command_ok.wat", "--", "a", "b"]).exits(0).quiet();
+    // `gannet FILE` is `gannet run FILE`, but a command name is never taken for a file.
+    gannet(&["command.wat"]).exits(TRAP).says("main");
+    let dir = scratch("underscore_start_runs");
+    std::fs::write(dir.join("validate"), "").unwrap();
+    std::fs::copy(programs().join("command_ok.wat"), dir.join("command_ok.wat")).unwrap();
+    gannet_in(&dir, &["validate", "command_ok.wat"]).exits(0).prints("command_ok.wat: valid\n");
+    // `--invoke` calls only the function asked for, not `_start` first.
+    gannet(&["run", "--invoke", "other", "command.wat"]).exits(0).prints("5\n").quiet();
+}
+
+#[test]
+fn trap_exit_status_and_backtrace() {
+    let outcome = gannet(&["run", "--invoke", "outer", "trap.wat", "0"]);
+    outcome.exits(TRAP).prints("");
+    let lines: Vec<&str> = outcome.stderr.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "error: wasm trap: integer divide by zero",
+            "wasm backtrace:",
+            "    0: inner (func 0)",
+            "    1: middle (func 1)",
+            "    2: outer (func 2)"
+        ],
+        "{}",
+        outcome.context()
+    );
+    gannet(&["run", "--invoke", "outer", "trap.wat", "4"]).exits(0).prints("25\n");
+}
+
+#[test]
+fn max_stack_limits_call_depth() {
+    gannet(&["run", "--invoke", "depth", "recurse.wat", "1000"]).exits(0).prints("1000\n");
+    gannet(&["run", "--max-stack", "2000", "--invoke", "depth", "recurse.wat", "1000"]).exits(0).prints("1000\n");
+    gannet(&["run", "--max-stack", "100", "--invoke", "depth", "recurse.wat", "1000"])
+        .exits(TRAP)
+        .prints("")
+        .says_in_order(&["error: wasm trap: call stack exhausted", "0: depth (func 0)", "the same frame"]);
+    gannet(&["run", "--max-stack", "0", "recurse.wat"]).exits(USAGE).one_error_line("at least 1");
+    gannet(&["run", "--max-stack", "many", "recurse.wat"]).exits(USAGE).one_error_line("--max-stack");
+}
+
+#[test]
+fn eager_rejects_invalid_bodies_up_front() {
+    // Lazily, a function that is never called is never validated.
+    gannet(&["run", "--invoke", "ok", "lazy_invalid.wat"]).exits(0).prints("7\n");
+    gannet(&["run", "--eager", "--invoke", "ok", "lazy_invalid.wat"])
+        .exits(ERROR)
+        .prints("")
+        .one_error_line("`lazy_invalid.wat`: invalid module: type mismatch: expected i32, found i64 (at offset 0x");
+    // Called lazily, it is reported when it is first called.
+    gannet(&["run", "--invoke", "bad", "lazy_invalid.wat"])
+        .exits(ERROR)
+        .one_error_line("invalid module: function 1 $bad: type mismatch");
+}
+
+#[test]
+fn preload_links_modules() {
+    gannet(&["run", "--preload", "lib=lib.wat", "--invoke", "quadruple", "uses_lib.wat", "5"]).exits(0).prints("20\n");
+    gannet(&["run", "--invoke", "quadruple", "uses_lib.wat", "5"]).exits(ERROR).one_error_line(
+        "`uses_lib.wat`: link error: unknown import: `lib::double` has not been defined \
+         (expected (func (param i32) (result i32)))",
+    );
+    // Under another name it does not satisfy the import.
+    gannet(&["run", "--preload", "other=lib.wat", "--invoke", "quadruple", "uses_lib.wat", "5"])
+        .exits(ERROR)
+        .one_error_line("unknown import: `lib::double`");
+    gannet(&[
+        "run",
+        "--preload",
+        "lib=lib.wat",
+        "--preload",
+        "lib=lib.wat",
+        "--invoke",
+        "quadruple",
+        "uses_lib.wat",
+        "5",
+    ])
+    .exits(ERROR)
+    .one_error_line("`lib.wat` (--preload lib): link error: `lib::double` is already defined");
+    gannet(&["run", "--preload", "lib=missing.wat", "uses_lib.wat"])
+        .exits(ERROR)
+        .one_error_line("cannot read `missing.wat`: No such file or directory");
+    gannet(&["run", "--preload", "lib", "uses_lib.wat"])
+        .exits(USAGE)
+        .one_error_line("invalid value 'lib' for '--preload <NAME=FILE>': expected NAME=FILE");
+}
+
+#[test]
+fn unreadable_or_foreign_files() {
+    gannet(&["run", "missing.wasm"])
+        .exits(ERROR)
+        .one_error_line("cannot read `missing.wasm`: No such file or directory");
+    gannet(&["missing.wasm"]).exits(ERROR).one_error_line("cannot read `missing.wasm`");
+    gannet(&["validate", "."]).exits(ERROR).one_error_line("cannot read `.`: Is a directory");
+
+    let dir = scratch("unreadable_or_foreign_files");
+    let text = dir.join("notes.txt");
+    std::fs::write(&text, "just some notes\n").unwrap();
+    let junk = dir.join("junk.wasm");
+    std::fs::write(&junk, [0x7f, b'E', b'L', b'F', 0xff, 0xfe, 0]).unwrap();
+    for file in [&text, &junk] {
+        gannet(&["run", file.to_str().unwrap()]).exits(ERROR).one_error_line(&format!(
+            "`{}` is not a WebAssembly module: neither binary (it does not start with `\\0asm`) nor text",
+            file.display()
+        ));
+    }
+}
+
+#[test]
+fn invalid_modules() {
+    gannet(&["run", "syntax_error.wat"])
+        .exits(ERROR)
+        .one_error_line("syntax_error.wat:3:23: invalid WebAssembly text: unknown operator or unexpected token");
+
+    let dir = scratch("invalid_modules");
+    // A header, then a type section that declares one type and ends.
+    let truncated = dir.join("truncated.wasm");
+    std::fs::write(&truncated, b"\0asm\x01\0\0\0\x01\x01\x01").unwrap();
+    gannet(&["run", truncated.to_str().unwrap()]).exits(ERROR).one_error_line("invalid module: ").says("(at offset 0x");
+    let version = dir.join("version.wasm");
+    std::fs::write(&version, b"\0asm\x02\0\0\0").unwrap();
+    gannet(&["validate", version.to_str().unwrap()]).exits(ERROR).one_error_line("invalid module: ").says("offset 0x4");
+}
+
+#[test]
+fn malformed_options() {
+    gannet(&["run", "--env", "=1", "command_ok.wat"])
+        .exits(USAGE)
+        .one_error_line("invalid value '=1' for '--env <NAME[=VAL]>': the variable name is empty");
+    gannet(&["run", "--max-memory", "12XB", "command_ok.wat"])
+        .exits(USAGE)
+        .one_error_line("invalid value '12XB' for '--max-memory <BYTES>': unknown unit `xb`");
+    gannet(&["run", "--max-memory", "lots", "command_ok.wat"])
+        .exits(USAGE)
+        .one_error_line("expected a number of bytes");
+    gannet(&["run", "--dir", "::guest", "command_ok.wat"]).exits(USAGE).one_error_line("the host directory is empty");
+    gannet(&["run", "--fuel", "-5", "command_ok.wat"]).exits(USAGE).says("error: unexpected argument '-5'");
+    gannet(&["run", "--fuel", "x", "command_ok.wat"]).exits(USAGE).one_error_line("invalid value 'x' for '--fuel <N>'");
+    gannet(&["run", "--bogus", "command_ok.wat"]).exits(USAGE).says("error: unexpected argument '--bogus' found");
+    gannet(&["run"]).exits(USAGE).says("required arguments were not provided").says("Usage: gannet run");
+    gannet(&["frobnicate"]).exits(USAGE).says("unrecognized subcommand 'frobnicate'");
+    gannet(&[]).exits(USAGE).says("Usage: gannet <COMMAND>");
+}
+
+#[test]
+fn unopenable_dir() {
+    gannet(&["run", "--dir", "no-such-dir", "command_ok.wat"])
+        .exits(ERROR)
+        .one_error_line("cannot open --dir `no-such-dir`: No such file or directory");
+    gannet(&["run", "--dir", "numbers.wat::data", "command_ok.wat"])
+        .exits(ERROR)
+        .one_error_line("cannot open --dir `numbers.wat`: Not a directory");
+}
+
+#[test]
+fn validate() {
+    gannet(&["validate", "numbers.wat"]).exits(0).prints("numbers.wat: valid\n").quiet();
+    // Unlike `run`, validation checks every body.
+    gannet(&["validate", "lazy_invalid.wat"]).exits(ERROR).one_error_line("invalid module: type mismatch");
+}
+
+#[test]
+fn inspect() {
+    let outcome = gannet(&["inspect", "--func", "add_i32", "numbers.wat"]);
+    outcome.exits(0).quiet();
+    assert!(outcome.stdout.starts_with("func 0:\nframe: 3 slots (2 params, 0 locals)\n"), "{}", outcome.context());
+    assert!(outcome.stdout.contains("i32.add dst=s2 lhs=s0 rhs=s1"), "{}", outcome.context());
+    let by_name = gannet(&["inspect", "numbers.wat", "--func", "div_f64"]);
+    gannet(&["inspect", "numbers.wat", "--func", "3"]).exits(0).prints(&by_name.exits(0).stdout);
+    gannet(&["inspect", "--func", "99", "numbers.wat"])
+        .exits(ERROR)
+        .one_error_line("`numbers.wat` has no function `99`");
+    // The valid function is printed before the invalid one is reported.
+    let outcome = gannet(&["inspect", "lazy_invalid.wat"]);
+    outcome.exits(ERROR).one_error_line("function 1 $bad: type mismatch");
+    assert!(outcome.stdout.starts_with("func 0 $ok:\n"), "{}", outcome.context());
+}
+
+#[test]
+fn fuel_and_max_memory_are_refused_until_the_engine_supports_them() {
+    gannet(&["run", "--fuel", "1000", "command_ok.wat"]).exits(ERROR).one_error_line("--fuel is not supported yet");
+    gannet(&["run", "--max-memory", "1MiB", "command_ok.wat"])
+        .exits(ERROR)
+        .one_error_line("--max-memory is not supported yet");
+}
+
+#[test]
+fn wasi_modules_are_refused_until_wasi_is_supported() {
+    gannet(&["run", "wasi_exit.wat"])
+        .exits(ERROR)
+        .one_error_line("this module imports WASI, which this build does not support yet");
+}
+
+#[test]
+fn wast_scripts() {
+    gannet(&["wast", "pass.wast"]).exits(0).prints("3 passed, 0 failed\n").quiet();
+    gannet(&["wast", "pass.wast", "fail.wast"])
+        .exits(ERROR)
+        .prints("4 passed, 1 failed\n")
+        .says("fail.wast:3:2: assert_return: expected [i32.const 3 (0x3)], got [i32.const 2 (0x2)]");
+    gannet(&["wast", "missing.wast"]).exits(ERROR).one_error_line("cannot read `missing.wast`");
+    gannet(&["wast"]).exits(USAGE).says("required arguments were not provided");
+}
+
+#[test]
+fn help_documents_the_exit_status() {
+    for args in [&["--help"][..], &["run", "--help"]] {
+        let outcome = gannet(args);
+        outcome.exits(0).quiet();
+        for part in
+            ["Exit status:", "134  the guest trapped", "N    the guest exited with status N", "2    the command"]
+        {
+            assert!(outcome.stdout.contains(part), "`{part}` missing from {}", outcome.context());
+        }
+    }
+    let outcome = gannet(&["run", "--help"]);
+    for option in ["--dir <HOST[::GUEST]>", "--env <NAME[=VAL]>", "--invoke <NAME>", "--preload <NAME=FILE>", "--eager"]
+    {
+        assert!(outcome.stdout.contains(option), "`{option}` missing from {}", outcome.context());
+    }
+    gannet(&["--version"]).exits(0).prints(&format!("gannet {}\n", env!("CARGO_PKG_VERSION")));
+}
