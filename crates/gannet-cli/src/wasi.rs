@@ -1,23 +1,20 @@
-//! WASI for the guest, set up only when a module imports it.
-//!
-//! PENDING WASI CRATE: the implementation (`crates/gannet-wasi`) is not in this build yet,
-//! so `link` refuses modules that import WASI. Everything else about the guest's
-//! environment (argv, `--env`, `--dir`) is already worked out by `run` and handed over in
-//! `WasiOptions`, ready for the crate.
+//! WASI for the guest, set up only when a module imports it: a module without WASI
+//! imports gets no context, no preopened directories and no WASI functions in its linker.
 
 use gannet::{Linker, Module, Store};
+use gannet_wasi::{WasiCtx, WasiCtxBuilder};
 
 use crate::failure::Failure;
-
-/// The module name WASI preview 1 functions are imported from.
-const WASI_MODULE: &str = "wasi_snapshot_preview1";
+use crate::load;
 
 /// The store's data.
 #[derive(Default)]
-pub struct Host {}
+pub struct Host {
+    /// Present once `link` has run, which is before any module that could call WASI exists.
+    wasi: Option<WasiCtx>,
+}
 
 /// The guest's view of the world, as the command line describes it.
-#[expect(dead_code, reason = "read by `link` once the WASI crate is in this build")]
 pub struct WasiOptions {
     /// The program name (the module path as given), then the guest's arguments.
     pub argv: Vec<String>,
@@ -28,9 +25,24 @@ pub struct WasiOptions {
 }
 
 pub fn imports_wasi(module: &Module) -> bool {
-    module.imports().any(|(from, _, _)| from == WASI_MODULE)
+    gannet_wasi::imports_wasi(module)
 }
 
-pub fn link(_linker: &mut Linker<Host>, _store: &mut Store<Host>, _options: WasiOptions) -> Result<(), Failure> {
-    Err(Failure::error("this module imports WASI, which this build does not support yet"))
+/// Builds the guest's WASI context into `store` and defines the WASI functions in `linker`.
+pub fn link(linker: &mut Linker<Host>, store: &mut Store<Host>, options: WasiOptions) -> Result<(), Failure> {
+    let mut builder = WasiCtxBuilder::new();
+    builder.args(&options.argv).inherit_stdio();
+    for (name, value) in options.env {
+        builder.env(name, value);
+    }
+    for (host, guest) in options.dirs {
+        builder.preopened_dir(&host, guest).map_err(|error| {
+            Failure::error(format!("cannot open --dir `{}`: {}", host.display(), load::io_reason(&error)))
+        })?;
+    }
+    store.data_mut().wasi = Some(builder.build());
+    gannet_wasi::add_to_linker(linker, store, |host: &mut Host| {
+        host.wasi.as_mut().expect("the WASI context is stored before WASI functions can be called")
+    })
+    .map_err(|error| Failure::from_gannet(error, "setting up WASI"))
 }

@@ -33,12 +33,12 @@ fn gannet(args: &[&str]) -> Outcome {
 }
 
 fn gannet_in(dir: &std::path::Path, args: &[&str]) -> Outcome {
-    let output = Command::new(env!("CARGO_BIN_EXE_gannet"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("RUST_BACKTRACE")
-        .output()
-        .expect("cannot start gannet");
+    gannet_with(Command::new(env!("CARGO_BIN_EXE_gannet")).current_dir(dir), args)
+}
+
+/// Runs `gannet ARGS` as `command` (with its directory and environment) describes.
+fn gannet_with(command: &mut Command, args: &[&str]) -> Outcome {
+    let output = command.args(args).env_remove("RUST_BACKTRACE").output().expect("cannot start gannet");
     Outcome {
         args: args.join(" "),
         code: output.status.code(),
@@ -398,10 +398,75 @@ fn fuel_and_max_memory_are_refused_until_the_engine_supports_them() {
 }
 
 #[test]
-fn wasi_modules_are_refused_until_wasi_is_supported() {
-    gannet(&["run", "wasi_exit.wat"])
-        .exits(ERROR)
-        .one_error_line("this module imports WASI, which this build does not support yet");
+fn wasi_arguments() {
+    // argv[0] is FILE as given; only a `--` right after FILE is gannet's.
+    gannet(&["run", "wasi_echo.wat", "a b", "--b", "--", "-c"])
+        .exits(0)
+        .prints("wasi_echo.wat\na b\n--b\n--\n-c\n")
+        .quiet();
+    gannet(&["run", "wasi_echo.wat", "--", "--invoke"]).exits(0).prints("wasi_echo.wat\n--invoke\n");
+    gannet(&["wasi_echo.wat", "x"]).exits(0).prints("wasi_echo.wat\nx\n");
+}
+
+#[test]
+fn wasi_environment() {
+    // Only what --env names reaches the guest: not PATH, not the unset variable.
+    let mut command = Command::new(env!("CARGO_BIN_EXE_gannet"));
+    command.current_dir(programs()).env("GANNET_TEST_FROM_HOST", "inherited").env_remove("GANNET_TEST_UNSET");
+    let args = [
+        "run",
+        "--env",
+        "A=1",
+        "--env",
+        "GANNET_TEST_FROM_HOST",
+        "--env",
+        "GANNET_TEST_UNSET",
+        "--env",
+        "B=x=y",
+        "--env",
+        "EMPTY=",
+        "wasi_echo.wat",
+    ];
+    gannet_with(&mut command, &args)
+        .exits(0)
+        .prints("wasi_echo.wat\nA=1\nGANNET_TEST_FROM_HOST=inherited\nB=x=y\nEMPTY=\n")
+        .quiet();
+}
+
+#[test]
+fn wasi_preopened_directories() {
+    let dir = scratch("wasi_preopened_directories");
+    std::fs::create_dir(dir.join("data")).unwrap();
+    std::fs::write(dir.join("data/hello.txt"), "hi there\n").unwrap();
+    let cat = programs().join("wasi_cat.wat");
+    let cat = cat.to_str().unwrap();
+    gannet_in(&dir, &["run", "--dir", "data::sandbox", cat, "hello.txt"])
+        .exits(0)
+        .prints("sandbox\nhi there\n")
+        .quiet();
+    // Without GUEST, the guest sees the directory under the host path as given.
+    gannet_in(&dir, &["run", "--dir", "data", cat, "hello.txt"]).exits(0).prints("data\nhi there\n");
+    // The program exits with WASI's errno: ENOENT is 44, EBADF (no fd 3 without --dir) is 8.
+    gannet_in(&dir, &["run", "--dir", "data::sandbox", cat, "missing.txt"]).exits(44).prints("sandbox\n");
+    gannet_in(&dir, &["run", cat, "hello.txt"]).exits(8).prints("");
+}
+
+#[test]
+fn wasi_exit_status() {
+    gannet(&["run", "wasi_exit.wat"]).exits(0).prints("").quiet();
+    gannet(&["run", "wasi_exit.wat", "a", "b", "c"]).exits(3).prints("").quiet();
+    let many: Vec<String> = (0..258).map(|i| i.to_string()).collect();
+    let mut args = vec!["run", "wasi_exit.wat"];
+    args.extend(many.iter().map(String::as_str));
+    gannet(&args).exits(258 % 256).quiet();
+}
+
+#[test]
+fn wasi_for_a_preloaded_module_only() {
+    gannet(&["run", "--preload", "logger=wasi_logger.wat", "uses_logger.wat"])
+        .exits(0)
+        .prints("hello from the preloaded module\n")
+        .quiet();
 }
 
 #[test]
