@@ -35,7 +35,6 @@ impl Failure {
         match error {
             gannet::Error::Trap(trap) => Failure::Trap(trap),
             gannet::Error::Exit(code) => Failure::Exit(code),
-            other if context.is_empty() => Failure::Error(other.to_string()),
             other => Failure::Error(format!("{context}: {other}")),
         }
     }
