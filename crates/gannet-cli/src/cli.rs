@@ -12,7 +12,8 @@ Exit status:
   1    gannet could not run the program: unreadable or invalid module, unknown import,
        bad --invoke arguments, unopenable --dir, ... (one `error:` line on stderr)
   2    the command line itself is malformed (unknown option, bad option value, ...)
-  134  the guest trapped: `error: wasm trap: KIND` and a wasm backtrace on stderr";
+  134  the guest trapped (running out of --fuel or --max-stack included):
+       `error: wasm trap: KIND` and a wasm backtrace on stderr";
 
 #[derive(Parser)]
 #[command(
@@ -76,12 +77,14 @@ pub struct RunArgs {
     #[arg(long = "preload", value_name = "NAME=FILE", value_parser = parse_preload)]
     pub preloads: Vec<Preload>,
 
-    /// Give the guest N units of fuel; it traps when they are used up
+    /// Give the guest N units of fuel, one per operator executed; it traps with `all fuel
+    /// consumed` when they run out
     #[arg(long, value_name = "N")]
     pub fuel: Option<u64>,
 
     /// Limit each linear memory to BYTES (plain bytes or with a unit: 64KiB, 16MiB, 1GiB,
-    /// or 1000-based KB, MB, GB)
+    /// or 1000-based KB, MB, GB): `memory.grow` beyond it returns -1, and a module whose
+    /// memory starts larger fails to instantiate
     #[arg(long, value_name = "BYTES", value_parser = parse_size)]
     pub max_memory: Option<u64>,
 

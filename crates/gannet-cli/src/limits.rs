@@ -1,12 +1,6 @@
 //! `--fuel` and `--max-memory`.
-//!
-//! PENDING ENGINE API: these need `Config::consume_fuel`, `Store::set_fuel`,
-//! `StoreLimitsBuilder` and `Store::set_limits`, which are not in this build's `gannet`
-//! yet. Until they are, both options are refused with an error instead of being ignored,
-//! so nobody believes a program ran under a limit it did not have. The rest of `run` only
-//! calls the two functions below.
 
-use gannet::{Config, Store};
+use gannet::{Config, Store, StoreLimitsBuilder};
 
 use crate::failure::Failure;
 
@@ -17,22 +11,23 @@ pub struct Limits {
     pub max_memory: Option<u64>,
 }
 
-fn unsupported(option: &str) -> Failure {
-    Failure::error(format!("{option} is not supported yet: this build's engine cannot limit it"))
-}
-
-/// Engine settings the limits need; called before the engine is created.
-pub fn configure(_config: &mut Config, limits: Limits) -> Result<(), Failure> {
+/// Engine settings the limits need; called before the engine is created. Fuel is only
+/// switched on when asked for, since counting it costs instructions in every function.
+pub fn configure(config: &mut Config, limits: Limits) {
     if limits.fuel.is_some() {
-        return Err(unsupported("--fuel"));
+        config.consume_fuel(true);
     }
-    if limits.max_memory.is_some() {
-        return Err(unsupported("--max-memory"));
-    }
-    Ok(())
 }
 
 /// Store settings the limits need; called before anything is instantiated in `store`.
-pub fn apply<T>(_store: &mut Store<T>, _limits: Limits) -> Result<(), Failure> {
+pub fn apply<T>(store: &mut Store<T>, limits: Limits) -> Result<(), Failure> {
+    if let Some(fuel) = limits.fuel {
+        store.set_fuel(fuel).map_err(|error| Failure::from_gannet(error, "--fuel"))?;
+    }
+    if let Some(bytes) = limits.max_memory {
+        // Beyond the address space, a limit is the same as none.
+        let bytes = usize::try_from(bytes).unwrap_or(usize::MAX);
+        store.set_limits(StoreLimitsBuilder::new().memory_size(bytes).build());
+    }
     Ok(())
 }

@@ -44,7 +44,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode, Failure> {
     if let Some(depth) = max_stack {
         config.max_call_depth(depth);
     }
-    limits::configure(&mut config, limits)?;
+    limits::configure(&mut config, limits);
     let engine = Engine::new(&config);
     let module = load::module(&engine, &file)?;
     let preloaded = preloads

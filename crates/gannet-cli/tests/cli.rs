@@ -390,11 +390,27 @@ fn inspect() {
 }
 
 #[test]
-fn fuel_and_max_memory_are_refused_until_the_engine_supports_them() {
-    gannet(&["run", "--fuel", "1000", "command_ok.wat"]).exits(ERROR).one_error_line("--fuel is not supported yet");
-    gannet(&["run", "--max-memory", "1MiB", "command_ok.wat"])
+fn fuel_limits_work() {
+    gannet(&["run", "--fuel", "1000", "--invoke", "spin", "spin.wat", "10"]).exits(0).prints("10\n").quiet();
+    gannet(&["run", "--fuel", "1000", "--invoke", "spin", "spin.wat", "1000"])
+        .exits(TRAP)
+        .prints("")
+        .says_in_order(&["error: wasm trap: all fuel consumed", "0: spin (func 0)"]);
+    // Without --fuel there is no limit.
+    gannet(&["run", "--invoke", "spin", "spin.wat", "100000"]).exits(0).prints("100000\n");
+}
+
+#[test]
+fn max_memory_limits_each_memory() {
+    // grow.wat starts with 2 pages (128 KiB); `grow` returns the old size or -1.
+    gannet(&["run", "--invoke", "grow", "grow.wat", "2"]).exits(0).prints("2\n");
+    gannet(&["run", "--max-memory", "192KiB", "--invoke", "grow", "grow.wat", "1"]).exits(0).prints("2\n");
+    gannet(&["run", "--max-memory", "192KiB", "--invoke", "grow", "grow.wat", "2"]).exits(0).prints("-1\n");
+    gannet(&["run", "--max-memory", "196608", "--invoke", "grow", "grow.wat", "2"]).exits(0).prints("-1\n");
+    gannet(&["run", "--max-memory", "64KiB", "--invoke", "grow", "grow.wat", "0"])
         .exits(ERROR)
-        .one_error_line("--max-memory is not supported yet");
+        .prints("")
+        .one_error_line("`grow.wat`: instantiation failed: memory of 2 pages (131072 bytes) exceeds");
 }
 
 #[test]
