@@ -6,13 +6,13 @@
 #   bench/programs/wat/*.wat  -> bench/wasm/NAME.wasm        (wat2wasm)
 #   bench/programs/c/*.c      -> bench/wasm/NAME.wasm        (clang-19 --target=wasm32-wasi -O2)
 #                             -> target/bench/native/NAME    (clang-19 -O2, with bench/programs/driver.c)
-#   bench/programs/vm/*.c     -> the same, vm_tail with -mtail-call
+#   bench/programs/vm/vm_*.c  -> the same (vm_tail.c with -mtail-call)
 #   bench/programs/wat/reference.c -> target/bench/native/wat-reference
 #
 # The .wasm files are committed; rebuilding them with the same Debian
 # packages reproduces them byte for byte. Then bench/programs/verify.py
 # checks every module's interface and its checksums against
-# bench/programs/manifest.json (see there for how):
+# bench/programs/manifest.json (its docstring tells how):
 #   --quick-only  run the .wasm files in wasm-interp at the quick size only
 #   --bless       write the native/reference checksums into the manifest
 #   --no-verify   build only

@@ -15,9 +15,10 @@ For every manifest entry it checks:
          (target/bench/native/wat-reference NAME N);
   3. the .wasm file itself, in wabt's reference interpreter `wasm-interp`.
      wasm-interp can only call exports that take no arguments, so a copy of
-     the module gets one more export, `verify`, that calls run(N)
-     (wasm2wat, append the function, wat2wasm). The quick size always; the
-     full size too unless --quick-only (the full sizes take a few minutes).
+     the module gets more exports, `verify0`, ..., that call run(N)
+     (wasm2wat, append the function, wat2wasm). The quick size always, called
+     twice in the same instance (run must be stateless); the full size too
+     unless --quick-only (the full sizes take a few minutes).
 
 With --bless, the checksums from step 2 are written into the manifest
 instead of being compared (for new programs or changed sizes); step 3 then
@@ -115,8 +116,9 @@ def native_checksum(entry, n):
     return run_checked([binary, str(n)]).split()[0]
 
 
-def wasm_interp_checksum(wasm, n, features, tmp):
-    """run(n) of the module `wasm`, computed by wabt's wasm-interp."""
+def wasm_interp_checksums(wasm, n, features, tmp, calls):
+    """run(n) of the module `wasm`, computed by wabt's wasm-interp, `calls`
+    times in a row in the same instance (to check that run is stateless)."""
     flags = ["--enable-tail-call"] if "tail-call" in features else []
     text = run_checked(["wasm2wat", *flags, wasm])
     match = re.search(r'\(export "run" \(func (\S+?)\)\)', text)
@@ -124,21 +126,22 @@ def wasm_interp_checksum(wasm, n, features, tmp):
         raise RuntimeError("cannot find the export of `run` in wasm2wat output")
     text = text.rstrip()
     assert text.endswith(")")
-    text = text[:-1] + '\n  (func (export "verify") (result i64) (call %s (i32.const %d))))\n' % (
-        match.group(1),
-        n,
+    wrappers = "".join(
+        '\n  (func (export "verify%d") (result i64) (call %s (i32.const %d)))' % (i, match.group(1), n)
+        for i in range(calls)
     )
+    text = text[:-1] + wrappers + ")\n"
     wat = os.path.join(tmp, "verify.wat")
     binary = os.path.join(tmp, "verify.wasm")
     with open(wat, "w") as f:
         f.write(text)
     run_checked(["wat2wasm", *flags, wat, "-o", binary])
     out = run_checked(["wasm-interp", *flags, binary, "--run-all-exports"])
-    match = re.search(r"^verify\(\) => i64:(\d+)$", out, re.M)
-    if match is None:
+    values = [int(v) for v in re.findall(r"^verify\d+\(\) => i64:(\d+)$", out, re.M)]
+    if len(values) != calls:
         raise RuntimeError("unexpected wasm-interp output: " + out)
-    value = int(match.group(1))  # printed as unsigned
-    return str(value - (1 << 64) if value >= 1 << 63 else value)
+    # printed as unsigned
+    return [str(v - (1 << 64) if v >= 1 << 63 else v) for v in values]
 
 
 def main():
@@ -178,11 +181,14 @@ def main():
                 )
         with tempfile.TemporaryDirectory() as tmp:
             for size in sizes[:1] if args.quick_only else sizes:
-                got = wasm_interp_checksum(wasm, entry[size], entry["features"], tmp)
-                if got != entry["expect"][size]:
-                    problems.append(
-                        "%s (n=%d): expected %s, wasm-interp gives %s" % (size, entry[size], entry["expect"][size], got)
-                    )
+                # twice at the quick size: the second call must not see state left by the first
+                calls = 2 if size == "quick" else 1
+                for got in wasm_interp_checksums(wasm, entry[size], entry["features"], tmp, calls):
+                    if got != entry["expect"][size]:
+                        problems.append(
+                            "%s (n=%d): expected %s, wasm-interp gives %s"
+                            % (size, entry[size], entry["expect"][size], got)
+                        )
         status = "ok" if not problems else "FAILED"
         print("%-14s %-9s quick=%-9d full=%-9d %s" % (name, entry["layer"], entry["quick"], entry["full"], status))
         for problem in problems:
