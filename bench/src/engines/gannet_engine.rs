@@ -1,0 +1,39 @@
+//! Gannet, configured to translate every function when the module is created so that
+//! the load time includes all of its compilation work (its default is lazy).
+
+use super::{Loaded, Runner};
+use gannet::{CompilationMode, Config, Engine, Linker, Module, Store, TypedFunc};
+
+pub struct GannetRunner {
+    engine: Engine,
+}
+
+impl GannetRunner {
+    pub fn new() -> Self {
+        let mut config = Config::new();
+        config.compilation_mode(CompilationMode::Eager).wasm_tail_call(true);
+        GannetRunner { engine: Engine::new(&config) }
+    }
+}
+
+struct GannetLoaded {
+    store: Store<()>,
+    run: TypedFunc<i32, i64>,
+}
+
+impl Runner for GannetRunner {
+    fn load(&mut self, wasm: &[u8]) -> Result<Box<dyn Loaded>, String> {
+        let module = Module::new(&self.engine, wasm).map_err(|e| e.to_string())?;
+        let mut store = Store::new(&self.engine, ());
+        let linker = Linker::new(&self.engine);
+        let instance = linker.instantiate(&mut store, &module).map_err(|e| e.to_string())?;
+        let run = instance.get_typed_func::<i32, i64>(&store, "run").map_err(|e| e.to_string())?;
+        Ok(Box::new(GannetLoaded { store, run }))
+    }
+}
+
+impl Loaded for GannetLoaded {
+    fn call(&mut self, n: i32) -> Result<i64, String> {
+        self.run.call(&mut self.store, n).map_err(|e| e.to_string())
+    }
+}

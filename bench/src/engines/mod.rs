@@ -1,0 +1,61 @@
+//! The engines the harness links in-process. Each one loads a module (parse, validate,
+//! compile, instantiate) and then calls its `run(n: i32) -> i64` export as often as the
+//! driver asks.
+
+mod gannet_engine;
+#[cfg(feature = "stitch")]
+mod stitch_engine;
+#[cfg(feature = "wasmi")]
+mod wasmi_engine;
+#[cfg(feature = "wasmtime")]
+mod wasmtime_engine;
+
+/// A loaded, instantiated module whose `run` export can be called again and again.
+pub trait Loaded {
+    /// Calls `run(n)` once and returns its checksum.
+    fn call(&mut self, n: i32) -> Result<i64, String>;
+}
+
+/// An engine configured once per worker process; `load` is what the harness times as
+/// parse + compile + instantiate.
+pub trait Runner {
+    /// Parses, validates, compiles and instantiates `wasm`, and looks up `run`.
+    fn load(&mut self, wasm: &[u8]) -> Result<Box<dyn Loaded>, String>;
+}
+
+/// The runner for an in-process engine id, or why this binary cannot serve it.
+pub fn runner(engine: &str) -> Result<Box<dyn Runner>, String> {
+    match engine {
+        "gannet-nightly" | "gannet-stable" => {
+            let nightly = engine == "gannet-nightly";
+            if nightly != cfg!(feature = "nightly") {
+                return Err(format!(
+                    "this harness binary was built {} the `nightly` feature; {engine} runs in the other build",
+                    if cfg!(feature = "nightly") { "with" } else { "without" }
+                ));
+            }
+            Ok(Box::new(gannet_engine::GannetRunner::new()))
+        }
+        #[cfg(feature = "wasmi")]
+        "wasmi" => Ok(Box::new(wasmi_engine::WasmiRunner::new())),
+        #[cfg(feature = "stitch")]
+        "stitch" => Ok(Box::new(stitch_engine::StitchRunner::new())),
+        #[cfg(feature = "wasmtime")]
+        "wasmtime-cranelift" => Ok(Box::new(wasmtime_engine::WasmtimeRunner::new(false)?)),
+        #[cfg(feature = "wasmtime")]
+        "wasmtime-pulley" => Ok(Box::new(wasmtime_engine::WasmtimeRunner::new(true)?)),
+        other => Err(format!("engine `{other}` is not built into this harness binary (see its cargo features)")),
+    }
+}
+
+/// Whether this binary can run `engine` in-process.
+pub fn compiled_in(engine: &str) -> bool {
+    match engine {
+        "gannet-nightly" => cfg!(feature = "nightly"),
+        "gannet-stable" => !cfg!(feature = "nightly"),
+        "wasmi" => cfg!(feature = "wasmi"),
+        "stitch" => cfg!(feature = "stitch"),
+        "wasmtime-cranelift" | "wasmtime-pulley" => cfg!(feature = "wasmtime"),
+        _ => false,
+    }
+}
