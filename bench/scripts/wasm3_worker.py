@@ -5,7 +5,9 @@ Speaks the same line protocol as `gannet-bench worker` (see bench/src/worker.rs)
 loads the module `--load-reps` times (timed: parse + load into a fresh runtime + look up
 `run`), then answers `run` with the time of only the call, measured with
 time.perf_counter_ns, and `quit` with its peak RSS. wasm3 compiles each function lazily
-on its first call; the driver's untimed warm-up call absorbs that.
+on its first call; the driver's untimed warm-up call absorbs that, and a compile error
+there (any error that is not a `[trap]`) is reported as stage `compile`, which the
+driver shows as n/a.
 
     python3 wasm3_worker.py --wasm prog.wasm --n 100 [--load-reps 3]
 """
@@ -82,7 +84,13 @@ def main():
             try:
                 result = run(args.n)
             except Exception as e:
-                emit({"event": "error", "stage": "run", "message": f"{type(e).__name__}: {e}"})
+                message = str(e)
+                # wasm3 compiles a function when it is first called: an error that is not
+                # a trap is its compiler refusing the code, so the module cannot run here.
+                stage = "run" if message.startswith("[trap]") else "compile"
+                if stage == "compile":
+                    message = f"wasm3 could not compile a function on its first call: {message}"
+                emit({"event": "error", "stage": stage, "message": message})
                 continue
             ns = time.perf_counter_ns() - start
             emit({"event": "ran", "ns": ns, "checksum": str(to_i64(result))})

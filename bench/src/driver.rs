@@ -254,7 +254,11 @@ fn one_run(plan: &Plan, slot: &mut Slot, n: i32, expected: i64) -> Option<u64> {
                     _ => Err((Status::Error, format!("malformed worker answer: {msg}"))),
                 }
             }
-            Ok(msg) => Err((Status::Error, msg["message"].as_str().unwrap_or("unexpected worker message").to_string())),
+            Ok(msg) => {
+                // A lazily compiling engine that cannot compile the code: not a trap.
+                let status = if msg["stage"] == "compile" { Status::NotAvailable } else { Status::Error };
+                Err((status, msg["message"].as_str().unwrap_or("unexpected worker message").to_string()))
+            }
             Err(WorkerFailure::Timeout(t)) => {
                 Err((Status::Timeout, format!("a run took longer than {}s", t.as_secs())))
             }

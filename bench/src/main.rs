@@ -44,6 +44,10 @@ USAGE: gannet-bench [OPTIONS]
                       with `cargo +nightly` into target/bench/nightly)
   --python PATH       the Python that has pywasm3 (default python3)
   --quiet             no progress on stderr
+
+Writes target/bench/report.{md,json,html} and prints the Markdown report. Exit status 1
+when a Gannet build fails a program or any engine returns a wrong checksum, 2 on a usage
+or setup error.
 ";
 
 struct Options {
@@ -455,5 +459,13 @@ fn run(o: Options) -> Result<bool, String> {
             eprintln!("  {f}");
         }
     }
-    Ok(report.summary.failures.is_empty())
+    // The exit status fails on what must never happen: a Gannet build not running a
+    // program correctly, or any engine returning a wrong checksum. A peer engine that
+    // crashes or traps is reported just as loudly but does not fail the run.
+    let fatal = report
+        .programs
+        .iter()
+        .flat_map(|p| &p.cells)
+        .any(|c| c.status == model::Status::Wrong || (c.engine.starts_with("gannet") && !c.ok()));
+    Ok(!fatal)
 }

@@ -31,7 +31,7 @@ impl Exit {
 
 fn signal_name(signal: i32) -> &'static str {
     match signal {
-        libc::SIGSEGV => " (SIGSEGV: probably a native stack overflow)",
+        libc::SIGSEGV => " (SIGSEGV: invalid memory access)",
         libc::SIGABRT => " (SIGABRT)",
         libc::SIGKILL => " (SIGKILL)",
         libc::SIGBUS => " (SIGBUS)",

@@ -518,3 +518,137 @@ pub fn html(report: &Report) -> String {
     out.push_str("</ul></body></html>\n");
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Cell, EngineInfo, Meta, ProgramResult, Report};
+
+    fn cell(engine: &str, status: Status, median: Option<u64>, reason: Option<&str>) -> Cell {
+        let mut c = Cell::new(engine);
+        c.status = status;
+        c.reason = reason.map(str::to_string);
+        c.median_ns = median;
+        c.min_ns = median;
+        c.run_ns = median.into_iter().collect();
+        c
+    }
+
+    fn sample() -> Report {
+        let engines = ["gannet-nightly", "gannet-stable", "wasmi", "stitch", "native"];
+        let programs = vec![
+            ProgramResult {
+                name: "fib".into(),
+                layer: "micro".into(),
+                n: 20,
+                wasm: "wasm/fib.wasm".into(),
+                expected: "6765".into(),
+                features: vec![],
+                native: None,
+                cells: vec![
+                    cell("gannet-nightly", Status::Ok, Some(2_000_000), None),
+                    cell("gannet-stable", Status::Ok, Some(3_000_000), None),
+                    cell("wasmi", Status::Wrong, None, Some("returned 1, expected 6765")),
+                    cell("stitch", Status::Ok, Some(1_000_000), None),
+                ],
+            },
+            ProgramResult {
+                name: "vm_tail".into(),
+                layer: "tail-call".into(),
+                n: 10,
+                wasm: "wasm/vm_tail.wasm".into(),
+                expected: "1".into(),
+                features: vec!["tail-call".into()],
+                native: Some("vm_tail".into()),
+                cells: vec![
+                    cell("gannet-nightly", Status::Ok, Some(4_000), None),
+                    cell("gannet-stable", Status::Ok, Some(8_000), None),
+                    cell("wasmi", Status::Ok, Some(6_000), None),
+                    cell("stitch", Status::NotAvailable, None, Some("illegal <opcode>")),
+                    cell("native", Status::Ok, Some(1_000), None),
+                ],
+            },
+        ];
+        let ids: Vec<String> = engines.iter().map(|s| s.to_string()).collect();
+        let summary = stats::summarize(&programs, &ids);
+        Report {
+            meta: Meta {
+                mode: "quick".into(),
+                runs: 1,
+                load_reps: 1,
+                started_unix: 0,
+                duration_s: 0.0,
+                command: "gannet-bench --quick".into(),
+                git: "abc".into(),
+                cpu: "cpu".into(),
+                cores: 2,
+                kernel: "k".into(),
+                rustc_stable: "s".into(),
+                rustc_nightly: "n".into(),
+                manifest: "m".into(),
+                notes: vec![],
+            },
+            engines: engines
+                .iter()
+                .map(|e| EngineInfo { id: e.to_string(), name: e.to_string(), version: "1".into(), config: "c".into() })
+                .collect(),
+            programs,
+            summary,
+        }
+    }
+
+    #[test]
+    fn ratios_and_geomeans() {
+        let r = sample();
+        let g = |reference: &str, engine: &str, layer: &str| {
+            r.summary
+                .geomeans
+                .iter()
+                .find(|g| g.reference == reference && g.engine == engine && g.layer == layer)
+                .and_then(|g| g.ratio)
+        };
+        assert_eq!(g("gannet-nightly", "gannet-stable", "micro"), Some(1.5));
+        assert_eq!(g("gannet-nightly", "gannet-stable", "tail-call"), Some(2.0));
+        assert!((g("gannet-nightly", "gannet-stable", "all").unwrap() - 3f64.sqrt()).abs() < 1e-9);
+        // A wrong checksum never becomes a number.
+        assert_eq!(g("gannet-nightly", "wasmi", "micro"), None);
+        assert_eq!(g("gannet-stable", "stitch", "micro"), Some(1.0 / 3.0));
+        let native: Vec<_> = r.summary.tail_call_vs_native.iter().map(|o| (o.engine.as_str(), o.overhead)).collect();
+        assert!(native.contains(&("gannet-nightly", 4.0)));
+        assert!(native.contains(&("wasmi", 6.0)));
+        assert!(r.summary.failures.iter().any(|f| f.starts_with("wasmi on fib: WRONG CHECKSUM")));
+        // n/a is not a failure.
+        assert!(!r.summary.failures.iter().any(|f| f.contains("stitch")));
+    }
+
+    #[test]
+    fn markdown_is_loud_about_failures() {
+        let md = markdown(&sample());
+        assert!(md.contains("## ❌ FAILURES"));
+        assert!(md.contains("**❌ WRONG CHECKSUM**"));
+        assert!(md.contains("n/a ["));
+        assert!(md.contains("| fib | micro | 20 | 2.00 ms | 3.00 ms (1.50×) |"));
+        assert!(md.contains("Tail-call layer: overhead over the fastest native run"));
+    }
+
+    #[test]
+    fn html_is_self_contained_and_escaped() {
+        let html = html(&sample());
+        assert!(html.contains("<svg"));
+        assert!(!html.contains("<script"));
+        assert!(
+            !html.contains("http://")
+                || html.matches("http://").count() == html.matches("xmlns=\"http://www.w3.org/2000/svg\"").count()
+        );
+        assert!(html.contains("illegal &lt;opcode&gt;"));
+        assert!(html.contains("class=fail"));
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(fmt_ns(999), "999 ns");
+        assert_eq!(fmt_ns(1_500), "1.50 µs");
+        assert_eq!(fmt_ns(23_600_000), "23.6 ms");
+        assert_eq!(fmt_ns(2_000_000_000), "2.00 s");
+    }
+}

@@ -4,6 +4,7 @@
 //! ```text
 //! (start)  -> @@ {"event":"loaded","load_ns":[..]}   or {"event":"error","stage":"load",..}
 //! run      -> @@ {"event":"ran","ns":..,"checksum":".."} or {"event":"error","stage":"run",..}
+//!             (stage "compile" from an engine that compiles lazily and refused the code)
 //! quit     -> @@ {"event":"bye","start_rss_kb":..,"peak_rss_kb":..}
 //! ```
 //!
