@@ -76,7 +76,7 @@ fn problem_cell(c: &Cell, notes: &mut Notes, md: bool) -> String {
     match (c.status, md) {
         (Status::NotAvailable, _) => format!("n/a [{n}]"),
         (_, true) => format!("**❌ {word}** [{n}]"),
-        (_, false) => format!("<b class=fail>❌ {word}</b> [{n}]"),
+        (_, false) => format!("<b class=fail>✗ {word}</b> [{n}]"),
     }
 }
 
@@ -302,9 +302,9 @@ fn color(engine: &str) -> &'static str {
 
 /// Horizontal bars, one per (label, value); values on a linear scale from zero.
 fn bar_chart(title: &str, bars: &[(String, String, f64, String)]) -> String {
-    let label_w = 150.0;
-    let chart_w = 420.0;
-    let value_w = 130.0;
+    let label_w = 140.0;
+    let chart_w = 400.0;
+    let value_w = 110.0;
     let row_h = 18.0;
     let top = 24.0;
     let height = top + row_h * bars.len() as f64 + 8.0;
@@ -346,12 +346,13 @@ fn ratio_chart(title: &str, bars: &[(String, String, f64)]) -> String {
     let top = 24.0;
     let height = top + row_h * bars.len() as f64 + 22.0;
     let span = bars.iter().map(|b| b.2.ln().abs()).fold(2f64.ln(), f64::max) * 1.15;
-    let x = |r: f64| label_w + chart_w / 2.0 + r.ln() / span * (chart_w / 2.0);
+    let pad = 48.0;
+    let x = |r: f64| label_w + pad + chart_w / 2.0 + r.ln() / span * (chart_w / 2.0);
     let mut s = String::new();
     write!(
         s,
         r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{height}" role="img" aria-label="{t}"><text x="0" y="15" font-weight="bold">{t}</text>"#,
-        w = label_w + chart_w + 70.0,
+        w = label_w + chart_w + 2.0 * pad,
         t = esc(title)
     )
     .unwrap();
@@ -412,17 +413,18 @@ pub fn html(report: &Report) -> String {
     let mut out = String::new();
     out.push_str(
         "<!doctype html><html><head><meta charset=\"utf-8\"><title>Gannet benchmark report</title><style>\
-         body{font-family:system-ui,sans-serif;margin:2em;max-width:1200px}\
+         body{font-family:system-ui,sans-serif;margin:2em;max-width:1500px}\
          table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}\
          td:first-child,th:first-child{text-align:left}.fail{color:#b91c1c}\
          svg{font-family:system-ui,sans-serif;font-size:12px;display:block;margin:1em 0}\
          .failures{background:#fee2e2;border:2px solid #b91c1c;padding:0.5em 1em}\
+         .grid{display:flex;flex-wrap:wrap;gap:0 2em}\
          </style></head><body>\n",
     );
     writeln!(out, "<h1>Gannet benchmark report</h1><p><code>{}</code> — {} sizes, median of {} timed run(s) after one warm-up call, engines interleaved run by run; {} on {} core(s); git {}.</p>",
         esc(&m.command), esc(&m.mode), m.runs, esc(&m.cpu), m.cores, esc(&m.git)).unwrap();
     if !report.summary.failures.is_empty() {
-        out.push_str("<div class=failures><h2>❌ FAILURES</h2><ul>");
+        out.push_str("<div class=failures><h2>✗ FAILURES</h2><ul>");
         for f in &report.summary.failures {
             write!(out, "<li><b>{}</b></li>", esc(f)).unwrap();
         }
@@ -450,6 +452,7 @@ pub fn html(report: &Report) -> String {
     }
     let rows = metric_rows(report, &mut notes, false, &|c| c.median_ns.map(fmt_ns), true);
     html_table(&mut out, &engine_header(report), &rows);
+    out.push_str("<div class=grid>");
     for p in &report.programs {
         let bars: Vec<(String, String, f64, String)> = report
             .engines
@@ -464,6 +467,7 @@ pub fn html(report: &Report) -> String {
             out.push_str(&bar_chart(&format!("{} ({}, n = {}): median run time", p.name, p.layer, p.n), &bars));
         }
     }
+    out.push_str("</div>");
     for r in REFERENCES.iter().filter(|r| report.engines.iter().any(|e| e.id == **r)) {
         write!(out, "<h2>Geometric mean of time ratios to {r}</h2>").unwrap();
         let (h, rows) = geomean_rows(report, r);
