@@ -10,6 +10,22 @@ mod wasmi_engine;
 #[cfg(feature = "wasmtime")]
 mod wasmtime_engine;
 
+/// An error with its chain of sources (`trap: memory access out of bounds`).
+#[allow(dead_code)]
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        let more = s.to_string();
+        if !text.ends_with(&more) {
+            text.push_str(": ");
+            text.push_str(&more);
+        }
+        source = s.source();
+    }
+    text
+}
+
 /// A loaded, instantiated module whose `run` export can be called again and again.
 pub trait Loaded {
     /// Calls `run(n)` once and returns its checksum.
