@@ -302,9 +302,9 @@ fn color(engine: &str) -> &'static str {
 
 /// Horizontal bars, one per (label, value); values on a linear scale from zero.
 fn bar_chart(title: &str, bars: &[(String, String, f64, String)]) -> String {
-    let label_w = 140.0;
-    let chart_w = 400.0;
-    let value_w = 110.0;
+    let label_w = 130.0;
+    let chart_w = 330.0;
+    let value_w = 90.0;
     let row_h = 18.0;
     let top = 24.0;
     let height = top + row_h * bars.len() as f64 + 8.0;
