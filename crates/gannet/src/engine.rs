@@ -28,6 +28,7 @@ pub struct Config {
     pub(crate) compilation_mode: CompilationMode,
     pub(crate) max_call_depth: usize,
     pub(crate) max_stack_slots: usize,
+    pub(crate) max_native_stack: usize,
     pub(crate) consume_fuel: bool,
     pub(crate) interruptible: bool,
 }
@@ -39,6 +40,7 @@ impl Default for Config {
             compilation_mode: CompilationMode::Lazy,
             max_call_depth: 100_000,
             max_stack_slots: 8 * 1024 * 1024,
+            max_native_stack: 256 * 1024,
             consume_fuel: false,
             interruptible: false,
         }
@@ -79,6 +81,17 @@ impl Config {
     /// call traps with `call stack exhausted`.
     pub fn max_stack_slots(&mut self, slots: usize) -> &mut Self {
         self.max_stack_slots = slots.max(1024);
+        self
+    }
+
+    /// The most native stack, in bytes, that calls from host functions back into
+    /// WebAssembly may use together (default 256 KiB). Guest-to-guest calls never use
+    /// the native stack, but every host function that calls back into the guest nests
+    /// one more interpreter on it; a call that would start beyond this budget traps with
+    /// `call stack exhausted` instead of overflowing the thread's stack. Keep it well
+    /// below the stack size of the threads that run guests.
+    pub fn max_native_stack(&mut self, bytes: usize) -> &mut Self {
+        self.max_native_stack = bytes;
         self
     }
 

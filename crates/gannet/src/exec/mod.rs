@@ -423,10 +423,20 @@ const INITIAL_STACK_SLOTS: usize = 16 * 1024;
 
 impl Drop for Executor<'_> {
     fn drop(&mut self) {
-        if self.interruptible {
-            self.store().active_calls -= 1;
+        let interruptible = self.interruptible;
+        let store = self.store();
+        store.executors -= 1;
+        if interruptible {
+            store.active_calls -= 1;
         }
     }
+}
+
+/// The address of a local of this function: where the native stack is now.
+#[inline(never)]
+fn native_stack_position() -> usize {
+    let marker = 0u8;
+    std::hint::black_box(&marker) as *const u8 as usize
 }
 
 impl<'h> Executor<'h> {
@@ -441,6 +451,10 @@ impl<'h> Executor<'h> {
             }
             inner.active_calls += 1;
         }
+        if inner.executors == 0 {
+            inner.native_stack_base = native_stack_position();
+        }
+        inner.executors += 1;
         let store: *mut StoreInner = inner;
         Executor {
             host,
@@ -496,6 +510,12 @@ impl<'h> Executor<'h> {
 
     /// Calls store function `func` with `params`, writing `results`.
     pub(crate) fn invoke(&mut self, func: u32, params: &[Val], results: &mut [Val]) -> Result<(), Error> {
+        // A host function calling back in nests this interpreter on the native stack.
+        let store = self.store();
+        let used = store.native_stack_base.abs_diff(native_stack_position());
+        if used > store.engine.inner.config.max_native_stack {
+            return Err(Error::Trap(Trap::new(TrapCode::StackOverflow)));
+        }
         let entity = &self.store().funcs[func as usize];
         let ty = entity.ty.clone();
         if let FuncKind::Host { .. } = entity.kind {

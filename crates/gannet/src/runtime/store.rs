@@ -95,6 +95,11 @@ pub(crate) struct StoreInner {
     /// Guest calls in progress on this store (a host function may call back in), so that
     /// only a top-level call takes a new `interrupt_epoch`.
     pub(crate) active_calls: u32,
+    /// Executors alive on this store: more than one when host functions call back in.
+    pub(crate) executors: u32,
+    /// Where the native stack was when the outermost executor started; nested calls
+    /// from host functions measure their depth from it.
+    pub(crate) native_stack_base: usize,
 }
 
 impl StoreInner {
@@ -150,6 +155,8 @@ impl<T> Store<T> {
                 limits: StoreLimits::default(),
                 interrupt_epoch: 0,
                 active_calls: 0,
+                executors: 0,
+                native_stack_base: 0,
             },
             host_funcs: Vec::new(),
             data,
