@@ -3,7 +3,9 @@
 #![no_main]
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    if let Err((wasm, message)) = gannet_fuzz_smoke::differential::run_bytes(data) {
+    if let Err(gannet_fuzz_smoke::differential::Mismatch { wasm, message }) =
+        gannet_fuzz_smoke::differential::run_bytes(data)
+    {
         panic!("{message}\nmodule:\n{}", gannet_fuzz_smoke::wat_of(&wasm));
     }
 });

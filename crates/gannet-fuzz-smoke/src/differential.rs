@@ -91,7 +91,9 @@ enum Value {
     F32(u32),
     F64(u64),
     /// Whether the reference is null: identities are not comparable across engines.
-    Ref { null: bool },
+    Ref {
+        null: bool,
+    },
 }
 
 fn f32_bits(bits: u32) -> u32 {
@@ -172,9 +174,7 @@ fn wasmi_trap(error: &wasmi::Error) -> Trap {
         Some(W::IntegerDivisionByZero) => Trap::DivideByZero,
         Some(W::IntegerOverflow) => Trap::Overflow,
         Some(W::BadConversionToInteger) => Trap::Conversion,
-        Some(W::StackOverflow | W::OutOfFuel | W::GrowthOperationLimited) => {
-            Trap::Exhausted
-        }
+        Some(W::StackOverflow | W::OutOfFuel | W::GrowthOperationLimited) => Trap::Exhausted,
         // Bulk table and memory operations report their own errors rather than trap codes.
         _ => {
             let message = error.to_string();
@@ -205,9 +205,7 @@ fn gannet_side(wasm: &[u8]) -> Result<Result<Gannet, gannet::Error>, String> {
     let engine = gannet::Engine::new(&config);
     let module = gannet::Module::from_binary(&engine, wasm).map_err(|e| format!("Gannet rejects the module: {e}"))?;
     let mut store = gannet::Store::new(&engine, ());
-    store.set_limits(
-        gannet::StoreLimitsBuilder::new().memory_size(MEMORY_LIMIT).table_elements(TABLE_LIMIT).build(),
-    );
+    store.set_limits(gannet::StoreLimitsBuilder::new().memory_size(MEMORY_LIMIT).table_elements(TABLE_LIMIT).build());
     store.set_fuel(FUEL).expect("fuel is enabled");
     let linker = gannet::Linker::new(&engine);
     Ok(linker.instantiate(&mut store, &module).map(|instance| Gannet { store, instance }))
@@ -285,9 +283,7 @@ pub fn run(wasm: &[u8], u: &mut Unstructured<'_>) -> Result<Stats, String> {
             let mut gparams = Vec::new();
             let mut wparams = Vec::new();
             for ty in ty.params() {
-                let (gv, wv) = argument(u, *ty).unwrap_or_else(|_| {
-                    (gannet::Val::default_for(*ty), wasmi_default(*ty))
-                });
+                let (gv, wv) = argument(u, *ty).unwrap_or_else(|_| (gannet::Val::default_for(*ty), wasmi_default(*ty)));
                 gparams.push(gv);
                 wparams.push(wv);
             }
@@ -357,7 +353,8 @@ fn compare_state(g: &mut Gannet, w: &mut Wasmi) -> Result<(), String> {
     for (name, export) in g.instance.exports(&g.store) {
         match export {
             Extern::Memory(gm) => {
-                let wm = w.instance.get_memory(&w.store, &name).ok_or_else(|| format!("wasmi lacks memory {name:?}"))?;
+                let wm =
+                    w.instance.get_memory(&w.store, &name).ok_or_else(|| format!("wasmi lacks memory {name:?}"))?;
                 let (gd, wd) = (gm.data(&g.store), wm.data(&w.store));
                 if gd.len() != wd.len() {
                     return Err(format!("memory {name:?}: Gannet has {} bytes, wasmi {}", gd.len(), wd.len()));
@@ -370,7 +367,8 @@ fn compare_state(g: &mut Gannet, w: &mut Wasmi) -> Result<(), String> {
                 }
             }
             Extern::Global(gg) => {
-                let wg = w.instance.get_global(&w.store, &name).ok_or_else(|| format!("wasmi lacks global {name:?}"))?;
+                let wg =
+                    w.instance.get_global(&w.store, &name).ok_or_else(|| format!("wasmi lacks global {name:?}"))?;
                 let (gv, wv) = (Value::of_gannet(&gg.get(&g.store)), Value::of_wasmi(&wg.get(&w.store)));
                 if gv != wv {
                     return Err(format!("global {name:?}: Gannet {gv:?}, wasmi {wv:?}"));
@@ -394,9 +392,7 @@ fn compare_state(g: &mut Gannet, w: &mut Wasmi) -> Result<(), String> {
                         _ => false,
                     });
                     if Some(gnull) != wnull {
-                        return Err(format!(
-                            "table {name:?}[{index}]: Gannet null={gnull}, wasmi null={wnull:?}"
-                        ));
+                        return Err(format!("table {name:?}[{index}]: Gannet null={gnull}, wasmi null={wnull:?}"));
                     }
                 }
             }
@@ -406,16 +402,33 @@ fn compare_state(g: &mut Gannet, w: &mut Wasmi) -> Result<(), String> {
     Ok(())
 }
 
+/// A module that ran in both engines without a difference.
+#[derive(Debug)]
+pub struct Ran {
+    /// The module.
+    pub wasm: Vec<u8>,
+    /// How far the run got.
+    pub stats: Stats,
+}
+
+/// A difference between the engines.
+#[derive(Debug)]
+pub struct Mismatch {
+    /// The module.
+    pub wasm: Vec<u8>,
+    /// What differed.
+    pub message: String,
+}
+
 /// Generates a module and runs it, as the fuzz target does with libFuzzer's bytes.
-/// Returns the module too, for reports. `Ok(None)` means the bytes ran out before a
-/// module could be generated.
-pub fn run_bytes(data: &[u8]) -> Result<Option<(Vec<u8>, Stats)>, (Vec<u8>, String)> {
+/// `Ok(None)` means the bytes ran out before a module could be generated.
+pub fn run_bytes(data: &[u8]) -> Result<Option<Ran>, Mismatch> {
     let mut u = Unstructured::new(data);
     let Ok(wasm) = generate(&mut u) else {
         return Ok(None);
     };
     match run(&wasm, &mut u) {
-        Ok(stats) => Ok(Some((wasm, stats))),
-        Err(message) => Err((wasm, message)),
+        Ok(stats) => Ok(Some(Ran { wasm, stats })),
+        Err(message) => Err(Mismatch { wasm, message }),
     }
 }

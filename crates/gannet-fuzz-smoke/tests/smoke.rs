@@ -56,13 +56,13 @@ fn differential_smoke() {
     for seed in 0..5000u64 {
         let data = seed_bytes(seed, 1024 + (seed as usize % 4) * 1024);
         match differential::run_bytes(&data) {
-            Ok(Some((_, stats))) => {
+            Ok(Some(differential::Ran { stats, .. })) => {
                 instantiated += stats.instantiated as usize;
                 calls += stats.compared_calls;
                 traps += stats.traps;
             }
             Ok(None) => {}
-            Err((wasm, message)) => {
+            Err(differential::Mismatch { wasm, message }) => {
                 let path = std::env::temp_dir().join(format!("gannet-differential-{seed}.wasm"));
                 let _ = std::fs::write(&path, &wasm);
                 panic!("seed {seed}: {message}\n(module saved to {})\nmodule:\n{}", path.display(), wat_of(&wasm))
