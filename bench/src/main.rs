@@ -35,7 +35,7 @@ USAGE: gannet-bench [OPTIONS]
   --filter A,B        only programs whose name contains one of these
   --layer L           only programs of this layer (micro, c, tail-call)
   --engines X,Y       only these engines (default: all); known engines:
-                      gannet-nightly gannet-stable wasmi stitch wasm3
+                      gannet-nightly gannet-nightly-fuel gannet-stable wasmi stitch wasm3
                       wasmtime-pulley wasmtime-cranelift native
   --manifest PATH     default bench/programs/manifest.json
   --out DIR           where report.{md,json,html} go (default target/bench)
@@ -252,6 +252,11 @@ fn engine_info(id: &str, wasm3_version: &str, git: &str) -> EngineInfo {
             gannet_version,
             "`--features nightly`: handlers jump to each other with guaranteed tail calls (`become`); eager translation".to_string(),
         ),
+        "gannet-nightly-fuel" => (
+            "Gannet, nightly build, fuel on",
+            gannet_version,
+            "as gannet-nightly, plus `Config::consume_fuel(true)` and fuel u64::MAX: the cost of metering (with fuel off the translator emits no fuel ops at all)".to_string(),
+        ),
         "gannet-stable" => (
             "Gannet, stable build",
             gannet_version,
@@ -341,7 +346,7 @@ fn run(o: Options) -> Result<bool, String> {
         let launcher = match *engine {
             "wasm3" => Launcher::Python { python: o.python.clone(), script: bench_dir.join("scripts/wasm3_worker.py") },
             "native" => Launcher::Native,
-            "gannet-nightly" if !engines::compiled_in(engine) => {
+            "gannet-nightly" | "gannet-nightly-fuel" if !engines::compiled_in(engine) => {
                 let exe = nightly_exe.get_or_insert_with(|| match &o.nightly_bin {
                     Some(p) => Ok(p.clone()),
                     None => build_nightly(&root, o.quiet),

@@ -3,8 +3,17 @@
 use serde::Serialize;
 
 /// The engines, in the order columns appear.
-pub const ALL_ENGINES: &[&str] =
-    &["gannet-nightly", "gannet-stable", "wasmi", "stitch", "wasm3", "wasmtime-pulley", "wasmtime-cranelift", "native"];
+pub const ALL_ENGINES: &[&str] = &[
+    "gannet-nightly",
+    "gannet-nightly-fuel",
+    "gannet-stable",
+    "wasmi",
+    "stitch",
+    "wasm3",
+    "wasmtime-pulley",
+    "wasmtime-cranelift",
+    "native",
+];
 
 /// The reference engines ratios are taken against, in order of preference.
 pub const REFERENCES: &[&str] = &["gannet-nightly", "gannet-stable"];

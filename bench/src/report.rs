@@ -287,6 +287,7 @@ fn esc(s: &str) -> String {
 
 const COLORS: &[(&str, &str)] = &[
     ("gannet-nightly", "#1f6feb"),
+    ("gannet-nightly-fuel", "#0b3d91"),
     ("gannet-stable", "#79b8ff"),
     ("wasmi", "#d97706"),
     ("stitch", "#16a34a"),

@@ -42,15 +42,15 @@ pub trait Runner {
 /// The runner for an in-process engine id, or why this binary cannot serve it.
 pub fn runner(engine: &str) -> Result<Box<dyn Runner>, String> {
     match engine {
-        "gannet-nightly" | "gannet-stable" => {
-            let nightly = engine == "gannet-nightly";
+        "gannet-nightly" | "gannet-nightly-fuel" | "gannet-stable" => {
+            let nightly = engine != "gannet-stable";
             if nightly != cfg!(feature = "nightly") {
                 return Err(format!(
                     "this harness binary was built {} the `nightly` feature; {engine} runs in the other build",
                     if cfg!(feature = "nightly") { "with" } else { "without" }
                 ));
             }
-            Ok(Box::new(gannet_engine::GannetRunner::new()))
+            Ok(Box::new(gannet_engine::GannetRunner::new(engine == "gannet-nightly-fuel")))
         }
         #[cfg(feature = "wasmi")]
         "wasmi" => Ok(Box::new(wasmi_engine::WasmiRunner::new())),
@@ -67,7 +67,7 @@ pub fn runner(engine: &str) -> Result<Box<dyn Runner>, String> {
 /// Whether this binary can run `engine` in-process.
 pub fn compiled_in(engine: &str) -> bool {
     match engine {
-        "gannet-nightly" => cfg!(feature = "nightly"),
+        "gannet-nightly" | "gannet-nightly-fuel" => cfg!(feature = "nightly"),
         "gannet-stable" => !cfg!(feature = "nightly"),
         "wasmi" => cfg!(feature = "wasmi"),
         "stitch" => cfg!(feature = "stitch"),
