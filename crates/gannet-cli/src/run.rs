@@ -56,7 +56,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode, Failure> {
     let mut store = Store::new(&engine, Host::default());
     limits::apply(&mut store, limits)?;
     let mut linker = Linker::new(&engine);
-    if wasi::imports_wasi(&module) || preloaded.iter().any(|(_, module)| wasi::imports_wasi(module)) {
+    if gannet_wasi::imports_wasi(&module) || preloaded.iter().any(|(_, module)| gannet_wasi::imports_wasi(module)) {
         let mut argv = vec![file.to_string_lossy().into_owned()];
         argv.extend(guest_args);
         let dirs = dirs.into_iter().map(|DirMapping { host, guest }| (host, guest)).collect();

@@ -1,7 +1,7 @@
 //! WASI for the guest, set up only when a module imports it: a module without WASI
 //! imports gets no context, no preopened directories and no WASI functions in its linker.
 
-use gannet::{Linker, Module, Store};
+use gannet::{Linker, Store};
 use gannet_wasi::{WasiCtx, WasiCtxBuilder};
 
 use crate::failure::Failure;
@@ -22,10 +22,6 @@ pub struct WasiOptions {
     pub env: Vec<(String, String)>,
     /// Preopened directories: host path, guest name.
     pub dirs: Vec<(std::path::PathBuf, String)>,
-}
-
-pub fn imports_wasi(module: &Module) -> bool {
-    gannet_wasi::imports_wasi(module)
 }
 
 /// Builds the guest's WASI context into `store` and defines the WASI functions in `linker`.

@@ -158,15 +158,14 @@ impl WasiCtxBuilder {
 
     /// Lets the guest use the host directory `host_path` under the name `guest_path`.
     /// The guest reaches nothing outside it: not through `..`, absolute paths or symlinks.
+    /// Fails with the OS's error if `host_path` cannot be opened as a directory; the caller
+    /// knows best how to name the path in a message.
     pub fn preopened_dir(
         &mut self,
         host_path: impl AsRef<Path>,
         guest_path: impl Into<String>,
     ) -> io::Result<&mut Self> {
-        let host_path = host_path.as_ref();
-        let dir = Dir::open_ambient_dir(host_path, ambient_authority()).map_err(|error| {
-            io::Error::new(error.kind(), format!("cannot open directory `{}`: {error}", host_path.display()))
-        })?;
+        let dir = Dir::open_ambient_dir(host_path, ambient_authority())?;
         self.preopens.push((dir, guest_path.into()));
         Ok(self)
     }

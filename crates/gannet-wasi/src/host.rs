@@ -79,7 +79,6 @@ impl Filestat {
     }
 
     fn from_stat(stat: &rustix::fs::Stat) -> Self {
-        let nanos = |secs: i64, nsecs: i64| (secs as u64).wrapping_mul(1_000_000_000).wrapping_add(nsecs as u64);
         Filestat {
             dev: stat.st_dev,
             ino: stat.st_ino,
@@ -93,7 +92,6 @@ impl Filestat {
     }
 
     fn from_metadata(metadata: &Metadata) -> Self {
-        let nanos = |secs: i64, nsecs: i64| (secs as u64).wrapping_mul(1_000_000_000).wrapping_add(nsecs as u64);
         Filestat {
             dev: metadata.dev(),
             ino: metadata.ino(),
@@ -105,6 +103,11 @@ impl Filestat {
             ctim: nanos(metadata.ctime(), metadata.ctime_nsec()),
         }
     }
+}
+
+/// A POSIX time (seconds and nanoseconds) as WASI's nanoseconds since the epoch.
+fn nanos(secs: i64, nsecs: i64) -> u64 {
+    (secs as u64).wrapping_mul(1_000_000_000).wrapping_add(nsecs as u64)
 }
 
 fn filetype_of_mode(mode: u32) -> u8 {
@@ -199,7 +202,7 @@ fn clock_id(id: u32) -> WasiResult<rustix::time::ClockId> {
 
 fn now(id: u32) -> WasiResult<u64> {
     let time = rustix::time::clock_gettime(clock_id(id)?);
-    Ok((time.tv_sec as u64).wrapping_mul(1_000_000_000).wrapping_add(time.tv_nsec as u64))
+    Ok(nanos(time.tv_sec, time.tv_nsec as i64))
 }
 
 /// Writes a list of NUL-terminated strings and the pointers to them (argv/environ).
@@ -245,13 +248,12 @@ impl Cx<'_> {
 
     pub(crate) fn clock_res_get(&mut self, id: u32, resolution: u32) -> WasiResult {
         let res = rustix::time::clock_getres(clock_id(id)?);
-        let nanos = (res.tv_sec as u64).wrapping_mul(1_000_000_000).wrapping_add(res.tv_nsec as u64).max(1);
-        self.mem.write_u64(resolution, nanos)
+        self.mem.write_u64(resolution, nanos(res.tv_sec, res.tv_nsec as i64).max(1))
     }
 
     pub(crate) fn clock_time_get(&mut self, id: u32, _precision: u64, time: u32) -> WasiResult {
-        let nanos = now(id)?;
-        self.mem.write_u64(time, nanos)
+        let time_now = now(id)?;
+        self.mem.write_u64(time, time_now)
     }
 
     pub(crate) fn fd_advise(&mut self, fd: u32, offset: u64, len: u64, advice: u32) -> WasiResult {

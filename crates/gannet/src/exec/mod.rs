@@ -70,8 +70,6 @@ pub(crate) struct Executor<'h> {
     func: u32,
     max_depth: usize,
     max_slots: usize,
-    /// The engine is interruptible: this executor counts in `StoreInner::active_calls`.
-    interruptible: bool,
     outcome: Option<Error>,
 }
 
@@ -423,12 +421,7 @@ const INITIAL_STACK_SLOTS: usize = 16 * 1024;
 
 impl Drop for Executor<'_> {
     fn drop(&mut self) {
-        let interruptible = self.interruptible;
-        let store = self.store();
-        store.executors -= 1;
-        if interruptible {
-            store.active_calls -= 1;
-        }
+        self.store().executors -= 1;
     }
 }
 
@@ -444,15 +437,13 @@ impl<'h> Executor<'h> {
         let inner = host.store();
         let config = &inner.engine.inner.config;
         let (max_depth, max_slots) = (config.max_call_depth, config.max_stack_slots);
-        let interruptible = config.interruptible;
-        if interruptible {
-            if inner.active_calls == 0 {
+        if inner.executors == 0 {
+            // A top-level call: nested calls from host functions share its stack budget
+            // and its interrupt epoch.
+            inner.native_stack_base = native_stack_position();
+            if config.interruptible {
                 inner.interrupt_epoch = inner.engine.interrupt_count();
             }
-            inner.active_calls += 1;
-        }
-        if inner.executors == 0 {
-            inner.native_stack_base = native_stack_position();
         }
         inner.executors += 1;
         let store: *mut StoreInner = inner;
@@ -465,7 +456,6 @@ impl<'h> Executor<'h> {
             func: 0,
             max_depth,
             max_slots,
-            interruptible,
             outcome: None,
         }
     }

@@ -92,10 +92,8 @@ pub(crate) struct StoreInner {
     pub(crate) limits: StoreLimits,
     /// The engine's interrupt count when the running top-level call started.
     pub(crate) interrupt_epoch: u64,
-    /// Guest calls in progress on this store (a host function may call back in), so that
-    /// only a top-level call takes a new `interrupt_epoch`.
-    pub(crate) active_calls: u32,
     /// Executors alive on this store: more than one when host functions call back in.
+    /// Only a top-level call (the first executor) takes a new `interrupt_epoch`.
     pub(crate) executors: u32,
     /// Where the native stack was when the outermost executor started; nested calls
     /// from host functions measure their depth from it.
@@ -154,7 +152,6 @@ impl<T> Store<T> {
                 fuel: 0,
                 limits: StoreLimits::default(),
                 interrupt_epoch: 0,
-                active_calls: 0,
                 executors: 0,
                 native_stack_base: 0,
             },
@@ -270,8 +267,8 @@ impl<T> Caller<'_, T> {
     /// The export `name` of the calling instance (e.g. its `memory`), if WebAssembly made
     /// this call and the instance has such an export.
     pub fn get_export(&self, name: &str) -> Option<crate::Extern> {
-        let instance = &self.store.inner.instances[self.instance? as usize];
-        instance.exports.iter().find(|(export, _)| export == name).map(|(_, item)| *item)
+        let instance = crate::Instance { store: self.store.inner.id, index: self.instance? };
+        instance.get_export(&*self.store, name)
     }
 }
 
