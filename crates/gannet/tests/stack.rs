@@ -128,3 +128,54 @@ fn traps_carry_a_backtrace_with_names() {
     let names: Vec<_> = trap.backtrace().iter().map(|f| f.func_name.clone().unwrap_or_default()).collect();
     assert_eq!(names, ["inner", "outer"]);
 }
+
+/// A loop over a mix of instruction kinds: branches, fused comparisons, calls (direct,
+/// indirect, to a leaf and back), `br_table`, `select`, globals, memory and arithmetic.
+const MIXED_LOOP: &str = r#"
+(module
+  (memory 1)
+  (global $g (mut i64) (i64.const 0))
+  (table 2 funcref)
+  (elem (i32.const 0) $leaf $leaf)
+  (type $t (func (param i32) (result i32)))
+  (func $leaf (type $t) (i32.mul (local.get 0) (i32.const 3)))
+  (func (export "spin") (param $n i32) (result i64)
+    (local $i i32) (local $f f64)
+    (loop $next
+      (i32.store (i32.and (local.get $i) (i32.const 1020)) (local.get $i))
+      (global.set $g (i64.add (global.get $g)
+        (i64.extend_i32_u (i32.load (i32.and (local.get $i) (i32.const 1020))))))
+      (local.set $f (f64.add (local.get $f) (f64.convert_i32_s (call $leaf (local.get $i)))))
+      (block $b2 (block $b1 (block $b0
+        (br_table $b0 $b1 $b2 (i32.rem_u (local.get $i) (i32.const 3))))
+        (global.set $g (i64.add (global.get $g)
+          (i64.extend_i32_u (call_indirect (type $t) (local.get $i) (i32.const 1)))))))
+      (local.set $i (select (i32.add (local.get $i) (i32.const 1)) (local.get $i) (i32.const 1)))
+      (br_if $next (i32.lt_u (local.get $i) (local.get $n))))
+    (i64.add (global.get $g) (i64.trunc_f64_s (local.get $f)))))
+"#;
+
+#[test]
+fn dispatch_runs_in_constant_native_stack() {
+    // Millions of handler runs on a 256 KiB stack: with tail-call dispatch, a handler
+    // whose jump to the next one were compiled as a call would overflow it.
+    let result = on_small_stack(|| {
+        let engine = Engine::default();
+        let module = Module::new(&engine, MIXED_LOOP).expect("valid");
+        let mut store = Store::new(&engine, ());
+        let instance = Linker::new(&engine).instantiate(&mut store, &module).expect("instantiates");
+        let spin = instance.get_typed_func::<i32, i64>(&store, "spin").expect("export");
+        spin.call(&mut store, 300_000).expect("runs")
+    });
+    // Reference: the same loop in Rust.
+    let (mut g, mut f, mut memory) = (0i64, 0f64, [0u32; 256]);
+    for i in 0..300_000u32 {
+        memory[((i & 1020) / 4) as usize] = i;
+        g += memory[((i & 1020) / 4) as usize] as i64;
+        f += i.wrapping_mul(3) as i32 as f64;
+        if i % 3 == 0 {
+            g += i.wrapping_mul(3) as i64;
+        }
+    }
+    assert_eq!(result, g + f as i64);
+}

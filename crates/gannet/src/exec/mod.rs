@@ -2,7 +2,8 @@
 //!
 //! Every encoded instruction starts with the address of its handler. A handler does its
 //! work and then either jumps to the next instruction's handler with a guaranteed tail
-//! call (`become`, with the `nightly` feature) or, on stable Rust, returns to a small
+//! call (`become` with the `nightly` feature; a plain call in tail position in optimised
+//! x86-64 builds on stable, see `build.rs`) or returns to a small
 //! dispatch loop that calls the next handler. Both dispatchers are generated from the op
 //! table around the same handler bodies (`semantics`), so they cannot disagree.
 //!
@@ -26,6 +27,7 @@ use std::sync::OnceLock;
 use crate::error::{Error, FrameInfo, Trap, TrapCode};
 use crate::ir::table::for_each_op;
 use crate::ir::{HANDLER_SIZE, OpCode, Slot, op};
+use crate::module::FuncBody;
 use crate::runtime::store::{FuncKind, HostContext, StoreInner};
 use crate::values::Val;
 
@@ -68,6 +70,13 @@ pub(crate) struct Executor<'h> {
     instance: u32,
     /// Index (in its module) of the function that runs now.
     func: u32,
+    /// The function bodies defined by the running instance's module, for calls that stay
+    /// inside the instance (`call_internal`); null until the first function starts.
+    bodies: *const FuncBody,
+    /// How many functions that module imports: `bodies` starts at this function index.
+    num_imported: u32,
+    /// One past the last slot of `stack`.
+    stack_end: *mut u64,
     max_depth: usize,
     max_slots: usize,
     outcome: Option<Error>,
@@ -136,6 +145,7 @@ macro_rules! define_handlers {
     (
         unary { $( $u_name:ident $u_mn:literal ($u_in:ty) -> $u_out:ty = |$u_a:ident| $u_e:expr; )* }
         unary_trap { $( $ut_name:ident $ut_mn:literal ($ut_in:ty) -> $ut_out:ty = |$ut_a:ident| $ut_e:expr; )* }
+        compare { $( $c_name:ident $c_imm:ident $c_br:ident $c_br_imm:ident $c_brn:ident $c_brn_imm:ident $c_mn:literal ($c_l:ty, $c_r:ty) = |$c_a:ident, $c_b:ident| $c_e:expr; )* }
         binary { $( $b_name:ident $b_imm:ident $b_mn:literal ($b_l:ty, $b_r:ty) -> $b_out:ty = |$b_a:ident, $b_b:ident| $b_e:expr; )* }
         binary_trap { $( $bt_name:ident $bt_imm:ident $bt_mn:literal ($bt_l:ty, $bt_r:ty) -> $bt_out:ty = |$bt_a:ident, $bt_b:ident| $bt_e:expr; )* }
         load { $( $l_name:ident $l_mn:literal [$l_n:literal] -> $l_out:ty = |$l_b:ident| $l_e:expr; )* }
@@ -147,6 +157,59 @@ macro_rules! define_handlers {
         mod semantics {
             use super::*;
 
+            $(
+                #[inline(always)]
+                pub(super) unsafe fn $c_name(op: op::$c_name, r: &mut Regs, _ctx: &mut Executor<'_>) -> Flow {
+                    // SAFETY: validated code: all slots are in the frame (module docs).
+                    unsafe {
+                        let $c_a: $c_l = get(r.fp, op.lhs);
+                        let $c_b: $c_r = get(r.fp, op.rhs);
+                        set(r.fp, op.dst, ($c_e) as i32);
+                    }
+                    Flow::Next
+                }
+
+                #[inline(always)]
+                pub(super) unsafe fn $c_imm(op: op::$c_imm, r: &mut Regs, _ctx: &mut Executor<'_>) -> Flow {
+                    // SAFETY: validated code: the slot is in the frame (module docs).
+                    unsafe {
+                        let $c_a: $c_l = get(r.fp, op.lhs);
+                        let $c_b: $c_r = op.rhs;
+                        set(r.fp, op.dst, ($c_e) as i32);
+                    }
+                    Flow::Next
+                }
+
+                #[inline(always)]
+                pub(super) unsafe fn $c_br(op: op::$c_br, r: &mut Regs, _ctx: &mut Executor<'_>) -> Flow {
+                    // SAFETY: validated code: all slots are in the frame (module docs).
+                    let ($c_a, $c_b): ($c_l, $c_r) = unsafe { (get(r.fp, op.lhs), get(r.fp, op.rhs)) };
+                    if $c_e { Flow::Branch(op.offset.0) } else { Flow::Next }
+                }
+
+                #[inline(always)]
+                pub(super) unsafe fn $c_br_imm(op: op::$c_br_imm, r: &mut Regs, _ctx: &mut Executor<'_>) -> Flow {
+                    // SAFETY: validated code: the slot is in the frame (module docs).
+                    let $c_a: $c_l = unsafe { get(r.fp, op.lhs) };
+                    let $c_b: $c_r = op.rhs;
+                    if $c_e { Flow::Branch(op.offset.0) } else { Flow::Next }
+                }
+
+                #[inline(always)]
+                pub(super) unsafe fn $c_brn(op: op::$c_brn, r: &mut Regs, _ctx: &mut Executor<'_>) -> Flow {
+                    // SAFETY: validated code: all slots are in the frame (module docs).
+                    let ($c_a, $c_b): ($c_l, $c_r) = unsafe { (get(r.fp, op.lhs), get(r.fp, op.rhs)) };
+                    if $c_e { Flow::Next } else { Flow::Branch(op.offset.0) }
+                }
+
+                #[inline(always)]
+                pub(super) unsafe fn $c_brn_imm(op: op::$c_brn_imm, r: &mut Regs, _ctx: &mut Executor<'_>) -> Flow {
+                    // SAFETY: validated code: the slot is in the frame (module docs).
+                    let $c_a: $c_l = unsafe { get(r.fp, op.lhs) };
+                    let $c_b: $c_r = op.rhs;
+                    if $c_e { Flow::Next } else { Flow::Branch(op.offset.0) }
+                }
+            )*
             $(
                 #[inline(always)]
                 pub(super) unsafe fn $u_name(op: op::$u_name, r: &mut Regs, _ctx: &mut Executor<'_>) -> Flow {
@@ -266,6 +329,7 @@ macro_rules! define_handlers {
         }
 
         define_handlers!(@glue
+            $($c_name)* $($c_imm)* $($c_br)* $($c_br_imm)* $($c_brn)* $($c_brn_imm)*
             $($u_name)* $($ut_name)* $($b_name)* $($b_imm)* $($bt_name)* $($bt_imm)*
             $($l_name)* $($s_name)* $($o_name)*
         );
@@ -290,13 +354,20 @@ macro_rules! define_handlers {
     };
 }
 
-/// Guaranteed tail calls: each handler jumps straight to the next one.
-#[cfg(feature = "nightly")]
+/// Tail-call dispatch: each handler jumps straight to the next one. With the `nightly`
+/// feature the jump is guaranteed (`become`) and uses the `rust-preserve-none` convention,
+/// which leaves more registers to the handlers; otherwise (chosen by `build.rs` only for
+/// optimised x86-64 builds) it is an ordinary call in tail position, which LLVM compiles
+/// to a jump since every handler has the same signature and nothing of its frame outlives it.
+#[cfg(gannet_tail_dispatch)]
 mod dispatch {
     use super::*;
 
+    #[cfg(feature = "nightly")]
     pub(crate) type Handler =
         unsafe extern "rust-preserve-none" fn(*const u8, *mut u64, *mut u8, usize, &mut Executor<'_>);
+    #[cfg(not(feature = "nightly"))]
+    pub(crate) type Handler = unsafe extern "C" fn(*const u8, *mut u64, *mut u8, usize, &mut Executor<'_>);
 
     /// # Safety
     /// `ip` must point at an encoded instruction.
@@ -307,15 +378,51 @@ mod dispatch {
         unsafe { std::mem::transmute::<usize, Handler>(ip.cast::<usize>().read()) }
     }
 
+    #[cfg(feature = "nightly")]
+    macro_rules! handler_fn {
+        ($name:ident, ($ip:ident, $fp:ident, $mem:ident, $mem_len:ident, $ctx:ident), $body:block) => {
+            pub(super) unsafe extern "rust-preserve-none" fn $name(
+                $ip: *const u8,
+                $fp: *mut u64,
+                $mem: *mut u8,
+                $mem_len: usize,
+                $ctx: &mut Executor<'_>,
+            ) $body
+        };
+    }
+    #[cfg(not(feature = "nightly"))]
+    macro_rules! handler_fn {
+        ($name:ident, ($ip:ident, $fp:ident, $mem:ident, $mem_len:ident, $ctx:ident), $body:block) => {
+            pub(super) unsafe extern "C" fn $name(
+                $ip: *const u8,
+                $fp: *mut u64,
+                $mem: *mut u8,
+                $mem_len: usize,
+                $ctx: &mut Executor<'_>,
+            ) $body
+        };
+    }
+    pub(crate) use handler_fn;
+
+    #[cfg(feature = "nightly")]
+    macro_rules! jump {
+        ($handler:ident($($arg:expr),*)) => {
+            // SAFETY: all handlers share this signature and uphold the module docs.
+            unsafe { become $handler($($arg),*) }
+        };
+    }
+    #[cfg(not(feature = "nightly"))]
+    macro_rules! jump {
+        ($handler:ident($($arg:expr),*)) => {
+            // SAFETY: all handlers share this signature and uphold the module docs.
+            return unsafe { $handler($($arg),*) }
+        };
+    }
+    pub(crate) use jump;
+
     macro_rules! handler {
         ($name:ident) => {
-            pub(super) unsafe extern "rust-preserve-none" fn $name(
-                ip: *const u8,
-                fp: *mut u64,
-                mem: *mut u8,
-                mem_len: usize,
-                ctx: &mut Executor<'_>,
-            ) {
+            dispatch::handler_fn!($name, (ip, fp, mem, mem_len, ctx), {
                 const SIZE: usize = OpCode::$name.size();
                 // SAFETY: `ip` points at an instruction of this op, whose operands follow
                 // the handler address.
@@ -332,9 +439,8 @@ mod dispatch {
                 };
                 // SAFETY: `next` points at an instruction.
                 let handler = unsafe { dispatch::handler_at(next) };
-                // SAFETY: all handlers share this signature and uphold the module docs.
-                unsafe { become handler(next, r.fp, r.mem, r.mem_len, ctx) }
-            }
+                dispatch::jump!(handler(next, r.fp, r.mem, r.mem_len, ctx));
+            });
         };
     }
     pub(crate) use handler;
@@ -349,8 +455,9 @@ mod dispatch {
     }
 }
 
-/// Stable Rust: a loop calls one handler after the other.
-#[cfg(not(feature = "nightly"))]
+/// A loop calls one handler after the other: correct whatever the compiler does with
+/// tail calls (debug builds, targets other than x86-64).
+#[cfg(not(gannet_tail_dispatch))]
 mod dispatch {
     use super::*;
 
@@ -409,9 +516,9 @@ pub(crate) fn handler_table() -> &'static [usize] {
 fn exit_stub() -> *const u8 {
     static STUB: OnceLock<Box<[u64]>> = OnceLock::new();
     STUB.get_or_init(|| {
-        let mut encoder = crate::ir::Encoder::new(handler_table());
+        let mut encoder = crate::ir::Encoder::new(handler_table(), false);
         encoder.emit(crate::ir::Op::Exit(op::Exit {}));
-        encoder.finish()
+        encoder.finish().0
     })
     .as_ptr()
     .cast()
@@ -454,6 +561,9 @@ impl<'h> Executor<'h> {
             frames: Vec::new(),
             instance: 0,
             func: 0,
+            bodies: std::ptr::null(),
+            num_imported: 0,
+            stack_end: std::ptr::null_mut(),
             max_depth,
             max_slots,
             outcome: None,
@@ -512,6 +622,7 @@ impl<'h> Executor<'h> {
             return self.call_host(func, None, params, results);
         }
         self.stack = vec![0; INITIAL_STACK_SLOTS.max(params.len())];
+        self.stack_end = self.stack.as_mut_ptr_range().end;
         for (slot, param) in self.stack.iter_mut().zip(params) {
             // SAFETY: the store pointer is valid (see `store`).
             *slot = param.to_raw(unsafe { &mut *self.store });
@@ -564,6 +675,14 @@ impl<'h> Executor<'h> {
         Flow::Exit
     }
 
+    /// Makes store instance `instance` the running one.
+    pub(crate) fn switch_instance(&mut self, instance: u32, r: &mut Regs) {
+        self.instance = instance;
+        let module = &self.store().instances[instance as usize].module.inner;
+        (self.bodies, self.num_imported) = (module.bodies.as_ptr(), module.num_imported_funcs as u32);
+        self.load_memory(r);
+    }
+
     /// Points `r.mem`/`r.mem_len` at the current instance's memory 0.
     fn load_memory(&mut self, r: &mut Regs) {
         let instance = self.instance as usize;
@@ -596,6 +715,7 @@ impl<'h> Executor<'h> {
         }
         let new_len = needed.max(self.stack.len() * 2).min(self.max_slots);
         self.stack.resize(new_len, 0);
+        self.stack_end = self.stack.as_mut_ptr_range().end;
         let new_base = self.stack.as_mut_ptr();
         if new_base != base {
             let rebase = |p: *mut u64| new_base.wrapping_add((p as usize - base as usize) / 8);
@@ -667,11 +787,78 @@ impl<'h> Executor<'h> {
         r.fp = fp;
         r.ip = code.cast();
         self.func = index;
-        if instance != self.instance || r.mem.is_null() {
-            self.instance = instance;
-            self.load_memory(r);
+        if instance != self.instance || self.bodies.is_null() {
+            self.switch_instance(instance, r);
         }
         Flow::Goto
+    }
+
+    /// Calls function `func` of the running instance, which the instance's module defines,
+    /// with its frame at `r.fp + base`; `ret_ip` is where the caller continues. The common
+    /// case (the callee is translated, the stack has room) stays inline and touches
+    /// neither the store nor the module.
+    ///
+    /// # Safety
+    /// `func` must be a function the running instance's module defines, and
+    /// `r.fp + base + params` must be inside the value stack.
+    #[inline(always)]
+    pub(crate) unsafe fn enter_internal(&mut self, func: u32, r: &mut Regs, base: usize, ret_ip: *const u8) -> Flow {
+        // SAFETY: `bodies` belongs to the running instance's module, which defines `func`.
+        let body = unsafe { &*self.bodies.add((func - self.num_imported) as usize) };
+        if let Some(compiled) = body.compiled.get() {
+            let fp = r.fp.wrapping_add(base);
+            if self.frames.len() < self.max_depth && fp.wrapping_add(compiled.frame_size) <= self.stack_end {
+                // SAFETY: the frame fits below `stack_end`; the locals follow the parameters.
+                unsafe { fp.add(compiled.num_params).write_bytes(0, compiled.num_locals) };
+                self.frames.push(Frame { ret_ip, fp: r.fp, instance: self.instance, func: self.func });
+                self.func = func;
+                r.fp = fp;
+                r.ip = compiled.code.as_ptr().cast();
+                return Flow::Goto;
+            }
+        }
+        // SAFETY: forwarded from the caller.
+        unsafe { self.enter_internal_slow(func, r, base, ret_ip) }
+    }
+
+    /// `enter_internal` for a callee not translated yet, a stack that must grow, or the
+    /// call depth limit.
+    #[cold]
+    #[inline(never)]
+    unsafe fn enter_internal_slow(&mut self, func: u32, r: &mut Regs, base: usize, ret_ip: *const u8) -> Flow {
+        if self.frames.len() >= self.max_depth {
+            return self.trap(TrapCode::StackOverflow);
+        }
+        // SAFETY: forwarded from the caller.
+        unsafe { self.start(r, self.instance, func, base, Some(ret_ip)) }
+    }
+
+    /// Replaces the running function with function `func` of the running instance, which
+    /// its module defines (a tail call); the arguments are at `r.fp + base`.
+    ///
+    /// # Safety
+    /// As for `enter_internal`.
+    #[inline(always)]
+    pub(crate) unsafe fn enter_internal_tail(&mut self, func: u32, r: &mut Regs, base: usize) -> Flow {
+        // SAFETY: `bodies` belongs to the running instance's module, which defines `func`.
+        let body = unsafe { &*self.bodies.add((func - self.num_imported) as usize) };
+        if let Some(compiled) = body.compiled.get()
+            && r.fp.wrapping_add(compiled.frame_size) <= self.stack_end
+        {
+            // SAFETY: the arguments are inside the frame and the new frame fits below
+            // `stack_end`; `copy` allows overlap; the locals follow the parameters.
+            unsafe {
+                std::ptr::copy(r.fp.add(base), r.fp, compiled.num_params);
+                r.fp.add(compiled.num_params).write_bytes(0, compiled.num_locals);
+            }
+            self.func = func;
+            r.ip = compiled.code.as_ptr().cast();
+            return Flow::Goto;
+        }
+        let instance = self.instance as usize;
+        let store_func = self.store().instances[instance].funcs[func as usize];
+        // SAFETY: forwarded from the caller.
+        unsafe { self.enter_tail(store_func, r, base) }
     }
 
     /// Replaces the running function with store function `func` (a tail call); the

@@ -81,8 +81,7 @@ pub(super) unsafe fn return_to_caller(r: R, ctx: Ctx) -> Flow {
     r.fp = frame.fp;
     ctx.func = frame.func;
     if frame.instance != ctx.instance {
-        ctx.instance = frame.instance;
-        ctx.load_memory(r);
+        ctx.switch_instance(frame.instance, r);
     }
     Flow::Goto
 }
@@ -116,6 +115,21 @@ pub(super) unsafe fn call(op: op::Call, r: R, ctx: Ctx) -> Flow {
         let ret_ip = r.ip.add(OpCode::Call.size());
         ctx.enter(func, r, op.base.0 as usize, ret_ip)
     }
+}
+
+pub(super) unsafe fn call_internal(op: op::CallInternal, r: R, ctx: Ctx) -> Flow {
+    // SAFETY: the translator emits this op only for functions the module defines; the
+    // arguments are in the frame; the instruction is followed by the next.
+    unsafe {
+        let ret_ip = r.ip.add(OpCode::CallInternal.size());
+        ctx.enter_internal(op.func, r, op.base.0 as usize, ret_ip)
+    }
+}
+
+pub(super) unsafe fn return_call_internal(op: op::ReturnCallInternal, r: R, ctx: Ctx) -> Flow {
+    // SAFETY: the translator emits this op only for functions the module defines; the
+    // arguments are in the frame.
+    unsafe { ctx.enter_internal_tail(op.func, r, op.base.0 as usize) }
 }
 
 /// Finds the function `call_indirect` calls, or the trap it raises.

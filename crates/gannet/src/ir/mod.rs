@@ -7,7 +7,6 @@
 
 pub(crate) mod table;
 
-use std::collections::HashMap;
 use std::fmt;
 
 /// A frame slot: the index of a 64-bit cell in the current function's frame.
@@ -22,6 +21,8 @@ pub struct BranchOffset(pub i32);
 
 /// Byte offset of the `dst` operand in every instruction that has one.
 pub(crate) const DST_OFFSET: usize = HANDLER_SIZE;
+/// Byte offset of the branch offset in every branch instruction except `br_table`.
+pub(crate) const BRANCH_OFFSET: usize = HANDLER_SIZE;
 /// Bytes taken by the handler address at the start of each instruction.
 pub(crate) const HANDLER_SIZE: usize = std::mem::size_of::<usize>();
 
@@ -121,6 +122,7 @@ macro_rules! define_ir {
     (
         unary { $( $u_name:ident $u_mn:literal ($u_in:ty) -> $u_out:ty = |$u_a:ident| $u_e:expr; )* }
         unary_trap { $( $ut_name:ident $ut_mn:literal ($ut_in:ty) -> $ut_out:ty = |$ut_a:ident| $ut_e:expr; )* }
+        compare { $( $c_name:ident $c_imm:ident $c_br:ident $c_br_imm:ident $c_brn:ident $c_brn_imm:ident $c_mn:literal ($c_l:ty, $c_r:ty) = |$c_a:ident, $c_b:ident| $c_e:expr; )* }
         binary { $( $b_name:ident $b_imm:ident $b_mn:literal ($b_l:ty, $b_r:ty) -> $b_out:ty = |$b_a:ident, $b_b:ident| $b_e:expr; )* }
         binary_trap { $( $bt_name:ident $bt_imm:ident $bt_mn:literal ($bt_l:ty, $bt_r:ty) -> $bt_out:ty = |$bt_a:ident, $bt_b:ident| $bt_e:expr; )* }
         load { $( $l_name:ident $l_mn:literal [$l_n:literal] -> $l_out:ty = |$l_b:ident| $l_e:expr; )* }
@@ -128,6 +130,12 @@ macro_rules! define_ir {
         other { $( $o_name:ident $o_mn:literal { $($o_field:ident : $o_ty:ty),* } = $o_fn:ident; )* }
     ) => {
         define_ir! { @ops
+            $( $c_name $c_mn { dst: Slot, lhs: Slot, rhs: Slot } )*
+            $( $c_imm $c_mn { dst: Slot, lhs: Slot, rhs: $c_r } )*
+            $( $c_br (concat!("br_if.", $c_mn)) { offset: BranchOffset, lhs: Slot, rhs: Slot } )*
+            $( $c_br_imm (concat!("br_if.", $c_mn)) { offset: BranchOffset, lhs: Slot, rhs: $c_r } )*
+            $( $c_brn (concat!("br_unless.", $c_mn)) { offset: BranchOffset, lhs: Slot, rhs: Slot } )*
+            $( $c_brn_imm (concat!("br_unless.", $c_mn)) { offset: BranchOffset, lhs: Slot, rhs: $c_r } )*
             $( $u_name $u_mn { dst: Slot, src: Slot } )*
             $( $ut_name $ut_mn { dst: Slot, src: Slot } )*
             $( $b_name $b_mn { dst: Slot, lhs: Slot, rhs: Slot } )*
@@ -138,8 +146,25 @@ macro_rules! define_ir {
             $( $s_name $s_mn { ptr: Slot, value: Slot, offset: u32 } )*
             $( $o_name $o_mn { $($o_field: $o_ty),* } )*
         }
+
+        impl Op {
+            /// For a comparison, the conditional branch that tests the same operands and is
+            /// taken when the comparison's result equals `taken_if` (offset still 0).
+            pub(crate) fn branch_form(&self, taken_if: bool) -> Option<Op> {
+                let offset = BranchOffset(0);
+                Some(match (*self, taken_if) {
+                    $(
+                        (Op::$c_name(op::$c_name { lhs, rhs, .. }), true) => Op::$c_br(op::$c_br { offset, lhs, rhs }),
+                        (Op::$c_name(op::$c_name { lhs, rhs, .. }), false) => Op::$c_brn(op::$c_brn { offset, lhs, rhs }),
+                        (Op::$c_imm(op::$c_imm { lhs, rhs, .. }), true) => Op::$c_br_imm(op::$c_br_imm { offset, lhs, rhs }),
+                        (Op::$c_imm(op::$c_imm { lhs, rhs, .. }), false) => Op::$c_brn_imm(op::$c_brn_imm { offset, lhs, rhs }),
+                    )*
+                    _ => return None,
+                })
+            }
+        }
     };
-    (@ops $( $name:ident $mnemonic:literal { $($field:ident : $ty:ty),* } )* ) => {
+    (@ops $( $name:ident $mnemonic:tt { $($field:ident : $ty:ty),* } )* ) => {
         /// The operand structs, one per op, laid out exactly as encoded after the handler.
         #[allow(dead_code)]
         pub(crate) mod op {
@@ -223,11 +248,18 @@ pub(crate) type HandlerTable = [usize];
 pub(crate) struct Encoder {
     buf: Vec<u8>,
     handlers: &'static HandlerTable,
+    /// With a listing: the position and op code of every instruction, for the
+    /// disassembler. (Handler addresses alone do not identify ops: the compiler merges
+    /// handlers whose machine code is identical.)
+    listing: Option<Listing>,
 }
 
+/// The position and op code of each instruction of a function's code.
+pub(crate) type Listing = Vec<(usize, OpCode)>;
+
 impl Encoder {
-    pub(crate) fn new(handlers: &'static HandlerTable) -> Self {
-        Encoder { buf: Vec::new(), handlers }
+    pub(crate) fn new(handlers: &'static HandlerTable, with_listing: bool) -> Self {
+        Encoder { buf: Vec::new(), handlers, listing: with_listing.then(Vec::new) }
     }
 
     /// Current position: where the next instruction starts.
@@ -238,6 +270,9 @@ impl Encoder {
     /// Appends an instruction and returns its position.
     pub(crate) fn emit(&mut self, op: Op) -> usize {
         let at = self.buf.len();
+        if let Some(listing) = &mut self.listing {
+            listing.push((at, op.code()));
+        }
         self.buf.extend_from_slice(&self.handlers[op.code() as usize].to_ne_bytes());
         op.encode_operands(&mut self.buf);
         self.buf.resize(at + op.code().size(), 0);
@@ -265,38 +300,40 @@ impl Encoder {
         self.buf[at..at + 4].copy_from_slice(&value.to_ne_bytes());
     }
 
+    /// Removes everything from `at` on: an instruction the translator fuses into the next.
+    pub(crate) fn truncate(&mut self, at: usize) {
+        self.buf.truncate(at);
+        if let Some(listing) = &mut self.listing {
+            listing.retain(|&(pos, _)| pos < at);
+        }
+    }
+
     pub(crate) fn read_u16(&self, at: usize) -> u16 {
         u16::decode(&self.buf[at..])
     }
 
-    /// The finished code as 8-byte words (the executor reads handler addresses aligned).
-    pub(crate) fn finish(self) -> Box<[u64]> {
-        self.buf.chunks(8).map(|chunk| u64::from_ne_bytes(chunk.try_into().expect("aligned"))).collect()
+    /// The finished code as 8-byte words (the executor reads handler addresses aligned),
+    /// and the listing if one was asked for.
+    pub(crate) fn finish(self) -> (Box<[u64]>, Option<Listing>) {
+        let code = self.buf.chunks(8).map(|chunk| u64::from_ne_bytes(chunk.try_into().expect("aligned"))).collect();
+        (code, self.listing)
     }
 }
 
 /// Reads the instructions of encoded code back, for disassembly and tests.
-pub(crate) fn decode_all(code: &[u64], handlers: &'static HandlerTable) -> Vec<(usize, Op, Vec<i32>)> {
-    let by_address: HashMap<usize, OpCode> = OpCode::ALL.iter().map(|&code| (handlers[code as usize], code)).collect();
+pub(crate) fn decode_all(code: &[u64], listing: &Listing) -> Vec<(usize, Op, Vec<i32>)> {
     let bytes: Vec<u8> = code.iter().flat_map(|word| word.to_ne_bytes()).collect();
     let mut out = Vec::new();
-    let mut at = 0;
-    while at < bytes.len() {
-        let address = usize::from_ne_bytes(bytes[at..at + HANDLER_SIZE].try_into().expect("word"));
-        let Some(&code) = by_address.get(&address) else {
-            break;
-        };
+    for &(at, code) in listing {
         let op = code.decode(&bytes[at + HANDLER_SIZE..]);
-        let mut next = at + code.size();
         let mut trailing = Vec::new();
         if let Op::BrTable(op::BrTable { len, .. }) = op {
+            let entries = at + code.size();
             for i in 0..=len as usize {
-                trailing.push(i32::decode(&bytes[next + 4 * i..]));
+                trailing.push(i32::decode(&bytes[entries + 4 * i..]));
             }
-            next = (next + 4 * (len as usize + 1) + 7) & !7;
         }
         out.push((at, op, trailing));
-        at = next;
     }
     out
 }
@@ -315,9 +352,9 @@ pub(crate) fn show_instr(at: usize, op: &Op, trailing: &[i32]) -> String {
 }
 
 /// Disassembles a whole function, one instruction a line, each prefixed with its position.
-pub(crate) fn disassemble(code: &[u64], handlers: &'static HandlerTable) -> String {
+pub(crate) fn disassemble(code: &[u64], listing: &Listing) -> String {
     let mut out = String::new();
-    for (at, op, trailing) in decode_all(code, handlers) {
+    for (at, op, trailing) in decode_all(code, listing) {
         out.push_str(&format!("{at:>6}: {}\n", show_instr(at, &op, &trailing)));
     }
     out

@@ -529,12 +529,16 @@ impl Module {
         if (index as usize) < inner.num_imported_funcs || index as usize >= inner.funcs.len() {
             return None;
         }
-        Some(inner.compiled(index).map(|compiled| {
+        // Translating validates the body first, if that is still to be done.
+        if let Err(error) = inner.compiled(index) {
+            return Some(Err(error));
+        }
+        Some(translate::translate_listed(inner, index).map(|(compiled, listing)| {
             let mut text = format!(
                 "frame: {} slots ({} params, {} locals)\n",
                 compiled.frame_size, compiled.num_params, compiled.num_locals
             );
-            text.push_str(&crate::ir::disassemble(&compiled.code, crate::exec::handler_table()));
+            text.push_str(&crate::ir::disassemble(&compiled.code, &listing));
             text
         }))
     }

@@ -17,7 +17,7 @@ use wasmparser::{BlockType, FuncToValidate, FuncValidator, Operator, ValidatorRe
 use crate::error::{Error, Result};
 use crate::exec::handler_table;
 use crate::ir::table::for_each_op;
-use crate::ir::{BranchOffset, DST_OFFSET, Encoder, HANDLER_SIZE, Op, OpCode, Slot, op};
+use crate::ir::{BRANCH_OFFSET, BranchOffset, DST_OFFSET, Encoder, HANDLER_SIZE, Listing, Op, OpCode, Slot, op};
 use crate::module::{CompiledFunc, ModuleInner};
 
 /// Where the value of an operand stack entry lives.
@@ -65,6 +65,17 @@ struct Label {
     pos: Option<usize>,
     /// (instruction position, position of its offset field) still to patch.
     uses: Vec<(usize, usize)>,
+}
+
+/// What a conditional branch tests.
+#[derive(Clone, Copy)]
+enum Condition {
+    /// A slot holding an `i32`: true if non-zero.
+    Slot(Slot),
+    /// A comparison, whose operands the branch tests itself.
+    Compare(Op),
+    /// Whether the `i32` in this slot is zero.
+    Eqz(Slot),
 }
 
 /// Converts raw constant bits to the immediate type of a binary op.
@@ -132,7 +143,9 @@ struct Translator<'m> {
     max_height: std::cell::Cell<usize>,
     reachable: bool,
     /// The last instruction, if it wrote its result to a home slot: (position, slot).
-    last_result: Option<(usize, Slot)>,
+    /// The last instruction, if it wrote its result to a home slot: (position, slot, the
+    /// instruction).
+    last_result: Option<(usize, Slot, Op)>,
     metering: Metering,
 }
 
@@ -143,6 +156,21 @@ pub(crate) fn translate(
     func: u32,
     validation: Option<FuncToValidate<ValidatorResources>>,
 ) -> Result<CompiledFunc> {
+    translate_with(module, func, validation, false).map(|(compiled, _)| compiled)
+}
+
+/// Translates (already validated) function `func` of `module` again and lists its
+/// instructions, for the disassembler.
+pub(crate) fn translate_listed(module: &ModuleInner, func: u32) -> Result<(CompiledFunc, Listing)> {
+    translate_with(module, func, None, true).map(|(compiled, listing)| (compiled, listing.expect("listed")))
+}
+
+fn translate_with(
+    module: &ModuleInner,
+    func: u32,
+    validation: Option<FuncToValidate<ValidatorResources>>,
+    listing: bool,
+) -> Result<(CompiledFunc, Option<Listing>)> {
     let body = module.function_body(func);
     let ty = module.func_type(func);
     let num_params = ty.params().len();
@@ -166,7 +194,7 @@ pub(crate) fn translate(
 
     let mut t = Translator {
         module,
-        code: Encoder::new(handler_table()),
+        code: Encoder::new(handler_table(), listing),
         stack: Vec::new(),
         controls: Vec::new(),
         labels: Vec::new(),
@@ -206,7 +234,8 @@ pub(crate) fn translate(
     reader.finish().map_err(Error::compile)?;
 
     let frame_size = (num_locals + t.max_height.get()).max(num_results);
-    Ok(CompiledFunc { code: t.code.finish(), frame_size, num_params, num_locals: num_locals - num_params })
+    let (code, listing) = t.code.finish();
+    Ok((CompiledFunc { code, frame_size, num_params, num_locals: num_locals - num_params }, listing))
 }
 
 fn too_large(offset: usize) -> Error {
@@ -223,6 +252,7 @@ macro_rules! define_translate_table_ops {
     (
         unary { $( $u_name:ident $u_mn:literal ($u_in:ty) -> $u_out:ty = |$u_a:ident| $u_e:expr; )* }
         unary_trap { $( $ut_name:ident $ut_mn:literal ($ut_in:ty) -> $ut_out:ty = |$ut_a:ident| $ut_e:expr; )* }
+        compare { $( $c_name:ident $c_imm:ident $c_br:ident $c_br_imm:ident $c_brn:ident $c_brn_imm:ident $c_mn:literal ($c_l:ty, $c_r:ty) = |$c_a:ident, $c_b:ident| $c_e:expr; )* }
         binary { $( $b_name:ident $b_imm:ident $b_mn:literal ($b_l:ty, $b_r:ty) -> $b_out:ty = |$b_a:ident, $b_b:ident| $b_e:expr; )* }
         binary_trap { $( $bt_name:ident $bt_imm:ident $bt_mn:literal ($bt_l:ty, $bt_r:ty) -> $bt_out:ty = |$bt_a:ident, $bt_b:ident| $bt_e:expr; )* }
         load { $( $l_name:ident $l_mn:literal [$l_n:literal] -> $l_out:ty = |$l_b:ident| $l_e:expr; )* }
@@ -233,6 +263,10 @@ macro_rules! define_translate_table_ops {
             /// Translates `op` if it belongs to one of the table's generic groups.
             fn visit_table_op(&mut self, op: &Operator<'_>) -> Option<Result<()>> {
                 Some(match *op {
+                    $( Operator::$c_name => self.binary(
+                        |dst, lhs, rhs| Op::$c_name(op::$c_name { dst, lhs, rhs }),
+                        |dst, lhs, bits| Op::$c_imm(op::$c_imm { dst, lhs, rhs: <$c_r as FromBits>::from_bits(bits) }),
+                    ), )*
                     $( Operator::$u_name => self.unary(|dst, src| Op::$u_name(op::$u_name { dst, src })), )*
                     $( Operator::$ut_name => self.unary(|dst, src| Op::$ut_name(op::$ut_name { dst, src })), )*
                     $( Operator::$b_name => self.binary(
@@ -351,7 +385,7 @@ impl<'m> Translator<'m> {
     /// `local.set` may retarget it.
     fn emit_result(&mut self, op: Op, dst: Slot) {
         let pos = self.code.emit(op);
-        self.last_result = Some((pos, dst));
+        self.last_result = Some((pos, dst, op));
     }
 
     fn emit_const(&mut self, dst: Slot, bits: u64) {
@@ -535,7 +569,7 @@ impl<'m> Translator<'m> {
             }
         }
         let at = self.emit(Op::Br(op::Br { offset: BranchOffset(0) }));
-        self.use_label(label, at, at + HANDLER_SIZE);
+        self.use_label(label, at, at + BRANCH_OFFSET);
         Ok(())
     }
 
@@ -593,13 +627,13 @@ impl<'m> Translator<'m> {
         let (num_params, num_results) = self.block_arity(ty);
         let mut else_label = None;
         if kind == FrameKind::If {
-            let (provider, height) = self.pop();
-            let cond = self.operand(provider, height);
+            let cond = self.pop_condition();
+            // These moves write home slots below the condition's, which a fused
+            // comparison does not read.
             self.materialize_locals();
             self.materialize_top(num_params);
             let target = self.new_label();
-            let at = self.emit(Op::BrIfEqz(op::BrIfEqz { cond, offset: BranchOffset(0) }));
-            self.use_label(target, at, at + HANDLER_SIZE + 2);
+            self.emit_branch_if(cond, false, target);
             else_label = Some(target);
             self.start_region(false);
         } else {
@@ -632,7 +666,7 @@ impl<'m> Translator<'m> {
         if self.reachable {
             self.materialize_top(num_results);
             let at = self.emit(Op::Br(op::Br { offset: BranchOffset(0) }));
-            self.use_label(label, at, at + HANDLER_SIZE);
+            self.use_label(label, at, at + BRANCH_OFFSET);
         }
         self.bind_label(else_label.expect("if has an else label"));
         self.start_region(false);
@@ -739,7 +773,11 @@ impl<'m> Translator<'m> {
                 let ty = self.module.func_type(function_index);
                 let (num_params, num_results) = (ty.params().len(), ty.results().len());
                 let base = self.call_args(num_params);
-                self.emit(Op::Call(op::Call { func: function_index, base }));
+                if (function_index as usize) < self.module.num_imported_funcs {
+                    self.emit(Op::Call(op::Call { func: function_index, base }));
+                } else {
+                    self.emit(Op::CallInternal(op::CallInternal { func: function_index, base }));
+                }
                 self.push_results(num_results)?;
             }
             Operator::CallIndirect { type_index, table_index } => {
@@ -754,7 +792,11 @@ impl<'m> Translator<'m> {
             Operator::ReturnCall { function_index } => {
                 let num_params = self.module.func_type(function_index).params().len();
                 let base = self.call_args(num_params);
-                self.emit(Op::ReturnCall(op::ReturnCall { func: function_index, base }));
+                if (function_index as usize) < self.module.num_imported_funcs {
+                    self.emit(Op::ReturnCall(op::ReturnCall { func: function_index, base }));
+                } else {
+                    self.emit(Op::ReturnCallInternal(op::ReturnCallInternal { func: function_index, base }));
+                }
                 self.reachable = false;
             }
             Operator::ReturnCallIndirect { type_index, table_index } => {
@@ -874,7 +916,7 @@ impl<'m> Translator<'m> {
         let home = self.slot(height);
         match provider {
             Provider::Home => match self.last_result {
-                Some((at, dst)) if dst == home && !preserved => {
+                Some((at, dst, _)) if dst == home && !preserved => {
                     debug_assert_eq!(self.code.read_u16(at + DST_OFFSET), home.0);
                     self.code.patch_u16(at + DST_OFFSET, local);
                     self.last_result = None;
@@ -896,17 +938,48 @@ impl<'m> Translator<'m> {
         Ok(())
     }
 
-    fn visit_br_if(&mut self, depth: usize) -> Result<()> {
+    /// Pops the condition of a conditional branch. If the last instruction computed it
+    /// with a comparison (or `i32.eqz`), that instruction is removed and the branch will
+    /// test its operands itself.
+    fn pop_condition(&mut self) -> Condition {
         let (provider, height) = self.pop();
-        let cond = self.operand(provider, height);
+        if let (Provider::Home, Some((at, dst, last))) = (provider, self.last_result)
+            && dst == self.slot(height)
+        {
+            let fused = match last {
+                Op::I32Eqz(op::I32Eqz { src, .. }) => Some(Condition::Eqz(src)),
+                _ if last.branch_form(true).is_some() => Some(Condition::Compare(last)),
+                _ => None,
+            };
+            if let Some(condition) = fused {
+                self.code.truncate(at);
+                self.last_result = None;
+                return condition;
+            }
+        }
+        Condition::Slot(self.operand(provider, height))
+    }
+
+    /// Emits a branch to `label`, taken when `cond` is `taken_if`.
+    fn emit_branch_if(&mut self, cond: Condition, taken_if: bool, label: usize) {
+        let offset = BranchOffset(0);
+        let branch = match (cond, taken_if) {
+            (Condition::Slot(cond), true) | (Condition::Eqz(cond), false) => Op::BrIfNez(op::BrIfNez { offset, cond }),
+            (Condition::Slot(cond), false) | (Condition::Eqz(cond), true) => Op::BrIfEqz(op::BrIfEqz { offset, cond }),
+            (Condition::Compare(compare), taken_if) => compare.branch_form(taken_if).expect("a comparison"),
+        };
+        let at = self.emit(branch);
+        self.use_label(label, at, at + BRANCH_OFFSET);
+    }
+
+    fn visit_br_if(&mut self, depth: usize) -> Result<()> {
+        let cond = self.pop_condition();
         if self.in_place_for(depth) {
             let label = self.controls[self.controls.len() - 1 - depth].label;
-            let at = self.emit(Op::BrIfNez(op::BrIfNez { cond, offset: BranchOffset(0) }));
-            self.use_label(label, at, at + HANDLER_SIZE + 2);
+            self.emit_branch_if(cond, true, label);
         } else {
             let skip = self.new_label();
-            let at = self.emit(Op::BrIfEqz(op::BrIfEqz { cond, offset: BranchOffset(0) }));
-            self.use_label(skip, at, at + HANDLER_SIZE + 2);
+            self.emit_branch_if(cond, false, skip);
             // The branch sequence may pop values (a return); the fallthrough keeps them.
             let saved = self.stack.clone();
             self.branch(depth)?;

@@ -54,12 +54,11 @@ fn a_result_stored_to_a_local_is_computed_straight_into_it() {
              (br 0)))
            local.get 1))",
         "frame: 3 slots (1 params, 1 locals)
-         0: i32.eqz dst=s2 src=s0
-         16: br_if_nez cond=s2 offset=@80
-         32: i32.add dst=s1 lhs=s1 rhs=3
-         48: i32.sub dst=s0 lhs=s0 rhs=1
-         64: br offset=@0
-         80: return_slot src=s1",
+         0: br_if_eqz offset=@64 cond=s0
+         16: i32.add dst=s1 lhs=s1 rhs=3
+         32: i32.sub dst=s0 lhs=s0 rhs=1
+         48: br offset=@0
+         64: return_slot src=s1",
     );
 }
 
@@ -72,16 +71,15 @@ fn if_else_results_meet_in_one_slot_and_calls_copy_nothing() {
              (else (i32.add (call $fib (i32.sub (local.get 0) (i32.const 1)))
                             (call $fib (i32.sub (local.get 0) (i32.const 2))))))))",
         "frame: 3 slots (1 params, 0 locals)
-         0: i32.lt_u dst=s1 lhs=s0 rhs=2
-         16: br_if_eqz cond=s1 offset=@64
-         32: copy dst=s1 src=s0
-         48: br offset=@144
-         64: i32.sub dst=s1 lhs=s0 rhs=1
-         80: call func=0 base=s1
-         96: i32.sub dst=s2 lhs=s0 rhs=2
-         112: call func=0 base=s2
-         128: i32.add dst=s1 lhs=s1 rhs=s2
-         144: return_slot src=s1",
+         0: br_unless.i32.lt_u offset=@56 lhs=s0 rhs=2
+         24: copy dst=s1 src=s0
+         40: br offset=@136
+         56: i32.sub dst=s1 lhs=s0 rhs=1
+         72: call_internal func=0 base=s1
+         88: i32.sub dst=s2 lhs=s0 rhs=2
+         104: call_internal func=0 base=s2
+         120: i32.add dst=s1 lhs=s1 rhs=s2
+         136: return_slot src=s1",
     );
 }
 
@@ -124,7 +122,7 @@ fn branch_values_are_moved_only_on_the_taken_path() {
              drop
              (i32.const 20))))",
         "frame: 2 slots (1 params, 0 locals)
-         0: br_if_eqz cond=s0 offset=@48
+         0: br_if_eqz offset=@48 cond=s0
          16: const32 dst=s1 value=10
          32: br offset=@64
          48: const32 dst=s1 value=20
@@ -190,13 +188,12 @@ fn fuel_is_charged_at_entry_loop_header_and_after_the_loop() {
         text,
         "frame: 3 slots (1 params, 1 locals)
 0: consume_fuel amount=12
-16: i32.eqz dst=s2 src=s0
-32: br_if_nez cond=s2 offset=@96
-48: i32.add dst=s1 lhs=s1 rhs=3
-64: i32.sub dst=s0 lhs=s0 rhs=1
-80: br offset=@0
-96: consume_fuel amount=1
-112: return_slot src=s1"
+16: br_if_eqz offset=@80 cond=s0
+32: i32.add dst=s1 lhs=s1 rhs=3
+48: i32.sub dst=s0 lhs=s0 rhs=1
+64: br offset=@0
+80: consume_fuel amount=1
+96: return_slot src=s1"
     );
 }
 
@@ -209,12 +206,11 @@ fn interrupt_checks_sit_at_entries_and_loop_headers_only() {
         text,
         "frame: 3 slots (1 params, 1 locals)
 0: check_interrupt
-8: i32.eqz dst=s2 src=s0
-24: br_if_nez cond=s2 offset=@88
-40: i32.add dst=s1 lhs=s1 rhs=3
-56: i32.sub dst=s0 lhs=s0 rhs=1
-72: br offset=@0
-88: return_slot src=s1"
+8: br_if_eqz offset=@72 cond=s0
+24: i32.add dst=s1 lhs=s1 rhs=3
+40: i32.sub dst=s0 lhs=s0 rhs=1
+56: br offset=@0
+72: return_slot src=s1"
     );
     let both = ir_with(WHILE_LOOP, 0, |config| {
         config.consume_fuel(true).interruptible(true);
@@ -243,7 +239,7 @@ fn each_arm_of_an_if_and_the_code_after_it_are_charged_separately() {
         text,
         "frame: 2 slots (1 params, 0 locals)
 0: consume_fuel amount=2
-16: br_if_eqz cond=s0 offset=@80
+16: br_if_eqz offset=@80 cond=s0
 32: consume_fuel amount=3
 48: i32.add dst=s1 lhs=s0 rhs=1
 64: br offset=@112
@@ -252,5 +248,68 @@ fn each_arm_of_an_if_and_the_code_after_it_are_charged_separately() {
 112: consume_fuel amount=2
 128: i32.mul dst=s1 lhs=s1 rhs=2
 144: return_slot src=s1"
+    );
+}
+
+#[test]
+fn a_comparison_used_only_by_a_branch_fuses_into_it() {
+    // `br_if` on a comparison branches on the comparison itself; `if` takes its inverse.
+    check(
+        "(module (func (param i32 i64 f64) (result i32)
+           (block (loop
+             (br_if 1 (i64.ge_u (local.get 1) (i64.const 10)))
+             (if (f64.lt (local.get 2) (f64.const 0.5))
+               (then (local.set 0 (i32.add (local.get 0) (i32.const 1)))))
+             (local.set 1 (i64.add (local.get 1) (i64.const 1)))
+             (br_if 0 (i32.ne (local.get 0) (i32.const 3)))))
+           local.get 0))",
+        "frame: 4 slots (3 params, 0 locals)
+         0: br_if.i64.ge_u offset=@112 lhs=s1 rhs=10
+         24: br_unless.f64.lt offset=@64 lhs=s2 rhs=0.5
+         48: i32.add dst=s0 lhs=s0 rhs=1
+         64: i64.add dst=s1 lhs=s1 rhs=1
+         88: br_if.i32.ne offset=@0 lhs=s0 rhs=3
+         112: return_slot src=s0",
+    );
+}
+
+#[test]
+fn a_comparison_whose_value_is_kept_is_not_fused() {
+    // The comparison's result is also stored in a local, so it must be computed.
+    check(
+        "(module (func (param i32) (result i32) (local i32)
+           (br_if 0 (local.get 0) (local.tee 1 (i32.lt_s (local.get 0) (i32.const 5))))
+           drop
+           local.get 1))",
+        "frame: 4 slots (1 params, 1 locals)
+         0: i32.lt_s dst=s1 lhs=s0 rhs=5
+         16: br_if_eqz offset=@48 cond=s1
+         32: return_slot src=s0
+         48: return_slot src=s1",
+    );
+}
+
+#[test]
+fn calls_of_defined_functions_skip_the_store() {
+    let wat = "(module
+           (import \"env\" \"f\" (func $imported (param i32) (result i32)))
+           (func $defined (param i32) (result i32)
+             (i32.add (call $imported (local.get 0)) (call $defined (local.get 0))))
+           (func (param i32) (result i32) (return_call $defined (local.get 0))))";
+    assert_eq!(
+        ir(wat, 1),
+        "frame: 3 slots (1 params, 0 locals)
+0: copy dst=s1 src=s0
+16: call func=0 base=s1
+32: copy dst=s2 src=s0
+48: call_internal func=1 base=s2
+64: i32.add dst=s1 lhs=s1 rhs=s2
+80: return_slot src=s1"
+    );
+    assert_eq!(
+        ir(wat, 2),
+        "frame: 2 slots (1 params, 0 locals)
+0: copy dst=s1 src=s0
+16: return_call_internal func=1 base=s1"
     );
 }
