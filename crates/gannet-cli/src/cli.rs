@@ -97,6 +97,12 @@ pub struct RunArgs {
     #[arg(long)]
     pub eager: bool,
 
+    /// Count the IR instructions the guest executes, and which follow which, and print
+    /// the most frequent to stderr when it ends (a profiling aid: runs several times
+    /// slower)
+    #[arg(long)]
+    pub op_stats: bool,
+
     /// The module to run (a `.wasm` binary or `.wat` text), then the guest's arguments
     /// (its argv after the program name) or, with --invoke, the function's parameters.
     /// Everything after FILE belongs to the guest, options included; a `--` right after

@@ -23,7 +23,7 @@ enum Entry {
 }
 
 pub fn run(args: RunArgs) -> Result<ExitCode, Failure> {
-    let RunArgs { dirs, envs, invoke, preloads, fuel, max_memory, max_stack, eager, module_and_args } = args;
+    let RunArgs { dirs, envs, invoke, preloads, fuel, max_memory, max_stack, eager, op_stats, module_and_args } = args;
     let mut module_and_args = module_and_args.into_iter();
     let file = PathBuf::from(module_and_args.next().expect("clap requires FILE"));
     let mut guest_args: Vec<String> = module_and_args.collect();
@@ -45,7 +45,10 @@ pub fn run(args: RunArgs) -> Result<ExitCode, Failure> {
         config.max_call_depth(depth);
     }
     limits::configure(&mut config, limits);
+    config.count_ops(op_stats);
     let engine = Engine::new(&config);
+    // Reports however the run ends: returned, exited, trapped or failed.
+    let _report = op_stats.then(|| OpStatsReport(engine.clone()));
     let module = load::module(&engine, &file)?;
     let preloaded = preloads
         .iter()
@@ -85,6 +88,28 @@ pub fn run(args: RunArgs) -> Result<ExitCode, Failure> {
         Entry::Instantiate => {}
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Prints the engine's instruction counts (`--op-stats`) to stderr when dropped.
+struct OpStatsReport(Engine);
+
+impl Drop for OpStatsReport {
+    fn drop(&mut self) {
+        const SHOWN: usize = 40;
+        let counts = self.0.op_counts();
+        let total = counts.total().max(1) as f64;
+        let share = |n: u64| format!("{:5.1}%", 100.0 * n as f64 / total);
+        let mut text = format!("op stats: {} IR instructions executed\n", counts.total());
+        text.push_str(&format!("{:>14}  {:>6}  op\n", "count", "share"));
+        for (op, n) in counts.ops().into_iter().take(SHOWN) {
+            text.push_str(&format!("{n:>14}  {}  {op}\n", share(n)));
+        }
+        text.push_str(&format!("{:>14}  {:>6}  pair (first, then second)\n", "count", "share"));
+        for ((first, second), n) in counts.pairs().into_iter().take(SHOWN) {
+            text.push_str(&format!("{n:>14}  {}  {first} -> {second}\n", share(n)));
+        }
+        eprint!("{text}");
+    }
 }
 
 /// Instantiates `module` and, if it is a WASI reactor (exports `_initialize` but no

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
+use crate::exec::profile::OpCounts;
 use crate::types::FuncType;
 
 pub use wasmparser::WasmFeatures;
@@ -31,6 +32,7 @@ pub struct Config {
     pub(crate) max_native_stack: usize,
     pub(crate) consume_fuel: bool,
     pub(crate) interruptible: bool,
+    pub(crate) count_ops: bool,
 }
 
 impl Default for Config {
@@ -43,6 +45,7 @@ impl Default for Config {
             max_native_stack: 256 * 1024,
             consume_fuel: false,
             interruptible: false,
+            count_ops: false,
         }
     }
 }
@@ -92,6 +95,15 @@ impl Config {
     /// below the stack size of the threads that run guests.
     pub fn max_native_stack(&mut self, bytes: usize) -> &mut Self {
         self.max_native_stack = bytes;
+        self
+    }
+
+    /// Counts every IR instruction guest code executes, and every adjacent pair, for
+    /// [`Engine::op_counts`]: a profiling aid that shows where interpretation time goes
+    /// (and which instruction sequences would be worth fusing). It slows execution down
+    /// several times; with it off (the default) nothing is counted and nothing is paid.
+    pub fn count_ops(&mut self, enable: bool) -> &mut Self {
+        self.count_ops = enable;
         self
     }
 
@@ -151,6 +163,8 @@ pub(crate) struct EngineInner {
     /// How many interrupts were requested; a call is interrupted once it differs from
     /// the value seen when the call started.
     pub(crate) interrupts: Arc<AtomicU64>,
+    /// What executed code was counted so far (`Config::count_ops`).
+    pub(crate) op_counts: Mutex<OpCounts>,
 }
 
 /// Compiles and runs WebAssembly; shared by every [`Module`](crate::Module) and
@@ -180,6 +194,7 @@ impl Engine {
                 config: config.clone(),
                 types: Mutex::default(),
                 interrupts: Arc::new(AtomicU64::new(0)),
+                op_counts: Mutex::default(),
             }),
         }
     }
@@ -192,6 +207,13 @@ impl Engine {
     /// Is `other` the same engine?
     pub fn same(&self, other: &Engine) -> bool {
         Arc::ptr_eq(&self.inner, &other.inner)
+    }
+
+    /// The instructions counted so far in this engine's stores, if
+    /// [`Config::count_ops`] is enabled (empty otherwise). Counts are added when the
+    /// outermost call into the guest returns.
+    pub fn op_counts(&self) -> OpCounts {
+        self.inner.op_counts.lock().unwrap_or_else(|poison| poison.into_inner()).clone()
     }
 
     /// A handle that interrupts guest code running in this engine's stores, from any

@@ -38,6 +38,7 @@ mod values;
 
 pub use engine::{CompilationMode, Config, Engine, InterruptHandle, WasmFeatures};
 pub use error::{Error, FrameInfo, Result, Trap, TrapCode};
+pub use exec::profile::OpCounts;
 pub use module::Module;
 pub use runtime::instance::Instance;
 pub use runtime::limits::{StoreLimits, StoreLimitsBuilder};

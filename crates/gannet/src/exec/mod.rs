@@ -21,6 +21,7 @@
 
 pub(crate) mod num;
 mod ops;
+pub(crate) mod profile;
 
 use std::sync::OnceLock;
 
@@ -80,6 +81,8 @@ pub(crate) struct Executor<'h> {
     max_depth: usize,
     max_slots: usize,
     outcome: Option<Error>,
+    /// Present when the engine counts executed instructions (`Config::count_ops`).
+    op_counter: Option<Box<profile::OpCounter>>,
 }
 
 /// Reads an operand of type `Self` from a frame slot, or writes one.
@@ -345,10 +348,26 @@ macro_rules! define_handlers {
             )*
         }
 
+        /// The same handlers, each first counting its instruction (`Config::count_ops`).
+        #[allow(non_snake_case)]
+        mod counting_glue {
+            use super::*;
+            $(
+                dispatch::handler!($name count_op);
+            )*
+        }
+
         /// Handler addresses indexed by op code.
         fn build_handler_table() -> Vec<usize> {
             let mut table = vec![0usize; OpCode::ALL.len()];
             $( table[OpCode::$name as usize] = glue::$name as dispatch::Handler as usize; )*
+            table
+        }
+
+        /// Counting handler addresses indexed by op code.
+        fn build_counting_handler_table() -> Vec<usize> {
+            let mut table = vec![0usize; OpCode::ALL.len()];
+            $( table[OpCode::$name as usize] = counting_glue::$name as dispatch::Handler as usize; )*
             table
         }
     };
@@ -420,26 +439,59 @@ mod dispatch {
     }
     pub(crate) use jump;
 
+    /// Marks the taken side of a conditional branch. Without `become`, LLVM merges the
+    /// two tail calls into one and selects the address with a conditional move, which
+    /// makes the next instruction wait for the condition; an empty `asm!` statement,
+    /// which it may not move or duplicate, keeps the two paths apart (and costs nothing).
+    #[cfg(not(feature = "nightly"))]
+    macro_rules! keep_branch {
+        () => {
+            // SAFETY: an empty assembly statement: it executes no instruction.
+            unsafe { std::arch::asm!("", options(nomem, nostack, preserves_flags)) }
+        };
+    }
+    #[cfg(feature = "nightly")]
+    macro_rules! keep_branch {
+        () => {};
+    }
+    pub(crate) use keep_branch;
+
     macro_rules! handler {
-        ($name:ident) => {
+        ($name:ident $($count:ident)?) => {
             dispatch::handler_fn!($name, (ip, fp, mem, mem_len, ctx), {
+                $( ctx.$count(OpCode::$name); )?
                 const SIZE: usize = OpCode::$name.size();
                 // SAFETY: `ip` points at an instruction of this op, whose operands follow
                 // the handler address.
                 let op = unsafe { ip.add(HANDLER_SIZE).cast::<op::$name>().read_unaligned() };
                 let mut r = Regs { ip, fp, mem, mem_len };
                 // SAFETY: see the module docs.
-                let next = match unsafe { semantics::$name(op, &mut r, ctx) } {
-                    // SAFETY: the next instruction follows this one.
-                    Flow::Next => unsafe { r.ip.add(SIZE) },
-                    // SAFETY: branch offsets land on instructions of this function.
-                    Flow::Branch(offset) => unsafe { r.ip.offset(offset as isize) },
-                    Flow::Goto => r.ip,
-                    Flow::Exit => return,
-                };
-                // SAFETY: `next` points at an instruction.
-                let handler = unsafe { dispatch::handler_at(next) };
-                dispatch::jump!(handler(next, r.fp, r.mem, r.mem_len, ctx));
+                // One jump per way out, not one jump to a selected address: for a
+                // conditional branch that keeps the choice a (predicted) branch instead of
+                // a conditional move the next instruction's operands would wait for.
+                match unsafe { semantics::$name(op, &mut r, ctx) } {
+                    Flow::Next => {
+                        // SAFETY: the next instruction follows this one.
+                        let next = unsafe { r.ip.add(SIZE) };
+                        // SAFETY: `next` points at an instruction.
+                        let handler = unsafe { dispatch::handler_at(next) };
+                        dispatch::jump!(handler(next, r.fp, r.mem, r.mem_len, ctx));
+                    }
+                    Flow::Branch(offset) => {
+                        dispatch::keep_branch!();
+                        // SAFETY: branch offsets land on instructions of this function.
+                        let next = unsafe { r.ip.offset(offset as isize) };
+                        // SAFETY: `next` points at an instruction.
+                        let handler = unsafe { dispatch::handler_at(next) };
+                        dispatch::jump!(handler(next, r.fp, r.mem, r.mem_len, ctx));
+                    }
+                    Flow::Goto => {
+                        // SAFETY: the handler set `r.ip` to an instruction.
+                        let handler = unsafe { dispatch::handler_at(r.ip) };
+                        dispatch::jump!(handler(r.ip, r.fp, r.mem, r.mem_len, ctx));
+                    }
+                    Flow::Exit => {}
+                }
             });
         };
     }
@@ -473,8 +525,9 @@ mod dispatch {
     }
 
     macro_rules! handler {
-        ($name:ident) => {
+        ($name:ident $($count:ident)?) => {
             pub(super) unsafe fn $name(r: &mut Regs, ctx: &mut Executor<'_>) -> bool {
+                $( ctx.$count(OpCode::$name); )?
                 const SIZE: usize = OpCode::$name.size();
                 // SAFETY: `ip` points at an instruction of this op, whose operands follow
                 // the handler address.
@@ -512,6 +565,12 @@ pub(crate) fn handler_table() -> &'static [usize] {
     TABLE.get_or_init(build_handler_table)
 }
 
+/// The counting handlers' addresses, indexed by op code.
+pub(crate) fn counting_handler_table() -> &'static [usize] {
+    static TABLE: OnceLock<Vec<usize>> = OnceLock::new();
+    TABLE.get_or_init(build_counting_handler_table)
+}
+
 /// A one-instruction function every outermost frame returns to.
 fn exit_stub() -> *const u8 {
     static STUB: OnceLock<Box<[u64]>> = OnceLock::new();
@@ -529,6 +588,10 @@ const INITIAL_STACK_SLOTS: usize = 16 * 1024;
 impl Drop for Executor<'_> {
     fn drop(&mut self) {
         self.store().executors -= 1;
+        if let Some(counter) = self.op_counter.take() {
+            let engine = self.store().engine.clone();
+            engine.inner.op_counts.lock().unwrap_or_else(|poison| poison.into_inner()).merge(&counter);
+        }
     }
 }
 
@@ -543,7 +606,7 @@ impl<'h> Executor<'h> {
     pub(crate) fn new(host: &'h mut dyn HostContext) -> Self {
         let inner = host.store();
         let config = &inner.engine.inner.config;
-        let (max_depth, max_slots) = (config.max_call_depth, config.max_stack_slots);
+        let (max_depth, max_slots, count_ops) = (config.max_call_depth, config.max_stack_slots, config.count_ops);
         if inner.executors == 0 {
             // A top-level call: nested calls from host functions share its stack budget
             // and its interrupt epoch.
@@ -567,6 +630,15 @@ impl<'h> Executor<'h> {
             max_depth,
             max_slots,
             outcome: None,
+            op_counter: count_ops.then(|| Box::new(profile::OpCounter::new())),
+        }
+    }
+
+    /// Counts an instruction about to run (counting handlers only).
+    #[cold]
+    fn count_op(&mut self, op: OpCode) {
+        if let Some(counter) = &mut self.op_counter {
+            counter.record(op);
         }
     }
 

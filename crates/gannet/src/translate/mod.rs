@@ -15,7 +15,7 @@ mod tests;
 use wasmparser::{BlockType, FuncToValidate, FuncValidator, Operator, ValidatorResources};
 
 use crate::error::{Error, Result};
-use crate::exec::handler_table;
+use crate::exec::{counting_handler_table, handler_table};
 use crate::ir::table::for_each_op;
 use crate::ir::{BRANCH_OFFSET, BranchOffset, DST_OFFSET, Encoder, HANDLER_SIZE, Listing, Op, OpCode, Slot, op};
 use crate::module::{CompiledFunc, ModuleInner};
@@ -194,7 +194,10 @@ fn translate_with(
 
     let mut t = Translator {
         module,
-        code: Encoder::new(handler_table(), listing),
+        code: Encoder::new(
+            if module.engine.config().count_ops { counting_handler_table() } else { handler_table() },
+            listing,
+        ),
         stack: Vec::new(),
         controls: Vec::new(),
         labels: Vec::new(),
