@@ -27,7 +27,7 @@ use std::sync::OnceLock;
 
 use crate::error::{Error, FrameInfo, Trap, TrapCode};
 use crate::ir::table::for_each_op;
-use crate::ir::{HANDLER_SIZE, OpCode, Slot, op};
+use crate::ir::{Acc, HANDLER_SIZE, OpCode, Slot, op};
 use crate::module::FuncBody;
 use crate::runtime::store::{FuncKind, HostContext, StoreInner};
 use crate::values::Val;
@@ -38,6 +38,9 @@ pub(crate) struct Regs {
     pub(crate) fp: *mut u64,
     pub(crate) mem: *mut u8,
     pub(crate) mem_len: usize,
+    /// The accumulator: the raw value of the last result an op of the table's generated
+    /// groups wrote (see `ir::table`). Only the translator knows when it is meaningful.
+    pub(crate) acc: u64,
 }
 
 /// What a handler asks the dispatcher to do next.
@@ -87,6 +90,10 @@ pub(crate) struct Executor<'h> {
 
 /// Reads an operand of type `Self` from a frame slot, or writes one.
 pub(crate) trait SlotValue: Copy {
+    /// The value from a slot's raw 64 bits.
+    fn from_raw(raw: u64) -> Self;
+    /// The raw 64 bits a slot holds for the value.
+    fn to_raw(self) -> u64;
     /// # Safety
     /// `fp + slot` must be inside the value stack.
     unsafe fn get(fp: *mut u64, slot: Slot) -> Self;
@@ -98,6 +105,15 @@ pub(crate) trait SlotValue: Copy {
 macro_rules! slot_value {
     ($($ty:ty => |$v:ident| $to:expr, |$raw:ident| $from:expr;)*) => {$(
         impl SlotValue for $ty {
+            #[inline(always)]
+            fn from_raw($raw: u64) -> Self {
+                $from
+            }
+            #[inline(always)]
+            fn to_raw(self) -> u64 {
+                let $v = self;
+                $to
+            }
             #[inline(always)]
             unsafe fn get(fp: *mut u64, slot: Slot) -> Self {
                 // SAFETY: the caller guarantees the slot is inside the value stack.
@@ -135,6 +151,52 @@ pub(crate) unsafe fn set<T: SlotValue>(fp: *mut u64, slot: Slot, value: T) {
     unsafe { T::set(fp, slot, value) }
 }
 
+/// Where an operand of type `T` comes from: a frame slot, the accumulator, or the
+/// instruction itself (an immediate).
+pub(crate) trait Source<T>: Copy {
+    /// # Safety
+    /// A slot source must be inside the frame at `r.fp`.
+    unsafe fn read(self, r: &Regs) -> T;
+}
+
+impl<T: SlotValue> Source<T> for Slot {
+    #[inline(always)]
+    unsafe fn read(self, r: &Regs) -> T {
+        // SAFETY: forwarded to the caller.
+        unsafe { get(r.fp, self) }
+    }
+}
+
+impl<T: SlotValue> Source<T> for Acc {
+    #[inline(always)]
+    unsafe fn read(self, r: &Regs) -> T {
+        T::from_raw(r.acc)
+    }
+}
+
+macro_rules! immediate_source {
+    ($($ty:ty),*) => {$(
+        impl Source<$ty> for $ty {
+            #[inline(always)]
+            unsafe fn read(self, _r: &Regs) -> $ty {
+                self
+            }
+        }
+    )*};
+}
+immediate_source!(i32, i64, f32, f64);
+
+/// Writes an op's result to slot `dst` and to the accumulator.
+///
+/// # Safety
+/// `dst` must be inside the frame at `r.fp`.
+#[inline(always)]
+pub(crate) unsafe fn put<T: SlotValue>(r: &mut Regs, dst: Slot, value: T) {
+    // SAFETY: forwarded to the caller.
+    unsafe { set(r.fp, dst, value) };
+    r.acc = value.to_raw();
+}
+
 /// The effective address of an access of `size` bytes, or `None` if out of bounds.
 #[inline(always)]
 pub(crate) fn effective_address(ptr: u32, offset: u32, size: usize, mem_len: usize) -> Option<usize> {
@@ -143,184 +205,71 @@ pub(crate) fn effective_address(ptr: u32, offset: u32, size: usize, mem_len: usi
 }
 
 /// Generates the handler bodies (`semantics`), the dispatch glue for the build's
-/// dispatch mode and the handler table, all from the op table.
+/// dispatch mode and the handler table, all from the op table. Every variant of an op
+/// shares one body: its operands are read through [`Source`], whatever they are.
 macro_rules! define_handlers {
     (
         unary { $( $u_name:ident $u_mn:literal ($u_in:ty) -> $u_out:ty = |$u_a:ident| $u_e:expr; )* }
         unary_trap { $( $ut_name:ident $ut_mn:literal ($ut_in:ty) -> $ut_out:ty = |$ut_a:ident| $ut_e:expr; )* }
-        compare { $( $c_name:ident $c_imm:ident $c_br:ident $c_br_imm:ident $c_brn:ident $c_brn_imm:ident $c_mn:literal ($c_l:ty, $c_r:ty) = |$c_a:ident, $c_b:ident| $c_e:expr; )* }
+        compare { $( $c_name:ident $c_imm:ident $c_mn:literal ($c_l:ty, $c_r:ty) = |$c_a:ident, $c_b:ident| $c_e:expr; )* }
         binary { $( $b_name:ident $b_imm:ident $b_mn:literal ($b_l:ty, $b_r:ty) -> $b_out:ty = |$b_a:ident, $b_b:ident| $b_e:expr; )* }
         binary_trap { $( $bt_name:ident $bt_imm:ident $bt_mn:literal ($bt_l:ty, $bt_r:ty) -> $bt_out:ty = |$bt_a:ident, $bt_b:ident| $bt_e:expr; )* }
         load { $( $l_name:ident $l_mn:literal [$l_n:literal] -> $l_out:ty = |$l_b:ident| $l_e:expr; )* }
         store { $( $s_name:ident $s_mn:literal ($s_in:ty) -> [$s_n:literal] = |$s_v:ident| $s_e:expr; )* }
         other { $( $o_name:ident $o_mn:literal { $($o_field:ident : $o_ty:ty),* } = $o_fn:ident; )* }
-    ) => {
+    ) => { paste::paste! {
         /// What each op does, independent of how dispatch continues.
         #[allow(non_snake_case, unused_variables, clippy::unnecessary_cast)]
         mod semantics {
             use super::*;
 
             $(
-                #[inline(always)]
-                pub(super) unsafe fn $c_name(op: op::$c_name, r: &mut Regs, _ctx: &mut Executor<'_>) -> Flow {
-                    // SAFETY: validated code: all slots are in the frame (module docs).
-                    unsafe {
-                        let $c_a: $c_l = get(r.fp, op.lhs);
-                        let $c_b: $c_r = get(r.fp, op.rhs);
-                        set(r.fp, op.dst, ($c_e) as i32);
-                    }
-                    Flow::Next
-                }
-
-                #[inline(always)]
-                pub(super) unsafe fn $c_imm(op: op::$c_imm, r: &mut Regs, _ctx: &mut Executor<'_>) -> Flow {
-                    // SAFETY: validated code: the slot is in the frame (module docs).
-                    unsafe {
-                        let $c_a: $c_l = get(r.fp, op.lhs);
-                        let $c_b: $c_r = op.rhs;
-                        set(r.fp, op.dst, ($c_e) as i32);
-                    }
-                    Flow::Next
-                }
-
-                #[inline(always)]
-                pub(super) unsafe fn $c_br(op: op::$c_br, r: &mut Regs, _ctx: &mut Executor<'_>) -> Flow {
-                    // SAFETY: validated code: all slots are in the frame (module docs).
-                    let ($c_a, $c_b): ($c_l, $c_r) = unsafe { (get(r.fp, op.lhs), get(r.fp, op.rhs)) };
-                    if $c_e { Flow::Branch(op.offset.0) } else { Flow::Next }
-                }
-
-                #[inline(always)]
-                pub(super) unsafe fn $c_br_imm(op: op::$c_br_imm, r: &mut Regs, _ctx: &mut Executor<'_>) -> Flow {
-                    // SAFETY: validated code: the slot is in the frame (module docs).
-                    let $c_a: $c_l = unsafe { get(r.fp, op.lhs) };
-                    let $c_b: $c_r = op.rhs;
-                    if $c_e { Flow::Branch(op.offset.0) } else { Flow::Next }
-                }
-
-                #[inline(always)]
-                pub(super) unsafe fn $c_brn(op: op::$c_brn, r: &mut Regs, _ctx: &mut Executor<'_>) -> Flow {
-                    // SAFETY: validated code: all slots are in the frame (module docs).
-                    let ($c_a, $c_b): ($c_l, $c_r) = unsafe { (get(r.fp, op.lhs), get(r.fp, op.rhs)) };
-                    if $c_e { Flow::Next } else { Flow::Branch(op.offset.0) }
-                }
-
-                #[inline(always)]
-                pub(super) unsafe fn $c_brn_imm(op: op::$c_brn_imm, r: &mut Regs, _ctx: &mut Executor<'_>) -> Flow {
-                    // SAFETY: validated code: the slot is in the frame (module docs).
-                    let $c_a: $c_l = unsafe { get(r.fp, op.lhs) };
-                    let $c_b: $c_r = op.rhs;
-                    if $c_e { Flow::Next } else { Flow::Branch(op.offset.0) }
-                }
+                define_handlers!(@compare $c_name, $c_l, $c_r, $c_a, $c_b, $c_e);
+                define_handlers!(@compare $c_imm, $c_l, $c_r, $c_a, $c_b, $c_e);
+                define_handlers!(@compare [<$c_name AccL>], $c_l, $c_r, $c_a, $c_b, $c_e);
+                define_handlers!(@compare [<$c_name AccR>], $c_l, $c_r, $c_a, $c_b, $c_e);
+                define_handlers!(@compare [<$c_imm Acc>], $c_l, $c_r, $c_a, $c_b, $c_e);
+                define_handlers!(@branch [<BrIf $c_name>], true, $c_l, $c_r, $c_a, $c_b, $c_e);
+                define_handlers!(@branch [<BrIf $c_imm>], true, $c_l, $c_r, $c_a, $c_b, $c_e);
+                define_handlers!(@branch [<BrIf $c_name AccL>], true, $c_l, $c_r, $c_a, $c_b, $c_e);
+                define_handlers!(@branch [<BrIf $c_name AccR>], true, $c_l, $c_r, $c_a, $c_b, $c_e);
+                define_handlers!(@branch [<BrIf $c_imm Acc>], true, $c_l, $c_r, $c_a, $c_b, $c_e);
+                define_handlers!(@branch [<BrUnless $c_name>], false, $c_l, $c_r, $c_a, $c_b, $c_e);
+                define_handlers!(@branch [<BrUnless $c_imm>], false, $c_l, $c_r, $c_a, $c_b, $c_e);
+                define_handlers!(@branch [<BrUnless $c_name AccL>], false, $c_l, $c_r, $c_a, $c_b, $c_e);
+                define_handlers!(@branch [<BrUnless $c_name AccR>], false, $c_l, $c_r, $c_a, $c_b, $c_e);
+                define_handlers!(@branch [<BrUnless $c_imm Acc>], false, $c_l, $c_r, $c_a, $c_b, $c_e);
             )*
             $(
-                #[inline(always)]
-                pub(super) unsafe fn $u_name(op: op::$u_name, r: &mut Regs, _ctx: &mut Executor<'_>) -> Flow {
-                    // SAFETY: validated code: both slots are in the frame (module docs).
-                    unsafe {
-                        let $u_a: $u_in = get(r.fp, op.src);
-                        let value: $u_out = $u_e;
-                        set(r.fp, op.dst, value);
-                    }
-                    Flow::Next
-                }
+                define_handlers!(@unary $u_name, $u_in, $u_out, $u_a, $u_e);
+                define_handlers!(@unary [<$u_name Acc>], $u_in, $u_out, $u_a, $u_e);
             )*
             $(
-                #[inline(always)]
-                pub(super) unsafe fn $ut_name(op: op::$ut_name, r: &mut Regs, ctx: &mut Executor<'_>) -> Flow {
-                    // SAFETY: validated code: both slots are in the frame (module docs).
-                    let $ut_a: $ut_in = unsafe { get(r.fp, op.src) };
-                    let result: Result<$ut_out, TrapCode> = $ut_e;
-                    match result {
-                        // SAFETY: as above.
-                        Ok(value) => unsafe { set(r.fp, op.dst, value) },
-                        Err(code) => return ctx.trap(code),
-                    }
-                    Flow::Next
-                }
+                define_handlers!(@unary_trap $ut_name, $ut_in, $ut_out, $ut_a, $ut_e);
+                define_handlers!(@unary_trap [<$ut_name Acc>], $ut_in, $ut_out, $ut_a, $ut_e);
             )*
             $(
-                #[inline(always)]
-                pub(super) unsafe fn $b_name(op: op::$b_name, r: &mut Regs, _ctx: &mut Executor<'_>) -> Flow {
-                    // SAFETY: validated code: all slots are in the frame (module docs).
-                    unsafe {
-                        let $b_a: $b_l = get(r.fp, op.lhs);
-                        let $b_b: $b_r = get(r.fp, op.rhs);
-                        let value: $b_out = $b_e;
-                        set(r.fp, op.dst, value);
-                    }
-                    Flow::Next
-                }
-
-                #[inline(always)]
-                pub(super) unsafe fn $b_imm(op: op::$b_imm, r: &mut Regs, _ctx: &mut Executor<'_>) -> Flow {
-                    // SAFETY: validated code: all slots are in the frame (module docs).
-                    unsafe {
-                        let $b_a: $b_l = get(r.fp, op.lhs);
-                        let $b_b: $b_r = op.rhs;
-                        let value: $b_out = $b_e;
-                        set(r.fp, op.dst, value);
-                    }
-                    Flow::Next
-                }
+                define_handlers!(@binary $b_name, $b_l, $b_r, $b_out, $b_a, $b_b, $b_e);
+                define_handlers!(@binary $b_imm, $b_l, $b_r, $b_out, $b_a, $b_b, $b_e);
+                define_handlers!(@binary [<$b_name AccL>], $b_l, $b_r, $b_out, $b_a, $b_b, $b_e);
+                define_handlers!(@binary [<$b_name AccR>], $b_l, $b_r, $b_out, $b_a, $b_b, $b_e);
+                define_handlers!(@binary [<$b_imm Acc>], $b_l, $b_r, $b_out, $b_a, $b_b, $b_e);
             )*
             $(
-                #[inline(always)]
-                pub(super) unsafe fn $bt_name(op: op::$bt_name, r: &mut Regs, ctx: &mut Executor<'_>) -> Flow {
-                    // SAFETY: validated code: all slots are in the frame (module docs).
-                    let ($bt_a, $bt_b): ($bt_l, $bt_r) = unsafe { (get(r.fp, op.lhs), get(r.fp, op.rhs)) };
-                    let result: Result<$bt_out, TrapCode> = $bt_e;
-                    match result {
-                        // SAFETY: as above.
-                        Ok(value) => unsafe { set(r.fp, op.dst, value) },
-                        Err(code) => return ctx.trap(code),
-                    }
-                    Flow::Next
-                }
-
-                #[inline(always)]
-                pub(super) unsafe fn $bt_imm(op: op::$bt_imm, r: &mut Regs, ctx: &mut Executor<'_>) -> Flow {
-                    // SAFETY: validated code: all slots are in the frame (module docs).
-                    let $bt_a: $bt_l = unsafe { get(r.fp, op.lhs) };
-                    let $bt_b: $bt_r = op.rhs;
-                    let result: Result<$bt_out, TrapCode> = $bt_e;
-                    match result {
-                        // SAFETY: as above.
-                        Ok(value) => unsafe { set(r.fp, op.dst, value) },
-                        Err(code) => return ctx.trap(code),
-                    }
-                    Flow::Next
-                }
+                define_handlers!(@binary_trap $bt_name, $bt_l, $bt_r, $bt_out, $bt_a, $bt_b, $bt_e);
+                define_handlers!(@binary_trap $bt_imm, $bt_l, $bt_r, $bt_out, $bt_a, $bt_b, $bt_e);
+                define_handlers!(@binary_trap [<$bt_name AccL>], $bt_l, $bt_r, $bt_out, $bt_a, $bt_b, $bt_e);
+                define_handlers!(@binary_trap [<$bt_name AccR>], $bt_l, $bt_r, $bt_out, $bt_a, $bt_b, $bt_e);
+                define_handlers!(@binary_trap [<$bt_imm Acc>], $bt_l, $bt_r, $bt_out, $bt_a, $bt_b, $bt_e);
             )*
             $(
-                #[inline(always)]
-                pub(super) unsafe fn $l_name(op: op::$l_name, r: &mut Regs, ctx: &mut Executor<'_>) -> Flow {
-                    // SAFETY: validated code: slots are in the frame (module docs).
-                    let ptr: u32 = unsafe { get(r.fp, op.ptr) };
-                    let Some(at) = effective_address(ptr, op.offset, $l_n, r.mem_len) else {
-                        return ctx.trap(TrapCode::MemoryOutOfBounds);
-                    };
-                    // SAFETY: `at + N <= mem_len`, and `mem` points to `mem_len` readable bytes.
-                    let $l_b: [u8; $l_n] = unsafe { r.mem.add(at).cast::<[u8; $l_n]>().read_unaligned() };
-                    let value: $l_out = $l_e;
-                    // SAFETY: as above.
-                    unsafe { set(r.fp, op.dst, value) };
-                    Flow::Next
-                }
+                define_handlers!(@load $l_name, $l_n, $l_out, $l_b, $l_e);
+                define_handlers!(@load [<$l_name Acc>], $l_n, $l_out, $l_b, $l_e);
             )*
             $(
-                #[inline(always)]
-                pub(super) unsafe fn $s_name(op: op::$s_name, r: &mut Regs, ctx: &mut Executor<'_>) -> Flow {
-                    // SAFETY: validated code: slots are in the frame (module docs).
-                    let (ptr, $s_v): (u32, $s_in) = unsafe { (get(r.fp, op.ptr), get(r.fp, op.value)) };
-                    let Some(at) = effective_address(ptr, op.offset, $s_n, r.mem_len) else {
-                        return ctx.trap(TrapCode::MemoryOutOfBounds);
-                    };
-                    let bytes: [u8; $s_n] = $s_e;
-                    // SAFETY: `at + N <= mem_len`, and `mem` points to `mem_len` writable bytes.
-                    unsafe { r.mem.add(at).cast::<[u8; $s_n]>().write_unaligned(bytes) };
-                    Flow::Next
-                }
+                define_handlers!(@store $s_name, $s_in, $s_n, $s_v, $s_e);
+                define_handlers!(@store [<$s_name AccPtr>], $s_in, $s_n, $s_v, $s_e);
+                define_handlers!(@store [<$s_name AccValue>], $s_in, $s_n, $s_v, $s_e);
             )*
             $(
                 #[inline(always)]
@@ -332,10 +281,124 @@ macro_rules! define_handlers {
         }
 
         define_handlers!(@glue
-            $($c_name)* $($c_imm)* $($c_br)* $($c_br_imm)* $($c_brn)* $($c_brn_imm)*
-            $($u_name)* $($ut_name)* $($b_name)* $($b_imm)* $($bt_name)* $($bt_imm)*
-            $($l_name)* $($s_name)* $($o_name)*
+            $(
+                $c_name $c_imm [<$c_name AccL>] [<$c_name AccR>] [<$c_imm Acc>]
+                [<BrIf $c_name>] [<BrIf $c_imm>] [<BrIf $c_name AccL>] [<BrIf $c_name AccR>] [<BrIf $c_imm Acc>]
+                [<BrUnless $c_name>] [<BrUnless $c_imm>] [<BrUnless $c_name AccL>] [<BrUnless $c_name AccR>]
+                [<BrUnless $c_imm Acc>]
+            )*
+            $( $u_name [<$u_name Acc>] )*
+            $( $ut_name [<$ut_name Acc>] )*
+            $( $b_name $b_imm [<$b_name AccL>] [<$b_name AccR>] [<$b_imm Acc>] )*
+            $( $bt_name $bt_imm [<$bt_name AccL>] [<$bt_name AccR>] [<$bt_imm Acc>] )*
+            $( $l_name [<$l_name Acc>] )*
+            $( $s_name [<$s_name AccPtr>] [<$s_name AccValue>] )*
+            $( $o_name )*
         );
+    }};
+
+    (@compare $name:ident, $l:ty, $r:ty, $a:ident, $b:ident, $e:expr) => {
+        #[inline(always)]
+        pub(super) unsafe fn $name(op: op::$name, r: &mut Regs, _ctx: &mut Executor<'_>) -> Flow {
+            // SAFETY: validated code: all slots are in the frame (module docs).
+            unsafe {
+                let $a: $l = op.lhs.read(r);
+                let $b: $r = op.rhs.read(r);
+                put(r, op.dst, ($e) as i32);
+            }
+            Flow::Next
+        }
+    };
+    (@branch $name:ident, $taken_if:literal, $l:ty, $r:ty, $a:ident, $b:ident, $e:expr) => {
+        #[inline(always)]
+        pub(super) unsafe fn $name(op: op::$name, r: &mut Regs, _ctx: &mut Executor<'_>) -> Flow {
+            // SAFETY: validated code: all slots are in the frame (module docs).
+            let ($a, $b): ($l, $r) = unsafe { (op.lhs.read(r), op.rhs.read(r)) };
+            if ($e) == $taken_if { Flow::Branch(op.offset.0) } else { Flow::Next }
+        }
+    };
+    (@unary $name:ident, $in:ty, $out:ty, $a:ident, $e:expr) => {
+        #[inline(always)]
+        pub(super) unsafe fn $name(op: op::$name, r: &mut Regs, _ctx: &mut Executor<'_>) -> Flow {
+            // SAFETY: validated code: both slots are in the frame (module docs).
+            unsafe {
+                let $a: $in = op.src.read(r);
+                let value: $out = $e;
+                put(r, op.dst, value);
+            }
+            Flow::Next
+        }
+    };
+    (@unary_trap $name:ident, $in:ty, $out:ty, $a:ident, $e:expr) => {
+        #[inline(always)]
+        pub(super) unsafe fn $name(op: op::$name, r: &mut Regs, ctx: &mut Executor<'_>) -> Flow {
+            // SAFETY: validated code: both slots are in the frame (module docs).
+            let $a: $in = unsafe { op.src.read(r) };
+            let result: Result<$out, TrapCode> = $e;
+            match result {
+                // SAFETY: as above.
+                Ok(value) => unsafe { put(r, op.dst, value) },
+                Err(code) => return ctx.trap(code),
+            }
+            Flow::Next
+        }
+    };
+    (@binary $name:ident, $l:ty, $r:ty, $out:ty, $a:ident, $b:ident, $e:expr) => {
+        #[inline(always)]
+        pub(super) unsafe fn $name(op: op::$name, r: &mut Regs, _ctx: &mut Executor<'_>) -> Flow {
+            // SAFETY: validated code: all slots are in the frame (module docs).
+            unsafe {
+                let $a: $l = op.lhs.read(r);
+                let $b: $r = op.rhs.read(r);
+                let value: $out = $e;
+                put(r, op.dst, value);
+            }
+            Flow::Next
+        }
+    };
+    (@binary_trap $name:ident, $l:ty, $r:ty, $out:ty, $a:ident, $b:ident, $e:expr) => {
+        #[inline(always)]
+        pub(super) unsafe fn $name(op: op::$name, r: &mut Regs, ctx: &mut Executor<'_>) -> Flow {
+            // SAFETY: validated code: all slots are in the frame (module docs).
+            let ($a, $b): ($l, $r) = unsafe { (op.lhs.read(r), op.rhs.read(r)) };
+            let result: Result<$out, TrapCode> = $e;
+            match result {
+                // SAFETY: as above.
+                Ok(value) => unsafe { put(r, op.dst, value) },
+                Err(code) => return ctx.trap(code),
+            }
+            Flow::Next
+        }
+    };
+    (@load $name:ident, $n:literal, $out:ty, $bytes:ident, $e:expr) => {
+        #[inline(always)]
+        pub(super) unsafe fn $name(op: op::$name, r: &mut Regs, ctx: &mut Executor<'_>) -> Flow {
+            // SAFETY: validated code: slots are in the frame (module docs).
+            let ptr: u32 = unsafe { op.ptr.read(r) };
+            let Some(at) = effective_address(ptr, op.offset, $n, r.mem_len) else {
+                return ctx.trap(TrapCode::MemoryOutOfBounds);
+            };
+            // SAFETY: `at + N <= mem_len`, and `mem` points to `mem_len` readable bytes.
+            let $bytes: [u8; $n] = unsafe { r.mem.add(at).cast::<[u8; $n]>().read_unaligned() };
+            let value: $out = $e;
+            // SAFETY: as above.
+            unsafe { put(r, op.dst, value) };
+            Flow::Next
+        }
+    };
+    (@store $name:ident, $in:ty, $n:literal, $v:ident, $e:expr) => {
+        #[inline(always)]
+        pub(super) unsafe fn $name(op: op::$name, r: &mut Regs, ctx: &mut Executor<'_>) -> Flow {
+            // SAFETY: validated code: slots are in the frame (module docs).
+            let (ptr, $v): (u32, $in) = unsafe { (op.ptr.read(r), op.value.read(r)) };
+            let Some(at) = effective_address(ptr, op.offset, $n, r.mem_len) else {
+                return ctx.trap(TrapCode::MemoryOutOfBounds);
+            };
+            let bytes: [u8; $n] = $e;
+            // SAFETY: `at + N <= mem_len`, and `mem` points to `mem_len` writable bytes.
+            unsafe { r.mem.add(at).cast::<[u8; $n]>().write_unaligned(bytes) };
+            Flow::Next
+        }
     };
 
     (@glue $($name:ident)*) => {
@@ -384,9 +447,9 @@ mod dispatch {
 
     #[cfg(feature = "nightly")]
     pub(crate) type Handler =
-        unsafe extern "rust-preserve-none" fn(*const u8, *mut u64, *mut u8, usize, &mut Executor<'_>);
+        unsafe extern "rust-preserve-none" fn(*const u8, *mut u64, *mut u8, usize, u64, &mut Executor<'_>);
     #[cfg(not(feature = "nightly"))]
-    pub(crate) type Handler = unsafe extern "C" fn(*const u8, *mut u64, *mut u8, usize, &mut Executor<'_>);
+    pub(crate) type Handler = unsafe extern "C" fn(*const u8, *mut u64, *mut u8, usize, u64, &mut Executor<'_>);
 
     /// # Safety
     /// `ip` must point at an encoded instruction.
@@ -399,24 +462,26 @@ mod dispatch {
 
     #[cfg(feature = "nightly")]
     macro_rules! handler_fn {
-        ($name:ident, ($ip:ident, $fp:ident, $mem:ident, $mem_len:ident, $ctx:ident), $body:block) => {
+        ($name:ident, ($ip:ident, $fp:ident, $mem:ident, $mem_len:ident, $acc:ident, $ctx:ident), $body:block) => {
             pub(super) unsafe extern "rust-preserve-none" fn $name(
                 $ip: *const u8,
                 $fp: *mut u64,
                 $mem: *mut u8,
                 $mem_len: usize,
+                $acc: u64,
                 $ctx: &mut Executor<'_>,
             ) $body
         };
     }
     #[cfg(not(feature = "nightly"))]
     macro_rules! handler_fn {
-        ($name:ident, ($ip:ident, $fp:ident, $mem:ident, $mem_len:ident, $ctx:ident), $body:block) => {
+        ($name:ident, ($ip:ident, $fp:ident, $mem:ident, $mem_len:ident, $acc:ident, $ctx:ident), $body:block) => {
             pub(super) unsafe extern "C" fn $name(
                 $ip: *const u8,
                 $fp: *mut u64,
                 $mem: *mut u8,
                 $mem_len: usize,
+                $acc: u64,
                 $ctx: &mut Executor<'_>,
             ) $body
         };
@@ -458,13 +523,13 @@ mod dispatch {
 
     macro_rules! handler {
         ($name:ident $($count:ident)?) => {
-            dispatch::handler_fn!($name, (ip, fp, mem, mem_len, ctx), {
+            dispatch::handler_fn!($name, (ip, fp, mem, mem_len, acc, ctx), {
                 $( ctx.$count(OpCode::$name); )?
                 const SIZE: usize = OpCode::$name.size();
                 // SAFETY: `ip` points at an instruction of this op, whose operands follow
                 // the handler address.
                 let op = unsafe { ip.add(HANDLER_SIZE).cast::<op::$name>().read_unaligned() };
-                let mut r = Regs { ip, fp, mem, mem_len };
+                let mut r = Regs { ip, fp, mem, mem_len, acc };
                 // SAFETY: see the module docs.
                 // One jump per way out, not one jump to a selected address: for a
                 // conditional branch that keeps the choice a (predicted) branch instead of
@@ -475,7 +540,7 @@ mod dispatch {
                         let next = unsafe { r.ip.add(SIZE) };
                         // SAFETY: `next` points at an instruction.
                         let handler = unsafe { dispatch::handler_at(next) };
-                        dispatch::jump!(handler(next, r.fp, r.mem, r.mem_len, ctx));
+                        dispatch::jump!(handler(next, r.fp, r.mem, r.mem_len, r.acc, ctx));
                     }
                     Flow::Branch(offset) => {
                         dispatch::keep_branch!();
@@ -483,12 +548,12 @@ mod dispatch {
                         let next = unsafe { r.ip.offset(offset as isize) };
                         // SAFETY: `next` points at an instruction.
                         let handler = unsafe { dispatch::handler_at(next) };
-                        dispatch::jump!(handler(next, r.fp, r.mem, r.mem_len, ctx));
+                        dispatch::jump!(handler(next, r.fp, r.mem, r.mem_len, r.acc, ctx));
                     }
                     Flow::Goto => {
                         // SAFETY: the handler set `r.ip` to an instruction.
                         let handler = unsafe { dispatch::handler_at(r.ip) };
-                        dispatch::jump!(handler(r.ip, r.fp, r.mem, r.mem_len, ctx));
+                        dispatch::jump!(handler(r.ip, r.fp, r.mem, r.mem_len, r.acc, ctx));
                     }
                     Flow::Exit => {}
                 }
@@ -503,7 +568,7 @@ mod dispatch {
     /// `r` must describe a function entry set up by `Executor::enter`.
     pub(crate) unsafe fn run(r: Regs, ctx: &mut Executor<'_>) {
         // SAFETY: forwarded from the caller.
-        unsafe { handler_at(r.ip)(r.ip, r.fp, r.mem, r.mem_len, ctx) }
+        unsafe { handler_at(r.ip)(r.ip, r.fp, r.mem, r.mem_len, r.acc, ctx) }
     }
 }
 
@@ -701,7 +766,8 @@ impl<'h> Executor<'h> {
         }
         self.frames.clear();
         self.outcome = None;
-        let mut r = Regs { ip: std::ptr::null(), fp: self.stack.as_mut_ptr(), mem: std::ptr::null_mut(), mem_len: 0 };
+        let mut r =
+            Regs { ip: std::ptr::null(), fp: self.stack.as_mut_ptr(), mem: std::ptr::null_mut(), mem_len: 0, acc: 0 };
         // SAFETY: `r.fp` is the base of the value stack, holding the parameters.
         match unsafe { self.enter(func, &mut r, 0, exit_stub()) } {
             Flow::Exit => {}

@@ -54,14 +54,15 @@ impl OpCounts {
         self.ops.iter().sum()
     }
 
-    /// Executed instructions by op (the disassembler's mnemonic), most frequent first.
+    /// Executed instructions by op (its name in the op table, e.g. `I32AddImm`, which
+    /// tells the variants of a mnemonic apart), most frequent first.
     pub fn ops(&self) -> Vec<(&'static str, u64)> {
         let mut ops: Vec<_> = self
             .ops
             .iter()
             .enumerate()
             .filter(|&(_, &n)| n > 0)
-            .map(|(code, &n)| (OpCode::ALL[code].mnemonic(), n))
+            .map(|(code, &n)| (OpCode::ALL[code].name(), n))
             .collect();
         ops.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
         ops
@@ -76,7 +77,7 @@ impl OpCounts {
             .iter()
             .enumerate()
             .filter(|&(_, &count)| count > 0)
-            .map(|(at, &count)| ((OpCode::ALL[at / n].mnemonic(), OpCode::ALL[at % n].mnemonic()), count))
+            .map(|(at, &count)| ((OpCode::ALL[at / n].name(), OpCode::ALL[at % n].name()), count))
             .collect();
         pairs.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         pairs

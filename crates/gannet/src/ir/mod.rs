@@ -110,6 +110,21 @@ impl Operand for BranchOffset {
     }
 }
 
+/// An operand taken from the accumulator (see the op table): encoded as nothing.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Acc;
+
+impl Operand for Acc {
+    const SIZE: usize = 0;
+    fn encode(self, _out: &mut Vec<u8>) {}
+    fn decode(_bytes: &[u8]) -> Self {
+        Acc
+    }
+    fn show(self, _at: usize) -> String {
+        "acc".to_string()
+    }
+}
+
 impl fmt::Display for Slot {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "s{}", self.0)
@@ -117,33 +132,58 @@ impl fmt::Display for Slot {
 }
 
 /// Generates the op structs, `Op`, `OpCode` and their encoding and decoding from the op
-/// table. Every group is first reduced to `name mnemonic { fields }`.
+/// table. Every group is first reduced to `name mnemonic { fields }`, one per variant.
 macro_rules! define_ir {
     (
         unary { $( $u_name:ident $u_mn:literal ($u_in:ty) -> $u_out:ty = |$u_a:ident| $u_e:expr; )* }
         unary_trap { $( $ut_name:ident $ut_mn:literal ($ut_in:ty) -> $ut_out:ty = |$ut_a:ident| $ut_e:expr; )* }
-        compare { $( $c_name:ident $c_imm:ident $c_br:ident $c_br_imm:ident $c_brn:ident $c_brn_imm:ident $c_mn:literal ($c_l:ty, $c_r:ty) = |$c_a:ident, $c_b:ident| $c_e:expr; )* }
+        compare { $( $c_name:ident $c_imm:ident $c_mn:literal ($c_l:ty, $c_r:ty) = |$c_a:ident, $c_b:ident| $c_e:expr; )* }
         binary { $( $b_name:ident $b_imm:ident $b_mn:literal ($b_l:ty, $b_r:ty) -> $b_out:ty = |$b_a:ident, $b_b:ident| $b_e:expr; )* }
         binary_trap { $( $bt_name:ident $bt_imm:ident $bt_mn:literal ($bt_l:ty, $bt_r:ty) -> $bt_out:ty = |$bt_a:ident, $bt_b:ident| $bt_e:expr; )* }
         load { $( $l_name:ident $l_mn:literal [$l_n:literal] -> $l_out:ty = |$l_b:ident| $l_e:expr; )* }
         store { $( $s_name:ident $s_mn:literal ($s_in:ty) -> [$s_n:literal] = |$s_v:ident| $s_e:expr; )* }
         other { $( $o_name:ident $o_mn:literal { $($o_field:ident : $o_ty:ty),* } = $o_fn:ident; )* }
-    ) => {
+    ) => { paste::paste! {
         define_ir! { @ops
-            $( $c_name $c_mn { dst: Slot, lhs: Slot, rhs: Slot } )*
-            $( $c_imm $c_mn { dst: Slot, lhs: Slot, rhs: $c_r } )*
-            $( $c_br (concat!("br_if.", $c_mn)) { offset: BranchOffset, lhs: Slot, rhs: Slot } )*
-            $( $c_br_imm (concat!("br_if.", $c_mn)) { offset: BranchOffset, lhs: Slot, rhs: $c_r } )*
-            $( $c_brn (concat!("br_unless.", $c_mn)) { offset: BranchOffset, lhs: Slot, rhs: Slot } )*
-            $( $c_brn_imm (concat!("br_unless.", $c_mn)) { offset: BranchOffset, lhs: Slot, rhs: $c_r } )*
-            $( $u_name $u_mn { dst: Slot, src: Slot } )*
-            $( $ut_name $ut_mn { dst: Slot, src: Slot } )*
-            $( $b_name $b_mn { dst: Slot, lhs: Slot, rhs: Slot } )*
-            $( $b_imm $b_mn { dst: Slot, lhs: Slot, rhs: $b_r } )*
-            $( $bt_name $bt_mn { dst: Slot, lhs: Slot, rhs: Slot } )*
-            $( $bt_imm $bt_mn { dst: Slot, lhs: Slot, rhs: $bt_r } )*
-            $( $l_name $l_mn { dst: Slot, ptr: Slot, offset: u32 } )*
-            $( $s_name $s_mn { ptr: Slot, value: Slot, offset: u32 } )*
+            $(
+                $c_name $c_mn { dst: Slot, lhs: Slot, rhs: Slot }
+                $c_imm $c_mn { dst: Slot, lhs: Slot, rhs: $c_r }
+                [<$c_name AccL>] $c_mn { dst: Slot, lhs: Acc, rhs: Slot }
+                [<$c_name AccR>] $c_mn { dst: Slot, lhs: Slot, rhs: Acc }
+                [<$c_imm Acc>] $c_mn { dst: Slot, lhs: Acc, rhs: $c_r }
+                [<BrIf $c_name>] (concat!("br_if.", $c_mn)) { offset: BranchOffset, lhs: Slot, rhs: Slot }
+                [<BrIf $c_imm>] (concat!("br_if.", $c_mn)) { offset: BranchOffset, lhs: Slot, rhs: $c_r }
+                [<BrIf $c_name AccL>] (concat!("br_if.", $c_mn)) { offset: BranchOffset, lhs: Acc, rhs: Slot }
+                [<BrIf $c_name AccR>] (concat!("br_if.", $c_mn)) { offset: BranchOffset, lhs: Slot, rhs: Acc }
+                [<BrIf $c_imm Acc>] (concat!("br_if.", $c_mn)) { offset: BranchOffset, lhs: Acc, rhs: $c_r }
+                [<BrUnless $c_name>] (concat!("br_unless.", $c_mn)) { offset: BranchOffset, lhs: Slot, rhs: Slot }
+                [<BrUnless $c_imm>] (concat!("br_unless.", $c_mn)) { offset: BranchOffset, lhs: Slot, rhs: $c_r }
+                [<BrUnless $c_name AccL>] (concat!("br_unless.", $c_mn)) { offset: BranchOffset, lhs: Acc, rhs: Slot }
+                [<BrUnless $c_name AccR>] (concat!("br_unless.", $c_mn)) { offset: BranchOffset, lhs: Slot, rhs: Acc }
+                [<BrUnless $c_imm Acc>] (concat!("br_unless.", $c_mn)) { offset: BranchOffset, lhs: Acc, rhs: $c_r }
+            )*
+            $( $u_name $u_mn { dst: Slot, src: Slot } [<$u_name Acc>] $u_mn { dst: Slot, src: Acc } )*
+            $( $ut_name $ut_mn { dst: Slot, src: Slot } [<$ut_name Acc>] $ut_mn { dst: Slot, src: Acc } )*
+            $(
+                $b_name $b_mn { dst: Slot, lhs: Slot, rhs: Slot }
+                $b_imm $b_mn { dst: Slot, lhs: Slot, rhs: $b_r }
+                [<$b_name AccL>] $b_mn { dst: Slot, lhs: Acc, rhs: Slot }
+                [<$b_name AccR>] $b_mn { dst: Slot, lhs: Slot, rhs: Acc }
+                [<$b_imm Acc>] $b_mn { dst: Slot, lhs: Acc, rhs: $b_r }
+            )*
+            $(
+                $bt_name $bt_mn { dst: Slot, lhs: Slot, rhs: Slot }
+                $bt_imm $bt_mn { dst: Slot, lhs: Slot, rhs: $bt_r }
+                [<$bt_name AccL>] $bt_mn { dst: Slot, lhs: Acc, rhs: Slot }
+                [<$bt_name AccR>] $bt_mn { dst: Slot, lhs: Slot, rhs: Acc }
+                [<$bt_imm Acc>] $bt_mn { dst: Slot, lhs: Acc, rhs: $bt_r }
+            )*
+            $( $l_name $l_mn { dst: Slot, ptr: Slot, offset: u32 } [<$l_name Acc>] $l_mn { dst: Slot, ptr: Acc, offset: u32 } )*
+            $(
+                $s_name $s_mn { ptr: Slot, value: Slot, offset: u32 }
+                [<$s_name AccPtr>] $s_mn { ptr: Acc, value: Slot, offset: u32 }
+                [<$s_name AccValue>] $s_mn { ptr: Slot, value: Acc, offset: u32 }
+            )*
             $( $o_name $o_mn { $($o_field: $o_ty),* } )*
         }
 
@@ -154,16 +194,123 @@ macro_rules! define_ir {
                 let offset = BranchOffset(0);
                 Some(match (*self, taken_if) {
                     $(
-                        (Op::$c_name(op::$c_name { lhs, rhs, .. }), true) => Op::$c_br(op::$c_br { offset, lhs, rhs }),
-                        (Op::$c_name(op::$c_name { lhs, rhs, .. }), false) => Op::$c_brn(op::$c_brn { offset, lhs, rhs }),
-                        (Op::$c_imm(op::$c_imm { lhs, rhs, .. }), true) => Op::$c_br_imm(op::$c_br_imm { offset, lhs, rhs }),
-                        (Op::$c_imm(op::$c_imm { lhs, rhs, .. }), false) => Op::$c_brn_imm(op::$c_brn_imm { offset, lhs, rhs }),
+                        (Op::$c_name(op::$c_name { lhs, rhs, .. }), true) => Op::[<BrIf $c_name>](op::[<BrIf $c_name>] { offset, lhs, rhs }),
+                        (Op::$c_name(op::$c_name { lhs, rhs, .. }), false) => Op::[<BrUnless $c_name>](op::[<BrUnless $c_name>] { offset, lhs, rhs }),
+                        (Op::$c_imm(op::$c_imm { lhs, rhs, .. }), true) => Op::[<BrIf $c_imm>](op::[<BrIf $c_imm>] { offset, lhs, rhs }),
+                        (Op::$c_imm(op::$c_imm { lhs, rhs, .. }), false) => Op::[<BrUnless $c_imm>](op::[<BrUnless $c_imm>] { offset, lhs, rhs }),
+                        (Op::[<$c_name AccL>](op::[<$c_name AccL>] { lhs, rhs, .. }), true) => Op::[<BrIf $c_name AccL>](op::[<BrIf $c_name AccL>] { offset, lhs, rhs }),
+                        (Op::[<$c_name AccL>](op::[<$c_name AccL>] { lhs, rhs, .. }), false) => Op::[<BrUnless $c_name AccL>](op::[<BrUnless $c_name AccL>] { offset, lhs, rhs }),
+                        (Op::[<$c_name AccR>](op::[<$c_name AccR>] { lhs, rhs, .. }), true) => Op::[<BrIf $c_name AccR>](op::[<BrIf $c_name AccR>] { offset, lhs, rhs }),
+                        (Op::[<$c_name AccR>](op::[<$c_name AccR>] { lhs, rhs, .. }), false) => Op::[<BrUnless $c_name AccR>](op::[<BrUnless $c_name AccR>] { offset, lhs, rhs }),
+                        (Op::[<$c_imm Acc>](op::[<$c_imm Acc>] { lhs, rhs, .. }), true) => Op::[<BrIf $c_imm Acc>](op::[<BrIf $c_imm Acc>] { offset, lhs, rhs }),
+                        (Op::[<$c_imm Acc>](op::[<$c_imm Acc>] { lhs, rhs, .. }), false) => Op::[<BrUnless $c_imm Acc>](op::[<BrUnless $c_imm Acc>] { offset, lhs, rhs }),
                     )*
                     _ => return None,
                 })
             }
+
+            /// The same instruction reading the accumulator instead of slot `acc`, where it
+            /// has such a variant; the accumulator must hold the value of `acc`.
+            pub(crate) fn with_acc(self, acc: Slot) -> Op {
+                // (Fields are read by value: the operand structs are packed.)
+                match self {
+                    $(
+                        Op::$c_name(o) => {
+                            let (dst, lhs, rhs) = (o.dst, o.lhs, o.rhs);
+                            if lhs == acc {
+                                Op::[<$c_name AccL>](op::[<$c_name AccL>] { dst, lhs: Acc, rhs })
+                            } else if rhs == acc {
+                                Op::[<$c_name AccR>](op::[<$c_name AccR>] { dst, lhs, rhs: Acc })
+                            } else {
+                                self
+                            }
+                        }
+                        Op::$c_imm(o) if { o.lhs } == acc => {
+                            Op::[<$c_imm Acc>](op::[<$c_imm Acc>] { dst: o.dst, lhs: Acc, rhs: o.rhs })
+                        }
+                    )*
+                    $( Op::$u_name(o) if { o.src } == acc => Op::[<$u_name Acc>](op::[<$u_name Acc>] { dst: o.dst, src: Acc }), )*
+                    $( Op::$ut_name(o) if { o.src } == acc => Op::[<$ut_name Acc>](op::[<$ut_name Acc>] { dst: o.dst, src: Acc }), )*
+                    $(
+                        Op::$b_name(o) => {
+                            let (dst, lhs, rhs) = (o.dst, o.lhs, o.rhs);
+                            if lhs == acc {
+                                Op::[<$b_name AccL>](op::[<$b_name AccL>] { dst, lhs: Acc, rhs })
+                            } else if rhs == acc {
+                                Op::[<$b_name AccR>](op::[<$b_name AccR>] { dst, lhs, rhs: Acc })
+                            } else {
+                                self
+                            }
+                        }
+                        Op::$b_imm(o) if { o.lhs } == acc => {
+                            Op::[<$b_imm Acc>](op::[<$b_imm Acc>] { dst: o.dst, lhs: Acc, rhs: o.rhs })
+                        }
+                    )*
+                    $(
+                        Op::$bt_name(o) => {
+                            let (dst, lhs, rhs) = (o.dst, o.lhs, o.rhs);
+                            if lhs == acc {
+                                Op::[<$bt_name AccL>](op::[<$bt_name AccL>] { dst, lhs: Acc, rhs })
+                            } else if rhs == acc {
+                                Op::[<$bt_name AccR>](op::[<$bt_name AccR>] { dst, lhs, rhs: Acc })
+                            } else {
+                                self
+                            }
+                        }
+                        Op::$bt_imm(o) if { o.lhs } == acc => {
+                            Op::[<$bt_imm Acc>](op::[<$bt_imm Acc>] { dst: o.dst, lhs: Acc, rhs: o.rhs })
+                        }
+                    )*
+                    $(
+                        Op::$l_name(o) if { o.ptr } == acc => {
+                            Op::[<$l_name Acc>](op::[<$l_name Acc>] { dst: o.dst, ptr: Acc, offset: o.offset })
+                        }
+                    )*
+                    $(
+                        Op::$s_name(o) => {
+                            let (ptr, value, offset) = (o.ptr, o.value, o.offset);
+                            if ptr == acc {
+                                Op::[<$s_name AccPtr>](op::[<$s_name AccPtr>] { ptr: Acc, value, offset })
+                            } else if value == acc {
+                                Op::[<$s_name AccValue>](op::[<$s_name AccValue>] { ptr, value: Acc, offset })
+                            } else {
+                                self
+                            }
+                        }
+                    )*
+                    other => other,
+                }
+            }
+
+            /// The slot whose value this instruction also leaves in the accumulator.
+            pub(crate) fn acc_result(&self) -> Option<Slot> {
+                Some(match *self {
+                    $(
+                        Op::$c_name(op::$c_name { dst, .. }) | Op::$c_imm(op::$c_imm { dst, .. })
+                        | Op::[<$c_name AccL>](op::[<$c_name AccL>] { dst, .. })
+                        | Op::[<$c_name AccR>](op::[<$c_name AccR>] { dst, .. })
+                        | Op::[<$c_imm Acc>](op::[<$c_imm Acc>] { dst, .. }) => dst,
+                    )*
+                    $( Op::$u_name(op::$u_name { dst, .. }) | Op::[<$u_name Acc>](op::[<$u_name Acc>] { dst, .. }) => dst, )*
+                    $( Op::$ut_name(op::$ut_name { dst, .. }) | Op::[<$ut_name Acc>](op::[<$ut_name Acc>] { dst, .. }) => dst, )*
+                    $(
+                        Op::$b_name(op::$b_name { dst, .. }) | Op::$b_imm(op::$b_imm { dst, .. })
+                        | Op::[<$b_name AccL>](op::[<$b_name AccL>] { dst, .. })
+                        | Op::[<$b_name AccR>](op::[<$b_name AccR>] { dst, .. })
+                        | Op::[<$b_imm Acc>](op::[<$b_imm Acc>] { dst, .. }) => dst,
+                    )*
+                    $(
+                        Op::$bt_name(op::$bt_name { dst, .. }) | Op::$bt_imm(op::$bt_imm { dst, .. })
+                        | Op::[<$bt_name AccL>](op::[<$bt_name AccL>] { dst, .. })
+                        | Op::[<$bt_name AccR>](op::[<$bt_name AccR>] { dst, .. })
+                        | Op::[<$bt_imm Acc>](op::[<$bt_imm Acc>] { dst, .. }) => dst,
+                    )*
+                    $( Op::$l_name(op::$l_name { dst, .. }) | Op::[<$l_name Acc>](op::[<$l_name Acc>] { dst, .. }) => dst, )*
+                    _ => return None,
+                })
+            }
         }
-    };
+    }};
     (@ops $( $name:ident $mnemonic:tt { $($field:ident : $ty:ty),* } )* ) => {
         /// The operand structs, one per op, laid out exactly as encoded after the handler.
         #[allow(dead_code)]
@@ -192,6 +339,11 @@ macro_rules! define_ir {
 
             pub(crate) fn mnemonic(self) -> &'static str {
                 match self { $(OpCode::$name => $mnemonic),* }
+            }
+
+            /// The op's own name, which tells its variants apart (`I32AddImmAcc`).
+            pub(crate) fn name(self) -> &'static str {
+                match self { $(OpCode::$name => stringify!($name)),* }
             }
 
             /// Encoded size of the instruction, excluding trailing data (`br_table`).

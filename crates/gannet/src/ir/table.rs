@@ -8,16 +8,23 @@
 //! Groups, each with its own operand shape:
 //! - `unary`: `dst = f(src)`;
 //! - `unary_trap`: the same, but `f` may trap;
-//! - `compare`: six variants per op: the two of `binary` (below), producing 0 or 1, and
-//!   for each of those a conditional branch taken if the comparison holds (`br_if.*`) or
-//!   if it does not (`br_unless.*`), which the translator uses when a comparison's only
-//!   use is a branch;
-//! - `binary`: two variants per op, `dst = f(lhs, rhs)` over slots and
-//!   `dst = f(lhs, imm)` with the right operand as an immediate;
+//! - `compare`: the variants of `binary` (below), producing 0 or 1, and for each of
+//!   those a conditional branch taken if the comparison holds (`br_if.*`) or if it does
+//!   not (`br_unless.*`), which the translator uses when a comparison's only use is a
+//!   branch;
+//! - `binary`: `dst = f(lhs, rhs)` over slots and `dst = f(lhs, imm)` with the right
+//!   operand as an immediate (the two names given), plus the accumulator variants below;
 //! - `binary_trap`: the same, but `f` may trap;
 //! - `load`: `dst = memory[ptr + offset .. + N]`, decoded by `f`;
 //! - `store`: `memory[ptr + offset .. + N] = f(value)`;
 //! - `other`: an operand struct and a handler function in `exec::ops`.
+//!
+//! Accumulator variants: every op of the groups above also writes its result to the
+//! accumulator, a register the dispatcher passes from handler to handler, and has
+//! variants that take an operand from it instead of from a slot (named with `Acc`, `AccL`,
+//! `AccR`, `AccPtr`, `AccValue`, derived from the names given here). The translator uses
+//! them for a value the previous instruction just computed, which then never makes the
+//! round trip through memory on the critical path.
 //!
 //! Every op that produces a value has `dst` as its first operand: the translator
 //! relies on that to retarget a result to a local (`ir::DST_OFFSET`).
@@ -86,38 +93,38 @@ macro_rules! for_each_op {
                 I64TruncF64U "i64.trunc_f64_u" (f64) -> i64 = |a| num::i64_trunc_f64_u(a).map(|v| v as i64);
             }
             compare {
-                I32Eq I32EqImm BrIfI32Eq BrIfI32EqImm BrUnlessI32Eq BrUnlessI32EqImm "i32.eq" (i32, i32) = |a, b| a == b;
-                I32Ne I32NeImm BrIfI32Ne BrIfI32NeImm BrUnlessI32Ne BrUnlessI32NeImm "i32.ne" (i32, i32) = |a, b| a != b;
-                I32LtS I32LtSImm BrIfI32LtS BrIfI32LtSImm BrUnlessI32LtS BrUnlessI32LtSImm "i32.lt_s" (i32, i32) = |a, b| a < b;
-                I32LtU I32LtUImm BrIfI32LtU BrIfI32LtUImm BrUnlessI32LtU BrUnlessI32LtUImm "i32.lt_u" (i32, i32) = |a, b| (a as u32) < (b as u32);
-                I32GtS I32GtSImm BrIfI32GtS BrIfI32GtSImm BrUnlessI32GtS BrUnlessI32GtSImm "i32.gt_s" (i32, i32) = |a, b| a > b;
-                I32GtU I32GtUImm BrIfI32GtU BrIfI32GtUImm BrUnlessI32GtU BrUnlessI32GtUImm "i32.gt_u" (i32, i32) = |a, b| (a as u32) > (b as u32);
-                I32LeS I32LeSImm BrIfI32LeS BrIfI32LeSImm BrUnlessI32LeS BrUnlessI32LeSImm "i32.le_s" (i32, i32) = |a, b| a <= b;
-                I32LeU I32LeUImm BrIfI32LeU BrIfI32LeUImm BrUnlessI32LeU BrUnlessI32LeUImm "i32.le_u" (i32, i32) = |a, b| (a as u32) <= (b as u32);
-                I32GeS I32GeSImm BrIfI32GeS BrIfI32GeSImm BrUnlessI32GeS BrUnlessI32GeSImm "i32.ge_s" (i32, i32) = |a, b| a >= b;
-                I32GeU I32GeUImm BrIfI32GeU BrIfI32GeUImm BrUnlessI32GeU BrUnlessI32GeUImm "i32.ge_u" (i32, i32) = |a, b| (a as u32) >= (b as u32);
-                I64Eq I64EqImm BrIfI64Eq BrIfI64EqImm BrUnlessI64Eq BrUnlessI64EqImm "i64.eq" (i64, i64) = |a, b| a == b;
-                I64Ne I64NeImm BrIfI64Ne BrIfI64NeImm BrUnlessI64Ne BrUnlessI64NeImm "i64.ne" (i64, i64) = |a, b| a != b;
-                I64LtS I64LtSImm BrIfI64LtS BrIfI64LtSImm BrUnlessI64LtS BrUnlessI64LtSImm "i64.lt_s" (i64, i64) = |a, b| a < b;
-                I64LtU I64LtUImm BrIfI64LtU BrIfI64LtUImm BrUnlessI64LtU BrUnlessI64LtUImm "i64.lt_u" (i64, i64) = |a, b| (a as u64) < (b as u64);
-                I64GtS I64GtSImm BrIfI64GtS BrIfI64GtSImm BrUnlessI64GtS BrUnlessI64GtSImm "i64.gt_s" (i64, i64) = |a, b| a > b;
-                I64GtU I64GtUImm BrIfI64GtU BrIfI64GtUImm BrUnlessI64GtU BrUnlessI64GtUImm "i64.gt_u" (i64, i64) = |a, b| (a as u64) > (b as u64);
-                I64LeS I64LeSImm BrIfI64LeS BrIfI64LeSImm BrUnlessI64LeS BrUnlessI64LeSImm "i64.le_s" (i64, i64) = |a, b| a <= b;
-                I64LeU I64LeUImm BrIfI64LeU BrIfI64LeUImm BrUnlessI64LeU BrUnlessI64LeUImm "i64.le_u" (i64, i64) = |a, b| (a as u64) <= (b as u64);
-                I64GeS I64GeSImm BrIfI64GeS BrIfI64GeSImm BrUnlessI64GeS BrUnlessI64GeSImm "i64.ge_s" (i64, i64) = |a, b| a >= b;
-                I64GeU I64GeUImm BrIfI64GeU BrIfI64GeUImm BrUnlessI64GeU BrUnlessI64GeUImm "i64.ge_u" (i64, i64) = |a, b| (a as u64) >= (b as u64);
-                F32Eq F32EqImm BrIfF32Eq BrIfF32EqImm BrUnlessF32Eq BrUnlessF32EqImm "f32.eq" (f32, f32) = |a, b| a == b;
-                F32Ne F32NeImm BrIfF32Ne BrIfF32NeImm BrUnlessF32Ne BrUnlessF32NeImm "f32.ne" (f32, f32) = |a, b| a != b;
-                F32Lt F32LtImm BrIfF32Lt BrIfF32LtImm BrUnlessF32Lt BrUnlessF32LtImm "f32.lt" (f32, f32) = |a, b| a < b;
-                F32Gt F32GtImm BrIfF32Gt BrIfF32GtImm BrUnlessF32Gt BrUnlessF32GtImm "f32.gt" (f32, f32) = |a, b| a > b;
-                F32Le F32LeImm BrIfF32Le BrIfF32LeImm BrUnlessF32Le BrUnlessF32LeImm "f32.le" (f32, f32) = |a, b| a <= b;
-                F32Ge F32GeImm BrIfF32Ge BrIfF32GeImm BrUnlessF32Ge BrUnlessF32GeImm "f32.ge" (f32, f32) = |a, b| a >= b;
-                F64Eq F64EqImm BrIfF64Eq BrIfF64EqImm BrUnlessF64Eq BrUnlessF64EqImm "f64.eq" (f64, f64) = |a, b| a == b;
-                F64Ne F64NeImm BrIfF64Ne BrIfF64NeImm BrUnlessF64Ne BrUnlessF64NeImm "f64.ne" (f64, f64) = |a, b| a != b;
-                F64Lt F64LtImm BrIfF64Lt BrIfF64LtImm BrUnlessF64Lt BrUnlessF64LtImm "f64.lt" (f64, f64) = |a, b| a < b;
-                F64Gt F64GtImm BrIfF64Gt BrIfF64GtImm BrUnlessF64Gt BrUnlessF64GtImm "f64.gt" (f64, f64) = |a, b| a > b;
-                F64Le F64LeImm BrIfF64Le BrIfF64LeImm BrUnlessF64Le BrUnlessF64LeImm "f64.le" (f64, f64) = |a, b| a <= b;
-                F64Ge F64GeImm BrIfF64Ge BrIfF64GeImm BrUnlessF64Ge BrUnlessF64GeImm "f64.ge" (f64, f64) = |a, b| a >= b;
+                I32Eq I32EqImm "i32.eq" (i32, i32) = |a, b| a == b;
+                I32Ne I32NeImm "i32.ne" (i32, i32) = |a, b| a != b;
+                I32LtS I32LtSImm "i32.lt_s" (i32, i32) = |a, b| a < b;
+                I32LtU I32LtUImm "i32.lt_u" (i32, i32) = |a, b| (a as u32) < (b as u32);
+                I32GtS I32GtSImm "i32.gt_s" (i32, i32) = |a, b| a > b;
+                I32GtU I32GtUImm "i32.gt_u" (i32, i32) = |a, b| (a as u32) > (b as u32);
+                I32LeS I32LeSImm "i32.le_s" (i32, i32) = |a, b| a <= b;
+                I32LeU I32LeUImm "i32.le_u" (i32, i32) = |a, b| (a as u32) <= (b as u32);
+                I32GeS I32GeSImm "i32.ge_s" (i32, i32) = |a, b| a >= b;
+                I32GeU I32GeUImm "i32.ge_u" (i32, i32) = |a, b| (a as u32) >= (b as u32);
+                I64Eq I64EqImm "i64.eq" (i64, i64) = |a, b| a == b;
+                I64Ne I64NeImm "i64.ne" (i64, i64) = |a, b| a != b;
+                I64LtS I64LtSImm "i64.lt_s" (i64, i64) = |a, b| a < b;
+                I64LtU I64LtUImm "i64.lt_u" (i64, i64) = |a, b| (a as u64) < (b as u64);
+                I64GtS I64GtSImm "i64.gt_s" (i64, i64) = |a, b| a > b;
+                I64GtU I64GtUImm "i64.gt_u" (i64, i64) = |a, b| (a as u64) > (b as u64);
+                I64LeS I64LeSImm "i64.le_s" (i64, i64) = |a, b| a <= b;
+                I64LeU I64LeUImm "i64.le_u" (i64, i64) = |a, b| (a as u64) <= (b as u64);
+                I64GeS I64GeSImm "i64.ge_s" (i64, i64) = |a, b| a >= b;
+                I64GeU I64GeUImm "i64.ge_u" (i64, i64) = |a, b| (a as u64) >= (b as u64);
+                F32Eq F32EqImm "f32.eq" (f32, f32) = |a, b| a == b;
+                F32Ne F32NeImm "f32.ne" (f32, f32) = |a, b| a != b;
+                F32Lt F32LtImm "f32.lt" (f32, f32) = |a, b| a < b;
+                F32Gt F32GtImm "f32.gt" (f32, f32) = |a, b| a > b;
+                F32Le F32LeImm "f32.le" (f32, f32) = |a, b| a <= b;
+                F32Ge F32GeImm "f32.ge" (f32, f32) = |a, b| a >= b;
+                F64Eq F64EqImm "f64.eq" (f64, f64) = |a, b| a == b;
+                F64Ne F64NeImm "f64.ne" (f64, f64) = |a, b| a != b;
+                F64Lt F64LtImm "f64.lt" (f64, f64) = |a, b| a < b;
+                F64Gt F64GtImm "f64.gt" (f64, f64) = |a, b| a > b;
+                F64Le F64LeImm "f64.le" (f64, f64) = |a, b| a <= b;
+                F64Ge F64GeImm "f64.ge" (f64, f64) = |a, b| a >= b;
             }
             binary {
                 I32Add I32AddImm "i32.add" (i32, i32) -> i32 = |a, b| a.wrapping_add(b);

@@ -146,6 +146,10 @@ struct Translator<'m> {
     /// The last instruction, if it wrote its result to a home slot: (position, slot, the
     /// instruction).
     last_result: Option<(usize, Slot, Op)>,
+    /// The slot whose value the accumulator holds when the next instruction starts: the
+    /// one the previous instruction wrote, if that instruction also wrote the
+    /// accumulator. An operand read from it becomes an accumulator operand.
+    acc_slot: Option<Slot>,
     metering: Metering,
 }
 
@@ -205,6 +209,7 @@ fn translate_with(
         max_height: std::cell::Cell::new(0),
         reachable: true,
         last_result: None,
+        acc_slot: None,
         metering: Metering {
             fuel: module.engine.config().consume_fuel,
             interrupts: module.engine.config().interruptible,
@@ -255,7 +260,7 @@ macro_rules! define_translate_table_ops {
     (
         unary { $( $u_name:ident $u_mn:literal ($u_in:ty) -> $u_out:ty = |$u_a:ident| $u_e:expr; )* }
         unary_trap { $( $ut_name:ident $ut_mn:literal ($ut_in:ty) -> $ut_out:ty = |$ut_a:ident| $ut_e:expr; )* }
-        compare { $( $c_name:ident $c_imm:ident $c_br:ident $c_br_imm:ident $c_brn:ident $c_brn_imm:ident $c_mn:literal ($c_l:ty, $c_r:ty) = |$c_a:ident, $c_b:ident| $c_e:expr; )* }
+        compare { $( $c_name:ident $c_imm:ident $c_mn:literal ($c_l:ty, $c_r:ty) = |$c_a:ident, $c_b:ident| $c_e:expr; )* }
         binary { $( $b_name:ident $b_imm:ident $b_mn:literal ($b_l:ty, $b_r:ty) -> $b_out:ty = |$b_a:ident, $b_b:ident| $b_e:expr; )* }
         binary_trap { $( $bt_name:ident $bt_imm:ident $bt_mn:literal ($bt_l:ty, $bt_r:ty) -> $bt_out:ty = |$bt_a:ident, $bt_b:ident| $bt_e:expr; )* }
         load { $( $l_name:ident $l_mn:literal [$l_n:literal] -> $l_out:ty = |$l_b:ident| $l_e:expr; )* }
@@ -299,6 +304,8 @@ impl<'m> Translator<'m> {
     fn bind_label(&mut self, label: usize) {
         let pos = self.code.pos();
         self.last_result = None;
+        // Control arrives here from elsewhere too, with something else in the accumulator.
+        self.acc_slot = None;
         let uses = std::mem::take(&mut self.labels[label].uses);
         for (instr, field) in uses {
             self.code.patch_i32(field, (pos as i64 - instr as i64) as i32);
@@ -381,13 +388,24 @@ impl<'m> Translator<'m> {
 
     fn emit(&mut self, op: Op) -> usize {
         self.last_result = None;
-        self.code.emit(op)
+        self.emit_reading_acc(op).0
+    }
+
+    /// Emits `op`, reading the accumulator instead of the slot it mirrors; returns the
+    /// position and the instruction as emitted.
+    fn emit_reading_acc(&mut self, op: Op) -> (usize, Op) {
+        let op = match self.acc_slot {
+            Some(acc) => op.with_acc(acc),
+            None => op,
+        };
+        self.acc_slot = op.acc_result();
+        (self.code.emit(op), op)
     }
 
     /// Emits an instruction whose `dst` is the home slot `dst`, so a following
     /// `local.set` may retarget it.
     fn emit_result(&mut self, op: Op, dst: Slot) {
-        let pos = self.code.emit(op);
+        let (pos, op) = self.emit_reading_acc(op);
         self.last_result = Some((pos, dst, op));
     }
 
@@ -923,6 +941,9 @@ impl<'m> Translator<'m> {
                     debug_assert_eq!(self.code.read_u16(at + DST_OFFSET), home.0);
                     self.code.patch_u16(at + DST_OFFSET, local);
                     self.last_result = None;
+                    if self.acc_slot == Some(home) {
+                        self.acc_slot = Some(Slot(local));
+                    }
                 }
                 _ => {
                     self.emit(Op::Copy(op::Copy { dst: Slot(local), src: home }));
@@ -955,8 +976,11 @@ impl<'m> Translator<'m> {
                 _ => None,
             };
             if let Some(condition) = fused {
+                // The branch takes the comparison's place and reads what it read (the
+                // accumulator included, which still holds the same value then).
                 self.code.truncate(at);
                 self.last_result = None;
+                self.acc_slot = None;
                 return condition;
             }
         }

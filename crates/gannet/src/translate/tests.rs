@@ -108,7 +108,7 @@ fn local_tee_writes_the_local_and_keeps_reading_it() {
            (i32.mul (local.tee 1 (i32.add (local.get 0) (i32.const 1))) (local.get 1))))",
         "frame: 3 slots (1 params, 1 locals)
          0: i32.add dst=s1 lhs=s0 rhs=1
-         16: i32.mul dst=s2 lhs=s1 rhs=s1
+         16: i32.mul dst=s2 lhs=acc rhs=s1
          32: return_slot src=s2",
     );
 }
@@ -311,5 +311,36 @@ fn calls_of_defined_functions_skip_the_store() {
         "frame: 2 slots (1 params, 0 locals)
 0: copy dst=s1 src=s0
 16: return_call_internal func=1 base=s1"
+    );
+}
+
+#[test]
+fn a_value_the_previous_instruction_computed_is_read_from_the_accumulator() {
+    // Each link of the chain reads the accumulator, also through a `local.set` that
+    // retargeted the result and as a store's address or value; a loop header (a branch
+    // target) and a call start without it.
+    let wat = "(module (memory 1)
+           (func $f (param i32) (result i32) local.get 0)
+           (func (param i32 i32) (result i32) (local i32)
+             (local.set 2 (i32.shl (i32.and (local.get 0) (i32.const 255)) (i32.const 2)))
+             (i32.store (i32.add (local.get 1) (local.get 2)) (i32.load (local.get 2)))
+             (loop
+               (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+               (br_if 0 (local.get 0)))
+             (i32.add (call $f (local.get 0)) (i32.const 3))))";
+    assert_eq!(
+        ir(wat, 1),
+        "frame: 5 slots (2 params, 1 locals)
+0: i32.and dst=s3 lhs=s0 rhs=255
+16: i32.shl dst=s2 lhs=acc rhs=2
+32: i32.add dst=s3 lhs=s1 rhs=acc
+48: i32.load dst=s4 ptr=s2 offset=0
+64: i32.store ptr=s3 value=acc offset=0
+80: i32.sub dst=s0 lhs=s0 rhs=1
+96: br_if_nez offset=@80 cond=s0
+112: copy dst=s3 src=s0
+128: call_internal func=0 base=s3
+144: i32.add dst=s3 lhs=s3 rhs=3
+160: return_slot src=s3"
     );
 }
