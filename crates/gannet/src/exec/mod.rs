@@ -70,6 +70,9 @@ pub(crate) struct Executor<'h> {
     store: *mut StoreInner,
     stack: Vec<u64>,
     frames: Vec<Frame>,
+    /// How many frames `frames` holds without growing, capped at `max_depth`: below it,
+    /// a call pushes its frame with no capacity check or call.
+    frames_limit: usize,
     /// Index (in the store) of the instance whose code runs now.
     instance: u32,
     /// Index (in its module) of the function that runs now.
@@ -636,6 +639,19 @@ pub(crate) fn counting_handler_table() -> &'static [usize] {
     TABLE.get_or_init(build_counting_handler_table)
 }
 
+/// Zeroes `count` slots from `at`, inline: a call to `memset` would make every call
+/// site save and restore registers, and the count is usually small.
+///
+/// # Safety
+/// The slots must be inside the value stack.
+#[inline(always)]
+unsafe fn zero_slots(at: *mut u64, count: usize) {
+    for i in 0..count {
+        // SAFETY: forwarded to the caller. Volatile keeps the loop a loop.
+        unsafe { at.add(i).write_volatile(0) };
+    }
+}
+
 /// A one-instruction function every outermost frame returns to.
 fn exit_stub() -> *const u8 {
     static STUB: OnceLock<Box<[u64]>> = OnceLock::new();
@@ -687,6 +703,7 @@ impl<'h> Executor<'h> {
             store,
             stack: Vec::new(),
             frames: Vec::new(),
+            frames_limit: 0,
             instance: 0,
             func: 0,
             bodies: std::ptr::null(),
@@ -813,6 +830,12 @@ impl<'h> Executor<'h> {
         Flow::Exit
     }
 
+    /// Pushes a suspended caller, keeping `frames_limit` up to date.
+    fn push_frame(&mut self, frame: Frame) {
+        self.frames.push(frame);
+        self.frames_limit = self.frames.capacity().min(self.max_depth);
+    }
+
     /// Makes store instance `instance` the running one.
     pub(crate) fn switch_instance(&mut self, instance: u32, r: &mut Regs) {
         self.instance = instance;
@@ -920,7 +943,7 @@ impl<'h> Executor<'h> {
         // follow the parameters within the frame.
         unsafe { fp.add(num_params).write_bytes(0, num_locals) };
         if let Some(ret_ip) = ret_ip {
-            self.frames.push(Frame { ret_ip, fp: r.fp, instance: self.instance, func: self.func });
+            self.push_frame(Frame { ret_ip, fp: r.fp, instance: self.instance, func: self.func });
         }
         r.fp = fp;
         r.ip = code.cast();
@@ -945,10 +968,16 @@ impl<'h> Executor<'h> {
         let body = unsafe { &*self.bodies.add((func - self.num_imported) as usize) };
         if let Some(compiled) = body.compiled.get() {
             let fp = r.fp.wrapping_add(base);
-            if self.frames.len() < self.max_depth && fp.wrapping_add(compiled.frame_size) <= self.stack_end {
+            let depth = self.frames.len();
+            if depth < self.frames_limit && fp.wrapping_add(compiled.frame_size) <= self.stack_end {
                 // SAFETY: the frame fits below `stack_end`; the locals follow the parameters.
-                unsafe { fp.add(compiled.num_params).write_bytes(0, compiled.num_locals) };
-                self.frames.push(Frame { ret_ip, fp: r.fp, instance: self.instance, func: self.func });
+                unsafe { zero_slots(fp.add(compiled.num_params), compiled.num_locals) };
+                // SAFETY: `depth < frames_limit <= capacity`: the slot is allocated.
+                unsafe {
+                    let frame = Frame { ret_ip, fp: r.fp, instance: self.instance, func: self.func };
+                    self.frames.as_mut_ptr().add(depth).write(frame);
+                    self.frames.set_len(depth + 1);
+                }
                 self.func = func;
                 r.fp = fp;
                 r.ip = compiled.code.as_ptr().cast();
@@ -984,10 +1013,14 @@ impl<'h> Executor<'h> {
             && r.fp.wrapping_add(compiled.frame_size) <= self.stack_end
         {
             // SAFETY: the arguments are inside the frame and the new frame fits below
-            // `stack_end`; `copy` allows overlap; the locals follow the parameters.
+            // `stack_end`; the locals follow the parameters. The arguments move down
+            // (`base >= 0`), so copying upwards from the first reads each before it is
+            // overwritten.
             unsafe {
-                std::ptr::copy(r.fp.add(base), r.fp, compiled.num_params);
-                r.fp.add(compiled.num_params).write_bytes(0, compiled.num_locals);
+                for i in 0..compiled.num_params {
+                    r.fp.add(i).write_volatile(*r.fp.add(base + i));
+                }
+                zero_slots(r.fp.add(compiled.num_params), compiled.num_locals);
             }
             self.func = func;
             r.ip = compiled.code.as_ptr().cast();

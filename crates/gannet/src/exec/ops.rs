@@ -132,11 +132,20 @@ pub(super) unsafe fn return_call_internal(op: op::ReturnCallInternal, r: R, ctx:
     unsafe { ctx.enter_internal_tail(op.func, r, op.base.0 as usize) }
 }
 
+/// The function `call_indirect` calls: its store index, and its index in the running
+/// instance's module if it is one the instance defines (so the call can stay inside the
+/// instance).
+struct IndirectCallee {
+    func: u32,
+    internal: Option<u32>,
+}
+
 /// Finds the function `call_indirect` calls, or the trap it raises.
-fn resolve_indirect(ctx: &mut Executor<'_>, table: u32, ty: u32, index: u32) -> Result<u32, TrapCode> {
-    let instance = ctx.instance as usize;
+#[inline(always)]
+fn resolve_indirect(ctx: &mut Executor<'_>, table: u32, ty: u32, index: u32) -> Result<IndirectCallee, TrapCode> {
+    let running = ctx.instance;
     let store = ctx.store();
-    let instance = &store.instances[instance];
+    let instance = &store.instances[running as usize];
     let table = &store.tables[instance.tables[table as usize] as usize];
     let raw = *table.elements.get(index as usize).ok_or(TrapCode::UndefinedElement)?;
     if raw == 0 {
@@ -144,18 +153,28 @@ fn resolve_indirect(ctx: &mut Executor<'_>, table: u32, ty: u32, index: u32) -> 
     }
     let func = (raw - 1) as u32;
     let expected = instance.module.inner.type_ids[ty as usize];
-    if store.funcs[func as usize].type_id != expected {
+    let entity = &store.funcs[func as usize];
+    if entity.type_id != expected {
         return Err(TrapCode::IndirectCallTypeMismatch);
     }
-    Ok(func)
+    let internal = match entity.kind {
+        FuncKind::Wasm { instance, index } if instance == running => Some(index),
+        _ => None,
+    };
+    Ok(IndirectCallee { func, internal })
 }
 
 pub(super) unsafe fn call_indirect(op: op::CallIndirect, r: R, ctx: Ctx) -> Flow {
     // SAFETY: validated code: the slot is in the frame.
     let index: u32 = unsafe { get(r.fp, op.index) };
+    // SAFETY (both calls): the arguments are in the frame; the instruction is followed by
+    // the next; an internal callee is defined by the running instance's module.
     match resolve_indirect(ctx, op.table, op.ty, index) {
-        // SAFETY: as for `call`.
-        Ok(func) => unsafe {
+        Ok(IndirectCallee { internal: Some(index), .. }) => unsafe {
+            let ret_ip = r.ip.add(OpCode::CallIndirect.size());
+            ctx.enter_internal(index, r, op.base.0 as usize, ret_ip)
+        },
+        Ok(IndirectCallee { func, internal: None }) => unsafe {
             let ret_ip = r.ip.add(OpCode::CallIndirect.size());
             ctx.enter(func, r, op.base.0 as usize, ret_ip)
         },
@@ -173,9 +192,13 @@ pub(super) unsafe fn return_call(op: op::ReturnCall, r: R, ctx: Ctx) -> Flow {
 pub(super) unsafe fn return_call_indirect(op: op::ReturnCallIndirect, r: R, ctx: Ctx) -> Flow {
     // SAFETY: validated code: the slot is in the frame.
     let index: u32 = unsafe { get(r.fp, op.index) };
+    // SAFETY (both calls): the arguments are in the frame; an internal callee is defined
+    // by the running instance's module.
     match resolve_indirect(ctx, op.table, op.ty, index) {
-        // SAFETY: the arguments are in the frame.
-        Ok(func) => unsafe { ctx.enter_tail(func, r, op.base.0 as usize) },
+        Ok(IndirectCallee { internal: Some(index), .. }) => unsafe {
+            ctx.enter_internal_tail(index, r, op.base.0 as usize)
+        },
+        Ok(IndirectCallee { func, internal: None }) => unsafe { ctx.enter_tail(func, r, op.base.0 as usize) },
         Err(code) => ctx.trap(code),
     }
 }
