@@ -20,6 +20,16 @@ pub(super) unsafe fn copy(op: op::Copy, r: R, _: Ctx) -> Flow {
     Flow::Next
 }
 
+pub(super) unsafe fn copy2(op: op::Copy2, r: R, _: Ctx) -> Flow {
+    // SAFETY: validated code: all slots are in the frame. In order: the second copy may
+    // read what the first wrote.
+    unsafe {
+        set::<u64>(r.fp, op.dst, get::<u64>(r.fp, op.src));
+        set::<u64>(r.fp, op.dst2, get::<u64>(r.fp, op.src2));
+    }
+    Flow::Next
+}
+
 pub(super) unsafe fn copy_span(op: op::CopySpan, r: R, _: Ctx) -> Flow {
     // SAFETY: validated code: both spans are in the frame; `copy` allows overlap.
     unsafe { std::ptr::copy(r.fp.add(op.src.0 as usize), r.fp.add(op.dst.0 as usize), op.len as usize) };

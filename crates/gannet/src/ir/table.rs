@@ -206,6 +206,8 @@ macro_rules! for_each_op {
                 Exit "exit" {} = exit;
                 Unreachable "unreachable" {} = unreachable;
                 Copy "copy" { dst: Slot, src: Slot } = copy;
+                // Two copies, one after the other: the translator merges adjacent copies.
+                Copy2 "copy2" { dst: Slot, src: Slot, dst2: Slot, src2: Slot } = copy2;
                 // Copies `len` consecutive slots; the ranges may overlap.
                 CopySpan "copy_span" { dst: Slot, src: Slot, len: u16 } = copy_span;
                 Const32 "const32" { dst: Slot, value: u32 } = const32;

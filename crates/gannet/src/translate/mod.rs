@@ -150,6 +150,9 @@ struct Translator<'m> {
     /// one the previous instruction wrote, if that instruction also wrote the
     /// accumulator. An operand read from it becomes an accumulator operand.
     acc_slot: Option<Slot>,
+    /// The last instruction, if it is a single `copy` (position, dst, src): a copy right
+    /// after it merges with it into a `copy2`.
+    last_copy: Option<(usize, Slot, Slot)>,
     metering: Metering,
 }
 
@@ -210,6 +213,7 @@ fn translate_with(
         reachable: true,
         last_result: None,
         acc_slot: None,
+        last_copy: None,
         metering: Metering {
             fuel: module.engine.config().consume_fuel,
             interrupts: module.engine.config().interruptible,
@@ -304,8 +308,10 @@ impl<'m> Translator<'m> {
     fn bind_label(&mut self, label: usize) {
         let pos = self.code.pos();
         self.last_result = None;
-        // Control arrives here from elsewhere too, with something else in the accumulator.
+        // Control arrives here from elsewhere too, with something else in the accumulator,
+        // and may not skip into the middle of a merged instruction.
         self.acc_slot = None;
+        self.last_copy = None;
         let uses = std::mem::take(&mut self.labels[label].uses);
         for (instr, field) in uses {
             self.code.patch_i32(field, (pos as i64 - instr as i64) as i32);
@@ -399,6 +405,17 @@ impl<'m> Translator<'m> {
             None => op,
         };
         self.acc_slot = op.acc_result();
+        let last_copy = self.last_copy.take();
+        if let Op::Copy(op::Copy { dst, src }) = op {
+            if let Some((at, first_dst, first_src)) = last_copy {
+                self.code.truncate(at);
+                let merged = Op::Copy2(op::Copy2 { dst: first_dst, src: first_src, dst2: dst, src2: src });
+                return (self.code.emit(merged), merged);
+            }
+            let at = self.code.emit(op);
+            self.last_copy = Some((at, dst, src));
+            return (at, op);
+        }
         (self.code.emit(op), op)
     }
 
@@ -981,6 +998,7 @@ impl<'m> Translator<'m> {
                 self.code.truncate(at);
                 self.last_result = None;
                 self.acc_slot = None;
+                self.last_copy = None;
                 return condition;
             }
         }

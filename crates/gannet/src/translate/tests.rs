@@ -151,9 +151,8 @@ fn multiple_results_return_as_one_span() {
     check(
         "(module (func (param i32 i32) (result i32 i32) local.get 1 local.get 0))",
         "frame: 4 slots (2 params, 0 locals)
-         0: copy dst=s2 src=s1
-         16: copy dst=s3 src=s0
-         32: return_span src=s2 len=2",
+         0: copy2 dst=s2 src=s1 dst2=s3 src2=s0
+         16: return_span src=s2 len=2",
     );
 }
 
@@ -342,5 +341,27 @@ fn a_value_the_previous_instruction_computed_is_read_from_the_accumulator() {
 128: call_internal func=0 base=s3
 144: i32.add dst=s3 lhs=s3 rhs=3
 160: return_slot src=s3"
+    );
+}
+
+#[test]
+fn adjacent_copies_merge_unless_a_branch_target_lies_between() {
+    // The loop header is bound between the two copies of `(local.set 1 ..) (local.set 2 ..)`
+    // in the first case, so they stay apart; inside the loop they merge.
+    check(
+        "(module (func (param i32 i32 i32) (result i32)
+           (local.set 1 (local.get 0))
+           (loop
+             (local.set 2 (local.get 1))
+             (local.set 1 (local.get 0))
+             (local.set 0 (local.get 2))
+             (br_if 0 (local.get 0)))
+           local.get 1))",
+        "frame: 4 slots (3 params, 0 locals)
+         0: copy dst=s1 src=s0
+         16: copy2 dst=s2 src=s1 dst2=s1 src2=s0
+         32: copy dst=s0 src=s2
+         48: br_if_nez offset=@16 cond=s0
+         64: return_slot src=s1",
     );
 }
