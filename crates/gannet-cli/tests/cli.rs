@@ -514,3 +514,27 @@ fn help_documents_the_exit_status() {
     }
     gannet(&["--version"]).exits(0).prints(&format!("gannet {}\n", env!("CARGO_PKG_VERSION")));
 }
+
+#[test]
+fn op_stats_count_the_executed_instructions() {
+    // `depth 1000` runs 1001 calls: each executes the `if`'s test, and all but the last
+    // a `sub`, a call, an `add` and a return.
+    let run = gannet(&["run", "--op-stats", "--invoke", "depth", "recurse.wat", "1000"]);
+    run.exits(0).prints("1000\n");
+    let stats: Vec<&str> = run.stderr.lines().collect();
+    assert!(stats[0].starts_with("op stats: ") && stats[0].ends_with(" IR instructions executed"), "{}", run.context());
+    let count = |op: &str| -> u64 {
+        let line = stats.iter().find(|line| line.split_whitespace().nth(2) == Some(op));
+        line.unwrap_or_else(|| panic!("no {op} in {}", run.context()))
+            .split_whitespace()
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    assert_eq!(count("CallInternal"), 1000);
+    assert_eq!(count("I32SubImm"), 1000);
+    assert!(run.stderr.contains("CallInternal -> "), "pairs missing: {}", run.context());
+    // Without the option nothing is counted or printed.
+    gannet(&["run", "--invoke", "depth", "recurse.wat", "10"]).exits(0).prints("10\n").quiet();
+}
