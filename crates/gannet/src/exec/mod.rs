@@ -82,6 +82,12 @@ pub(crate) struct Executor<'h> {
     bodies: *const FuncBody,
     /// How many functions that module imports: `bodies` starts at this function index.
     num_imported: u32,
+    /// The running instance's table indices in the store (its `tables`), and its
+    /// module's engine-wide type ids: what `call_indirect` looks up. Both lists are fixed
+    /// once the instance exists, and their buffers stay put when the store's instance
+    /// list grows.
+    pub(crate) table_indices: *const u32,
+    pub(crate) type_ids: *const u32,
     /// One past the last slot of `stack`.
     stack_end: *mut u64,
     max_depth: usize,
@@ -708,6 +714,8 @@ impl<'h> Executor<'h> {
             func: 0,
             bodies: std::ptr::null(),
             num_imported: 0,
+            table_indices: std::ptr::null(),
+            type_ids: std::ptr::null(),
             stack_end: std::ptr::null_mut(),
             max_depth,
             max_slots,
@@ -839,8 +847,11 @@ impl<'h> Executor<'h> {
     /// Makes store instance `instance` the running one.
     pub(crate) fn switch_instance(&mut self, instance: u32, r: &mut Regs) {
         self.instance = instance;
-        let module = &self.store().instances[instance as usize].module.inner;
-        (self.bodies, self.num_imported) = (module.bodies.as_ptr(), module.num_imported_funcs as u32);
+        let data = &self.store().instances[instance as usize];
+        let module = &data.module.inner;
+        let pointers = (module.bodies.as_ptr(), module.num_imported_funcs as u32, data.tables.as_ptr());
+        (self.bodies, self.num_imported, self.table_indices) = pointers;
+        self.type_ids = self.store().instances[instance as usize].module.inner.type_ids.as_ptr();
         self.load_memory(r);
     }
 

@@ -154,15 +154,16 @@ struct IndirectCallee {
 #[inline(always)]
 fn resolve_indirect(ctx: &mut Executor<'_>, table: u32, ty: u32, index: u32) -> Result<IndirectCallee, TrapCode> {
     let running = ctx.instance;
+    // SAFETY: validated code: `table` indexes the running instance's tables and `ty` its
+    // module's types, whose lists `switch_instance` pointed these at.
+    let (table, expected) = unsafe { (*ctx.table_indices.add(table as usize), *ctx.type_ids.add(ty as usize)) };
     let store = ctx.store();
-    let instance = &store.instances[running as usize];
-    let table = &store.tables[instance.tables[table as usize] as usize];
+    let table = &store.tables[table as usize];
     let raw = *table.elements.get(index as usize).ok_or(TrapCode::UndefinedElement)?;
     if raw == 0 {
         return Err(TrapCode::UninitializedElement);
     }
     let func = (raw - 1) as u32;
-    let expected = instance.module.inner.type_ids[ty as usize];
     let entity = &store.funcs[func as usize];
     if entity.type_id != expected {
         return Err(TrapCode::IndirectCallTypeMismatch);
