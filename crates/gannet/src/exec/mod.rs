@@ -274,6 +274,10 @@ macro_rules! define_handlers {
             $(
                 define_handlers!(@load $l_name, $l_n, $l_out, $l_b, $l_e);
                 define_handlers!(@load [<$l_name Acc>], $l_n, $l_out, $l_b, $l_e);
+                define_handlers!(@load_add [<$l_name Add>], $l_n, $l_out, $l_b, $l_e);
+                define_handlers!(@load_add [<$l_name AddImm>], $l_n, $l_out, $l_b, $l_e);
+                define_handlers!(@load_add [<$l_name AddAcc>], $l_n, $l_out, $l_b, $l_e);
+                define_handlers!(@load_add [<$l_name AddImmAcc>], $l_n, $l_out, $l_b, $l_e);
             )*
             $(
                 define_handlers!(@store $s_name, $s_in, $s_n, $s_v, $s_e);
@@ -300,7 +304,7 @@ macro_rules! define_handlers {
             $( $ut_name [<$ut_name Acc>] )*
             $( $b_name $b_imm [<$b_name AccL>] [<$b_name AccR>] [<$b_imm Acc>] )*
             $( $bt_name $bt_imm [<$bt_name AccL>] [<$bt_name AccR>] [<$bt_imm Acc>] )*
-            $( $l_name [<$l_name Acc>] )*
+            $( $l_name [<$l_name Acc>] [<$l_name Add>] [<$l_name AddImm>] [<$l_name AddAcc>] [<$l_name AddImmAcc>] )*
             $( $s_name [<$s_name AccPtr>] [<$s_name AccValue>] )*
             $( $o_name )*
         );
@@ -384,6 +388,23 @@ macro_rules! define_handlers {
         pub(super) unsafe fn $name(op: op::$name, r: &mut Regs, ctx: &mut Executor<'_>) -> Flow {
             // SAFETY: validated code: slots are in the frame (module docs).
             let ptr: u32 = unsafe { op.ptr.read(r) };
+            let Some(at) = effective_address(ptr, op.offset, $n, r.mem_len) else {
+                return ctx.trap(TrapCode::MemoryOutOfBounds);
+            };
+            // SAFETY: `at + N <= mem_len`, and `mem` points to `mem_len` readable bytes.
+            let $bytes: [u8; $n] = unsafe { r.mem.add(at).cast::<[u8; $n]>().read_unaligned() };
+            let value: $out = $e;
+            // SAFETY: as above.
+            unsafe { put(r, op.dst, value) };
+            Flow::Next
+        }
+    };
+    (@load_add $name:ident, $n:literal, $out:ty, $bytes:ident, $e:expr) => {
+        #[inline(always)]
+        pub(super) unsafe fn $name(op: op::$name, r: &mut Regs, ctx: &mut Executor<'_>) -> Flow {
+            // SAFETY: validated code: slots are in the frame (module docs).
+            let (base, index): (i32, i32) = unsafe { (op.ptr.read(r), op.index.read(r)) };
+            let ptr = (base as u32).wrapping_add(index as u32);
             let Some(at) = effective_address(ptr, op.offset, $n, r.mem_len) else {
                 return ctx.trap(TrapCode::MemoryOutOfBounds);
             };

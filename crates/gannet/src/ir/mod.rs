@@ -178,7 +178,14 @@ macro_rules! define_ir {
                 [<$bt_name AccR>] $bt_mn { dst: Slot, lhs: Slot, rhs: Acc }
                 [<$bt_imm Acc>] $bt_mn { dst: Slot, lhs: Acc, rhs: $bt_r }
             )*
-            $( $l_name $l_mn { dst: Slot, ptr: Slot, offset: u32 } [<$l_name Acc>] $l_mn { dst: Slot, ptr: Acc, offset: u32 } )*
+            $(
+                $l_name $l_mn { dst: Slot, ptr: Slot, offset: u32 }
+                [<$l_name Acc>] $l_mn { dst: Slot, ptr: Acc, offset: u32 }
+                [<$l_name Add>] $l_mn { dst: Slot, ptr: Slot, index: Slot, offset: u32 }
+                [<$l_name AddImm>] $l_mn { dst: Slot, ptr: Slot, index: i32, offset: u32 }
+                [<$l_name AddAcc>] $l_mn { dst: Slot, ptr: Slot, index: Acc, offset: u32 }
+                [<$l_name AddImmAcc>] $l_mn { dst: Slot, ptr: Acc, index: i32, offset: u32 }
+            )*
             $(
                 $s_name $s_mn { ptr: Slot, value: Slot, offset: u32 }
                 [<$s_name AccPtr>] $s_mn { ptr: Acc, value: Slot, offset: u32 }
@@ -282,6 +289,28 @@ macro_rules! define_ir {
                 }
             }
 
+            /// For a load whose address the `i32.add` instruction `add` just computed: the
+            /// load that adds the address itself (the sum still wraps at 32 bits, as
+            /// `i32.add` does, before the offset is added).
+            pub(crate) fn with_address_add(self, add: &Op) -> Option<Op> {
+                Some(match self {
+                    $(
+                        Op::$l_name(o) => {
+                            let (dst, offset) = (o.dst, o.offset);
+                            match *add {
+                                Op::I32Add(a) => Op::[<$l_name Add>](op::[<$l_name Add>] { dst, ptr: a.lhs, index: a.rhs, offset }),
+                                Op::I32AddImm(a) => Op::[<$l_name AddImm>](op::[<$l_name AddImm>] { dst, ptr: a.lhs, index: a.rhs, offset }),
+                                Op::I32AddAccL(a) => Op::[<$l_name AddAcc>](op::[<$l_name AddAcc>] { dst, ptr: a.rhs, index: Acc, offset }),
+                                Op::I32AddAccR(a) => Op::[<$l_name AddAcc>](op::[<$l_name AddAcc>] { dst, ptr: a.lhs, index: Acc, offset }),
+                                Op::I32AddImmAcc(a) => Op::[<$l_name AddImmAcc>](op::[<$l_name AddImmAcc>] { dst, ptr: Acc, index: a.rhs, offset }),
+                                _ => return None,
+                            }
+                        }
+                    )*
+                    _ => return None,
+                })
+            }
+
             /// The slot whose value this instruction also leaves in the accumulator.
             pub(crate) fn acc_result(&self) -> Option<Slot> {
                 Some(match *self {
@@ -305,7 +334,13 @@ macro_rules! define_ir {
                         | Op::[<$bt_name AccR>](op::[<$bt_name AccR>] { dst, .. })
                         | Op::[<$bt_imm Acc>](op::[<$bt_imm Acc>] { dst, .. }) => dst,
                     )*
-                    $( Op::$l_name(op::$l_name { dst, .. }) | Op::[<$l_name Acc>](op::[<$l_name Acc>] { dst, .. }) => dst, )*
+                    $(
+                        Op::$l_name(op::$l_name { dst, .. }) | Op::[<$l_name Acc>](op::[<$l_name Acc>] { dst, .. })
+                        | Op::[<$l_name Add>](op::[<$l_name Add>] { dst, .. })
+                        | Op::[<$l_name AddImm>](op::[<$l_name AddImm>] { dst, .. })
+                        | Op::[<$l_name AddAcc>](op::[<$l_name AddAcc>] { dst, .. })
+                        | Op::[<$l_name AddImmAcc>](op::[<$l_name AddImmAcc>] { dst, .. }) => dst,
+                    )*
                     _ => return None,
                 })
             }

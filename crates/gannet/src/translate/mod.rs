@@ -540,9 +540,27 @@ impl<'m> Translator<'m> {
     fn load(&mut self, memarg: wasmparser::MemArg, make: impl FnOnce(Slot, Slot, u32) -> Op) -> Result<()> {
         let offset = self.memory_offset(memarg)?;
         let (provider, height) = self.pop();
+        // An address the previous instruction computed with `i32.add`: the load adds it.
+        let address_add = match (provider, self.last_result) {
+            (Provider::Home, Some((at, sum, add))) if sum == self.slot(height) => Some((at, add)),
+            _ => None,
+        };
         let ptr = self.operand(provider, height);
         let dst = self.push_home()?;
-        self.emit_result(make(dst, ptr, offset), dst);
+        let load = make(dst, ptr, offset);
+        if let Some((at, add)) = address_add
+            && let Some(fused) = load.with_address_add(&add)
+        {
+            // The load reads what the add read, the accumulator included, which still
+            // holds the same value once the add is gone.
+            self.code.truncate(at);
+            self.last_result = None;
+            self.acc_slot = None;
+            self.last_copy = None;
+            self.emit_result(fused, dst);
+            return Ok(());
+        }
+        self.emit_result(load, dst);
         Ok(())
     }
 

@@ -365,3 +365,46 @@ fn adjacent_copies_merge_unless_a_branch_target_lies_between() {
          64: return_slot src=s1",
     );
 }
+
+#[test]
+fn an_address_computed_just_before_a_load_is_added_by_the_load() {
+    // `p[i]` and `p[i + 4]`-style addresses: the `i32.add` disappears into the load (which
+    // wraps the sum at 32 bits itself); an address kept in a local is not fused.
+    check(
+        "(module (memory 1) (func (param i32 i32) (result i32) (local i32)
+           (i32.load8_u (i32.add (local.get 0) (local.get 1)))
+           (i32.load offset=8 (i32.add (local.get 0) (i32.const 4)))
+           i32.add
+           (i32.load16_s (local.tee 2 (i32.add (local.get 0) (local.get 1))))
+           i32.add))",
+        "frame: 5 slots (2 params, 1 locals)
+         0: i32.load8_u dst=s3 ptr=s0 index=s1 offset=0
+         24: i32.load dst=s4 ptr=s0 index=4 offset=8
+         48: i32.add dst=s3 lhs=s3 rhs=acc
+         64: i32.add dst=s2 lhs=s0 rhs=s1
+         80: i32.load16_s dst=s4 ptr=acc offset=0
+         96: i32.add dst=s3 lhs=s3 rhs=acc
+         112: return_slot src=s3",
+    );
+}
+
+#[test]
+fn a_fused_address_add_wraps_like_i32_add() {
+    use crate::{Linker, Store};
+    // 0xffff_fffc + 5 wraps to 1: a load there succeeds, while adding the two without
+    // wrapping would address beyond memory and trap.
+    let wat = "(module (memory 1) (data (i32.const 1) \"\\2a\")
+       (func (export \"at\") (param i32 i32) (result i32)
+         (i32.load8_u (i32.add (local.get 0) (local.get 1))))
+       (func (export \"at5\") (param i32) (result i32)
+         (i32.load8_u (i32.add (local.get 0) (i32.const 5)))))";
+    let engine = Engine::default();
+    let module = Module::new(&engine, wat).expect("valid");
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine).instantiate(&mut store, &module).expect("instantiates");
+    let at = instance.get_typed_func::<(i32, i32), i32>(&store, "at").expect("export");
+    let at5 = instance.get_typed_func::<i32, i32>(&store, "at5").expect("export");
+    assert_eq!(at.call(&mut store, (-4, 5)).expect("in bounds"), 42);
+    assert_eq!(at5.call(&mut store, -4).expect("in bounds"), 42);
+    assert!(at.call(&mut store, (65536, 0)).is_err(), "out of bounds traps");
+}
