@@ -86,8 +86,8 @@ pub(crate) struct Executor<'h> {
     /// module's engine-wide type ids: what `call_indirect` looks up. Both lists are fixed
     /// once the instance exists, and their buffers stay put when the store's instance
     /// list grows.
-    pub(crate) table_indices: *const u32,
-    pub(crate) type_ids: *const u32,
+    table_indices: *const u32,
+    type_ids: *const u32,
     /// One past the last slot of `stack`.
     stack_end: *mut u64,
     max_depth: usize,
@@ -97,18 +97,28 @@ pub(crate) struct Executor<'h> {
     op_counter: Option<Box<profile::OpCounter>>,
 }
 
-/// Reads an operand of type `Self` from a frame slot, or writes one.
+/// A value that lives in a frame slot (and in the accumulator) as raw 64 bits.
 pub(crate) trait SlotValue: Copy {
     /// The value from a slot's raw 64 bits.
     fn from_raw(raw: u64) -> Self;
     /// The raw 64 bits a slot holds for the value.
     fn to_raw(self) -> u64;
+
     /// # Safety
     /// `fp + slot` must be inside the value stack.
-    unsafe fn get(fp: *mut u64, slot: Slot) -> Self;
+    #[inline(always)]
+    unsafe fn get(fp: *mut u64, slot: Slot) -> Self {
+        // SAFETY: the caller guarantees the slot is inside the value stack.
+        Self::from_raw(unsafe { *fp.add(slot.0 as usize) })
+    }
+
     /// # Safety
     /// `fp + slot` must be inside the value stack.
-    unsafe fn set(fp: *mut u64, slot: Slot, value: Self);
+    #[inline(always)]
+    unsafe fn set(fp: *mut u64, slot: Slot, value: Self) {
+        // SAFETY: the caller guarantees the slot is inside the value stack.
+        unsafe { *fp.add(slot.0 as usize) = value.to_raw() };
+    }
 }
 
 macro_rules! slot_value {
@@ -122,17 +132,6 @@ macro_rules! slot_value {
             fn to_raw(self) -> u64 {
                 let $v = self;
                 $to
-            }
-            #[inline(always)]
-            unsafe fn get(fp: *mut u64, slot: Slot) -> Self {
-                // SAFETY: the caller guarantees the slot is inside the value stack.
-                let $raw = unsafe { *fp.add(slot.0 as usize) };
-                $from
-            }
-            #[inline(always)]
-            unsafe fn set(fp: *mut u64, slot: Slot, $v: Self) {
-                // SAFETY: the caller guarantees the slot is inside the value stack.
-                unsafe { *fp.add(slot.0 as usize) = $to };
             }
         }
     )*};
@@ -213,6 +212,23 @@ pub(crate) fn effective_address(ptr: u32, offset: u32, size: usize, mem_len: usi
     if start + size as u64 > mem_len as u64 { None } else { Some(start as usize) }
 }
 
+/// The `N` bytes at `ptr + offset` of memory 0, or `None` if they are out of bounds.
+#[inline(always)]
+fn read_memory<const N: usize>(r: &Regs, ptr: u32, offset: u32) -> Option<[u8; N]> {
+    let at = effective_address(ptr, offset, N, r.mem_len)?;
+    // SAFETY: `at + N <= mem_len`, and `mem` points to `mem_len` readable bytes.
+    Some(unsafe { r.mem.add(at).cast::<[u8; N]>().read_unaligned() })
+}
+
+/// Writes `bytes` at `ptr + offset` of memory 0, or returns `None` if out of bounds.
+#[inline(always)]
+fn write_memory<const N: usize>(r: &Regs, ptr: u32, offset: u32, bytes: [u8; N]) -> Option<()> {
+    let at = effective_address(ptr, offset, N, r.mem_len)?;
+    // SAFETY: `at + N <= mem_len`, and `mem` points to `mem_len` writable bytes.
+    unsafe { r.mem.add(at).cast::<[u8; N]>().write_unaligned(bytes) };
+    Some(())
+}
+
 /// Generates the handler bodies (`semantics`), the dispatch glue for the build's
 /// dispatch mode and the handler table, all from the op table. Every variant of an op
 /// shares one body: its operands are read through [`Source`], whatever they are.
@@ -233,11 +249,11 @@ macro_rules! define_handlers {
             use super::*;
 
             $(
-                define_handlers!(@compare $c_name, $c_l, $c_r, $c_a, $c_b, $c_e);
-                define_handlers!(@compare $c_imm, $c_l, $c_r, $c_a, $c_b, $c_e);
-                define_handlers!(@compare [<$c_name AccL>], $c_l, $c_r, $c_a, $c_b, $c_e);
-                define_handlers!(@compare [<$c_name AccR>], $c_l, $c_r, $c_a, $c_b, $c_e);
-                define_handlers!(@compare [<$c_imm Acc>], $c_l, $c_r, $c_a, $c_b, $c_e);
+                define_handlers!(@binary $c_name, $c_l, $c_r, i32, $c_a, $c_b, ($c_e) as i32);
+                define_handlers!(@binary $c_imm, $c_l, $c_r, i32, $c_a, $c_b, ($c_e) as i32);
+                define_handlers!(@binary [<$c_name AccL>], $c_l, $c_r, i32, $c_a, $c_b, ($c_e) as i32);
+                define_handlers!(@binary [<$c_name AccR>], $c_l, $c_r, i32, $c_a, $c_b, ($c_e) as i32);
+                define_handlers!(@binary [<$c_imm Acc>], $c_l, $c_r, i32, $c_a, $c_b, ($c_e) as i32);
                 define_handlers!(@branch [<BrIf $c_name>], true, $c_l, $c_r, $c_a, $c_b, $c_e);
                 define_handlers!(@branch [<BrIf $c_imm>], true, $c_l, $c_r, $c_a, $c_b, $c_e);
                 define_handlers!(@branch [<BrIf $c_name AccL>], true, $c_l, $c_r, $c_a, $c_b, $c_e);
@@ -310,18 +326,6 @@ macro_rules! define_handlers {
         );
     }};
 
-    (@compare $name:ident, $l:ty, $r:ty, $a:ident, $b:ident, $e:expr) => {
-        #[inline(always)]
-        pub(super) unsafe fn $name(op: op::$name, r: &mut Regs, _ctx: &mut Executor<'_>) -> Flow {
-            // SAFETY: validated code: all slots are in the frame (module docs).
-            unsafe {
-                let $a: $l = op.lhs.read(r);
-                let $b: $r = op.rhs.read(r);
-                put(r, op.dst, ($e) as i32);
-            }
-            Flow::Next
-        }
-    };
     (@branch $name:ident, $taken_if:literal, $l:ty, $r:ty, $a:ident, $b:ident, $e:expr) => {
         #[inline(always)]
         pub(super) unsafe fn $name(op: op::$name, r: &mut Regs, _ctx: &mut Executor<'_>) -> Flow {
@@ -388,11 +392,9 @@ macro_rules! define_handlers {
         pub(super) unsafe fn $name(op: op::$name, r: &mut Regs, ctx: &mut Executor<'_>) -> Flow {
             // SAFETY: validated code: slots are in the frame (module docs).
             let ptr: u32 = unsafe { op.ptr.read(r) };
-            let Some(at) = effective_address(ptr, op.offset, $n, r.mem_len) else {
+            let Some($bytes) = read_memory::<$n>(r, ptr, op.offset) else {
                 return ctx.trap(TrapCode::MemoryOutOfBounds);
             };
-            // SAFETY: `at + N <= mem_len`, and `mem` points to `mem_len` readable bytes.
-            let $bytes: [u8; $n] = unsafe { r.mem.add(at).cast::<[u8; $n]>().read_unaligned() };
             let value: $out = $e;
             // SAFETY: as above.
             unsafe { put(r, op.dst, value) };
@@ -405,11 +407,9 @@ macro_rules! define_handlers {
             // SAFETY: validated code: slots are in the frame (module docs).
             let (base, index): (i32, i32) = unsafe { (op.ptr.read(r), op.index.read(r)) };
             let ptr = (base as u32).wrapping_add(index as u32);
-            let Some(at) = effective_address(ptr, op.offset, $n, r.mem_len) else {
+            let Some($bytes) = read_memory::<$n>(r, ptr, op.offset) else {
                 return ctx.trap(TrapCode::MemoryOutOfBounds);
             };
-            // SAFETY: `at + N <= mem_len`, and `mem` points to `mem_len` readable bytes.
-            let $bytes: [u8; $n] = unsafe { r.mem.add(at).cast::<[u8; $n]>().read_unaligned() };
             let value: $out = $e;
             // SAFETY: as above.
             unsafe { put(r, op.dst, value) };
@@ -421,13 +421,10 @@ macro_rules! define_handlers {
         pub(super) unsafe fn $name(op: op::$name, r: &mut Regs, ctx: &mut Executor<'_>) -> Flow {
             // SAFETY: validated code: slots are in the frame (module docs).
             let (ptr, $v): (u32, $in) = unsafe { (op.ptr.read(r), op.value.read(r)) };
-            let Some(at) = effective_address(ptr, op.offset, $n, r.mem_len) else {
-                return ctx.trap(TrapCode::MemoryOutOfBounds);
-            };
-            let bytes: [u8; $n] = $e;
-            // SAFETY: `at + N <= mem_len`, and `mem` points to `mem_len` writable bytes.
-            unsafe { r.mem.add(at).cast::<[u8; $n]>().write_unaligned(bytes) };
-            Flow::Next
+            match write_memory::<$n>(r, ptr, op.offset, $e) {
+                Some(()) => Flow::Next,
+                None => ctx.trap(TrapCode::MemoryOutOfBounds),
+            }
         }
     };
 
@@ -450,18 +447,15 @@ macro_rules! define_handlers {
             )*
         }
 
-        /// Handler addresses indexed by op code.
-        fn build_handler_table() -> Vec<usize> {
-            let mut table = vec![0usize; OpCode::ALL.len()];
-            $( table[OpCode::$name as usize] = glue::$name as dispatch::Handler as usize; )*
-            table
-        }
-
-        /// Counting handler addresses indexed by op code.
-        fn build_counting_handler_table() -> Vec<usize> {
-            let mut table = vec![0usize; OpCode::ALL.len()];
-            $( table[OpCode::$name as usize] = counting_glue::$name as dispatch::Handler as usize; )*
-            table
+        /// The address of op `code`'s handler, or of its counting twin. The match is
+        /// exhaustive: an op without a handler does not compile.
+        fn handler_address(code: OpCode, counting: bool) -> usize {
+            match code {
+                $(
+                    OpCode::$name if counting => counting_glue::$name as dispatch::Handler as usize,
+                    OpCode::$name => glue::$name as dispatch::Handler as usize,
+                )*
+            }
         }
     };
 }
@@ -518,21 +512,26 @@ mod dispatch {
     }
     pub(crate) use handler_fn;
 
+    /// Continues with the instruction at `$next`, passing the registers `$r` on.
     #[cfg(feature = "nightly")]
-    macro_rules! jump {
-        ($handler:ident($($arg:expr),*)) => {
-            // SAFETY: all handlers share this signature and uphold the module docs.
-            unsafe { become $handler($($arg),*) }
-        };
+    macro_rules! jump_to {
+        ($next:expr, $r:ident, $ctx:ident) => {{
+            let next: *const u8 = $next;
+            // SAFETY: `next` points at an instruction; all handlers share this signature
+            // and uphold the module docs.
+            unsafe { become dispatch::handler_at(next)(next, $r.fp, $r.mem, $r.mem_len, $r.acc, $ctx) }
+        }};
     }
     #[cfg(not(feature = "nightly"))]
-    macro_rules! jump {
-        ($handler:ident($($arg:expr),*)) => {
-            // SAFETY: all handlers share this signature and uphold the module docs.
-            return unsafe { $handler($($arg),*) }
-        };
+    macro_rules! jump_to {
+        ($next:expr, $r:ident, $ctx:ident) => {{
+            let next: *const u8 = $next;
+            // SAFETY: `next` points at an instruction; all handlers share this signature
+            // and uphold the module docs.
+            return unsafe { dispatch::handler_at(next)(next, $r.fp, $r.mem, $r.mem_len, $r.acc, $ctx) };
+        }};
     }
-    pub(crate) use jump;
+    pub(crate) use jump_to;
 
     /// Marks the taken side of a conditional branch. Without `become`, LLVM merges the
     /// two tail calls into one and selects the address with a conditional move, which
@@ -565,26 +564,15 @@ mod dispatch {
                 // conditional branch that keeps the choice a (predicted) branch instead of
                 // a conditional move the next instruction's operands would wait for.
                 match unsafe { semantics::$name(op, &mut r, ctx) } {
-                    Flow::Next => {
-                        // SAFETY: the next instruction follows this one.
-                        let next = unsafe { r.ip.add(SIZE) };
-                        // SAFETY: `next` points at an instruction.
-                        let handler = unsafe { dispatch::handler_at(next) };
-                        dispatch::jump!(handler(next, r.fp, r.mem, r.mem_len, r.acc, ctx));
-                    }
+                    // SAFETY: the next instruction follows this one.
+                    Flow::Next => dispatch::jump_to!(unsafe { r.ip.add(SIZE) }, r, ctx),
                     Flow::Branch(offset) => {
                         dispatch::keep_branch!();
                         // SAFETY: branch offsets land on instructions of this function.
-                        let next = unsafe { r.ip.offset(offset as isize) };
-                        // SAFETY: `next` points at an instruction.
-                        let handler = unsafe { dispatch::handler_at(next) };
-                        dispatch::jump!(handler(next, r.fp, r.mem, r.mem_len, r.acc, ctx));
+                        dispatch::jump_to!(unsafe { r.ip.offset(offset as isize) }, r, ctx)
                     }
-                    Flow::Goto => {
-                        // SAFETY: the handler set `r.ip` to an instruction.
-                        let handler = unsafe { dispatch::handler_at(r.ip) };
-                        dispatch::jump!(handler(r.ip, r.fp, r.mem, r.mem_len, r.acc, ctx));
-                    }
+                    // The handler set `r.ip` to an instruction.
+                    Flow::Goto => dispatch::jump_to!(r.ip, r, ctx),
                     Flow::Exit => {}
                 }
             });
@@ -654,16 +642,15 @@ mod dispatch {
 
 for_each_op!(define_handlers);
 
-/// The handler addresses of this build's dispatch mode, indexed by op code.
-pub(crate) fn handler_table() -> &'static [usize] {
-    static TABLE: OnceLock<Vec<usize>> = OnceLock::new();
-    TABLE.get_or_init(build_handler_table)
-}
-
-/// The counting handlers' addresses, indexed by op code.
-pub(crate) fn counting_handler_table() -> &'static [usize] {
-    static TABLE: OnceLock<Vec<usize>> = OnceLock::new();
-    TABLE.get_or_init(build_counting_handler_table)
+/// The handler addresses of this build's dispatch mode, indexed by op code: the plain
+/// handlers, or with `counting` those that first count their instruction
+/// (`Config::count_ops`).
+pub(crate) fn handler_table(counting: bool) -> &'static [usize] {
+    static TABLES: OnceLock<[Vec<usize>; 2]> = OnceLock::new();
+    let tables = TABLES.get_or_init(|| {
+        [false, true].map(|counting| OpCode::ALL.iter().map(|&code| handler_address(code, counting)).collect())
+    });
+    &tables[counting as usize]
 }
 
 /// Zeroes `count` slots from `at`, inline: a call to `memset` would make every call
@@ -683,7 +670,7 @@ unsafe fn zero_slots(at: *mut u64, count: usize) {
 fn exit_stub() -> *const u8 {
     static STUB: OnceLock<Box<[u64]>> = OnceLock::new();
     STUB.get_or_init(|| {
-        let mut encoder = crate::ir::Encoder::new(handler_table(), false);
+        let mut encoder = crate::ir::Encoder::new(handler_table(false), false);
         encoder.emit(crate::ir::Op::Exit(op::Exit {}));
         encoder.finish().0
     })
@@ -745,8 +732,9 @@ impl<'h> Executor<'h> {
         }
     }
 
-    /// Counts an instruction about to run (counting handlers only).
-    #[cold]
+    /// Counts an instruction about to run (counting handlers only); out of line, so the
+    /// counting handlers stay as close to the plain ones as possible.
+    #[inline(never)]
     fn count_op(&mut self, op: OpCode) {
         if let Some(counter) = &mut self.op_counter {
             counter.record(op);

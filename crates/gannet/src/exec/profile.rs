@@ -20,7 +20,6 @@ impl OpCounter {
         OpCounter { ops: vec![0; n], pairs: vec![0; n * n], previous: None }
     }
 
-    #[inline(never)]
     pub(crate) fn record(&mut self, op: OpCode) {
         let op = op as usize;
         self.ops[op] += 1;

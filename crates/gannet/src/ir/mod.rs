@@ -216,79 +216,6 @@ macro_rules! define_ir {
                 })
             }
 
-            /// The same instruction reading the accumulator instead of slot `acc`, where it
-            /// has such a variant; the accumulator must hold the value of `acc`.
-            pub(crate) fn with_acc(self, acc: Slot) -> Op {
-                // (Fields are read by value: the operand structs are packed.)
-                match self {
-                    $(
-                        Op::$c_name(o) => {
-                            let (dst, lhs, rhs) = (o.dst, o.lhs, o.rhs);
-                            if lhs == acc {
-                                Op::[<$c_name AccL>](op::[<$c_name AccL>] { dst, lhs: Acc, rhs })
-                            } else if rhs == acc {
-                                Op::[<$c_name AccR>](op::[<$c_name AccR>] { dst, lhs, rhs: Acc })
-                            } else {
-                                self
-                            }
-                        }
-                        Op::$c_imm(o) if { o.lhs } == acc => {
-                            Op::[<$c_imm Acc>](op::[<$c_imm Acc>] { dst: o.dst, lhs: Acc, rhs: o.rhs })
-                        }
-                    )*
-                    $( Op::$u_name(o) if { o.src } == acc => Op::[<$u_name Acc>](op::[<$u_name Acc>] { dst: o.dst, src: Acc }), )*
-                    $( Op::$ut_name(o) if { o.src } == acc => Op::[<$ut_name Acc>](op::[<$ut_name Acc>] { dst: o.dst, src: Acc }), )*
-                    $(
-                        Op::$b_name(o) => {
-                            let (dst, lhs, rhs) = (o.dst, o.lhs, o.rhs);
-                            if lhs == acc {
-                                Op::[<$b_name AccL>](op::[<$b_name AccL>] { dst, lhs: Acc, rhs })
-                            } else if rhs == acc {
-                                Op::[<$b_name AccR>](op::[<$b_name AccR>] { dst, lhs, rhs: Acc })
-                            } else {
-                                self
-                            }
-                        }
-                        Op::$b_imm(o) if { o.lhs } == acc => {
-                            Op::[<$b_imm Acc>](op::[<$b_imm Acc>] { dst: o.dst, lhs: Acc, rhs: o.rhs })
-                        }
-                    )*
-                    $(
-                        Op::$bt_name(o) => {
-                            let (dst, lhs, rhs) = (o.dst, o.lhs, o.rhs);
-                            if lhs == acc {
-                                Op::[<$bt_name AccL>](op::[<$bt_name AccL>] { dst, lhs: Acc, rhs })
-                            } else if rhs == acc {
-                                Op::[<$bt_name AccR>](op::[<$bt_name AccR>] { dst, lhs, rhs: Acc })
-                            } else {
-                                self
-                            }
-                        }
-                        Op::$bt_imm(o) if { o.lhs } == acc => {
-                            Op::[<$bt_imm Acc>](op::[<$bt_imm Acc>] { dst: o.dst, lhs: Acc, rhs: o.rhs })
-                        }
-                    )*
-                    $(
-                        Op::$l_name(o) if { o.ptr } == acc => {
-                            Op::[<$l_name Acc>](op::[<$l_name Acc>] { dst: o.dst, ptr: Acc, offset: o.offset })
-                        }
-                    )*
-                    $(
-                        Op::$s_name(o) => {
-                            let (ptr, value, offset) = (o.ptr, o.value, o.offset);
-                            if ptr == acc {
-                                Op::[<$s_name AccPtr>](op::[<$s_name AccPtr>] { ptr: Acc, value, offset })
-                            } else if value == acc {
-                                Op::[<$s_name AccValue>](op::[<$s_name AccValue>] { ptr, value: Acc, offset })
-                            } else {
-                                self
-                            }
-                        }
-                    )*
-                    other => other,
-                }
-            }
-
             /// For a load whose address the `i32.add` instruction `add` just computed: the
             /// load that adds the address itself (the sum still wraps at 32 bits, as
             /// `i32.add` does, before the offset is added).
@@ -310,36 +237,82 @@ macro_rules! define_ir {
                     _ => return None,
                 })
             }
+        }
+
+        define_ir! { @acc
+            binary { $( $c_name $c_imm )* $( $b_name $b_imm )* $( $bt_name $bt_imm )* }
+            unary { $( $u_name )* $( $ut_name )* }
+            load { $( $l_name )* }
+            store { $( $s_name )* }
+        }
+    }};
+    // The accumulator forms, over the groups' ops by operand shape: `binary` (compare,
+    // binary, binary_trap: the plain and immediate names), `unary`, `load`, `store`.
+    (@acc
+        binary { $( $name:ident $imm:ident )* }
+        unary { $( $u:ident )* }
+        load { $( $l:ident )* }
+        store { $( $s:ident )* }
+    ) => { paste::paste! {
+        impl Op {
+            /// The same instruction reading the accumulator instead of slot `acc`, where it
+            /// has such a variant; the accumulator must hold the value of `acc`.
+            pub(crate) fn with_acc(self, acc: Slot) -> Op {
+                // (Fields are read by value: the operand structs are packed.)
+                match self {
+                    $(
+                        Op::$name(o) => {
+                            let (dst, lhs, rhs) = (o.dst, o.lhs, o.rhs);
+                            if lhs == acc {
+                                Op::[<$name AccL>](op::[<$name AccL>] { dst, lhs: Acc, rhs })
+                            } else if rhs == acc {
+                                Op::[<$name AccR>](op::[<$name AccR>] { dst, lhs, rhs: Acc })
+                            } else {
+                                self
+                            }
+                        }
+                        Op::$imm(o) if { o.lhs } == acc => {
+                            Op::[<$imm Acc>](op::[<$imm Acc>] { dst: o.dst, lhs: Acc, rhs: o.rhs })
+                        }
+                    )*
+                    $( Op::$u(o) if { o.src } == acc => Op::[<$u Acc>](op::[<$u Acc>] { dst: o.dst, src: Acc }), )*
+                    $(
+                        Op::$l(o) if { o.ptr } == acc => {
+                            Op::[<$l Acc>](op::[<$l Acc>] { dst: o.dst, ptr: Acc, offset: o.offset })
+                        }
+                    )*
+                    $(
+                        Op::$s(o) => {
+                            let (ptr, value, offset) = (o.ptr, o.value, o.offset);
+                            if ptr == acc {
+                                Op::[<$s AccPtr>](op::[<$s AccPtr>] { ptr: Acc, value, offset })
+                            } else if value == acc {
+                                Op::[<$s AccValue>](op::[<$s AccValue>] { ptr, value: Acc, offset })
+                            } else {
+                                self
+                            }
+                        }
+                    )*
+                    other => other,
+                }
+            }
 
             /// The slot whose value this instruction also leaves in the accumulator.
             pub(crate) fn acc_result(&self) -> Option<Slot> {
                 Some(match *self {
                     $(
-                        Op::$c_name(op::$c_name { dst, .. }) | Op::$c_imm(op::$c_imm { dst, .. })
-                        | Op::[<$c_name AccL>](op::[<$c_name AccL>] { dst, .. })
-                        | Op::[<$c_name AccR>](op::[<$c_name AccR>] { dst, .. })
-                        | Op::[<$c_imm Acc>](op::[<$c_imm Acc>] { dst, .. }) => dst,
+                        Op::$name(op::$name { dst, .. }) | Op::$imm(op::$imm { dst, .. })
+                        | Op::[<$name AccL>](op::[<$name AccL>] { dst, .. })
+                        | Op::[<$name AccR>](op::[<$name AccR>] { dst, .. })
+                        | Op::[<$imm Acc>](op::[<$imm Acc>] { dst, .. }) => dst,
                     )*
-                    $( Op::$u_name(op::$u_name { dst, .. }) | Op::[<$u_name Acc>](op::[<$u_name Acc>] { dst, .. }) => dst, )*
-                    $( Op::$ut_name(op::$ut_name { dst, .. }) | Op::[<$ut_name Acc>](op::[<$ut_name Acc>] { dst, .. }) => dst, )*
+                    $( Op::$u(op::$u { dst, .. }) | Op::[<$u Acc>](op::[<$u Acc>] { dst, .. }) => dst, )*
                     $(
-                        Op::$b_name(op::$b_name { dst, .. }) | Op::$b_imm(op::$b_imm { dst, .. })
-                        | Op::[<$b_name AccL>](op::[<$b_name AccL>] { dst, .. })
-                        | Op::[<$b_name AccR>](op::[<$b_name AccR>] { dst, .. })
-                        | Op::[<$b_imm Acc>](op::[<$b_imm Acc>] { dst, .. }) => dst,
-                    )*
-                    $(
-                        Op::$bt_name(op::$bt_name { dst, .. }) | Op::$bt_imm(op::$bt_imm { dst, .. })
-                        | Op::[<$bt_name AccL>](op::[<$bt_name AccL>] { dst, .. })
-                        | Op::[<$bt_name AccR>](op::[<$bt_name AccR>] { dst, .. })
-                        | Op::[<$bt_imm Acc>](op::[<$bt_imm Acc>] { dst, .. }) => dst,
-                    )*
-                    $(
-                        Op::$l_name(op::$l_name { dst, .. }) | Op::[<$l_name Acc>](op::[<$l_name Acc>] { dst, .. })
-                        | Op::[<$l_name Add>](op::[<$l_name Add>] { dst, .. })
-                        | Op::[<$l_name AddImm>](op::[<$l_name AddImm>] { dst, .. })
-                        | Op::[<$l_name AddAcc>](op::[<$l_name AddAcc>] { dst, .. })
-                        | Op::[<$l_name AddImmAcc>](op::[<$l_name AddImmAcc>] { dst, .. }) => dst,
+                        Op::$l(op::$l { dst, .. }) | Op::[<$l Acc>](op::[<$l Acc>] { dst, .. })
+                        | Op::[<$l Add>](op::[<$l Add>] { dst, .. })
+                        | Op::[<$l AddImm>](op::[<$l AddImm>] { dst, .. })
+                        | Op::[<$l AddAcc>](op::[<$l AddAcc>] { dst, .. })
+                        | Op::[<$l AddImmAcc>](op::[<$l AddImmAcc>] { dst, .. }) => dst,
                     )*
                     _ => return None,
                 })

@@ -15,7 +15,7 @@ mod tests;
 use wasmparser::{BlockType, FuncToValidate, FuncValidator, Operator, ValidatorResources};
 
 use crate::error::{Error, Result};
-use crate::exec::{counting_handler_table, handler_table};
+use crate::exec::handler_table;
 use crate::ir::table::for_each_op;
 use crate::ir::{BRANCH_OFFSET, BranchOffset, DST_OFFSET, Encoder, HANDLER_SIZE, Listing, Op, OpCode, Slot, op};
 use crate::module::{CompiledFunc, ModuleInner};
@@ -142,7 +142,6 @@ struct Translator<'m> {
     /// One past the highest home slot handed out: the frame's operand area.
     max_height: std::cell::Cell<usize>,
     reachable: bool,
-    /// The last instruction, if it wrote its result to a home slot: (position, slot).
     /// The last instruction, if it wrote its result to a home slot: (position, slot, the
     /// instruction).
     last_result: Option<(usize, Slot, Op)>,
@@ -201,10 +200,7 @@ fn translate_with(
 
     let mut t = Translator {
         module,
-        code: Encoder::new(
-            if module.engine.config().count_ops { counting_handler_table() } else { handler_table() },
-            listing,
-        ),
+        code: Encoder::new(handler_table(module.engine.config().count_ops), listing),
         stack: Vec::new(),
         controls: Vec::new(),
         labels: Vec::new(),
@@ -394,36 +390,47 @@ impl<'m> Translator<'m> {
 
     fn emit(&mut self, op: Op) -> usize {
         self.last_result = None;
-        self.emit_reading_acc(op).0
-    }
-
-    /// Emits `op`, reading the accumulator instead of the slot it mirrors; returns the
-    /// position and the instruction as emitted.
-    fn emit_reading_acc(&mut self, op: Op) -> (usize, Op) {
-        let op = match self.acc_slot {
-            Some(acc) => op.with_acc(acc),
-            None => op,
-        };
-        self.acc_slot = op.acc_result();
-        let last_copy = self.last_copy.take();
-        if let Op::Copy(op::Copy { dst, src }) = op {
-            if let Some((at, first_dst, first_src)) = last_copy {
-                self.code.truncate(at);
-                let merged = Op::Copy2(op::Copy2 { dst: first_dst, src: first_src, dst2: dst, src2: src });
-                return (self.code.emit(merged), merged);
-            }
-            let at = self.code.emit(op);
-            self.last_copy = Some((at, dst, src));
-            return (at, op);
-        }
-        (self.code.emit(op), op)
+        self.emit_fused(op).0
     }
 
     /// Emits an instruction whose `dst` is the home slot `dst`, so a following
     /// `local.set` may retarget it.
     fn emit_result(&mut self, op: Op, dst: Slot) {
-        let (pos, op) = self.emit_reading_acc(op);
+        let (pos, op) = self.emit_fused(op);
         self.last_result = Some((pos, dst, op));
+    }
+
+    /// Emits `op` in the form that fuses with what came just before: reading the
+    /// accumulator instead of the slot it mirrors, or a copy merged with the copy before
+    /// it. Returns the position and the instruction as emitted.
+    fn emit_fused(&mut self, op: Op) -> (usize, Op) {
+        let op = match self.acc_slot {
+            Some(acc) => op.with_acc(acc),
+            None => op,
+        };
+        self.acc_slot = op.acc_result();
+        let op = match (op, self.last_copy.take()) {
+            (Op::Copy(op::Copy { dst, src }), Some((at, first_dst, first_src))) => {
+                self.code.truncate(at);
+                Op::Copy2(op::Copy2 { dst: first_dst, src: first_src, dst2: dst, src2: src })
+            }
+            (op, _) => op,
+        };
+        let at = self.code.emit(op);
+        if let Op::Copy(op::Copy { dst, src }) = op {
+            self.last_copy = Some((at, dst, src));
+        }
+        (at, op)
+    }
+
+    /// Removes the last instruction, at `at`, which the next one takes into itself: it
+    /// reads what the removed one read (the accumulator included, which still holds the
+    /// same value then).
+    fn retract_last(&mut self, at: usize) {
+        self.code.truncate(at);
+        self.last_result = None;
+        self.acc_slot = None;
+        self.last_copy = None;
     }
 
     fn emit_const(&mut self, dst: Slot, bits: u64) {
@@ -486,6 +493,12 @@ impl<'m> Translator<'m> {
             }
         }
         preserved
+    }
+
+    /// Does the module define (not import) function `func`? Calls of those stay inside
+    /// the instance (`call_internal`).
+    fn defines(&self, func: u32) -> bool {
+        func as usize >= self.module.num_imported_funcs
     }
 
     fn block_arity(&self, ty: BlockType) -> (usize, usize) {
@@ -551,12 +564,7 @@ impl<'m> Translator<'m> {
         if let Some((at, add)) = address_add
             && let Some(fused) = load.with_address_add(&add)
         {
-            // The load reads what the add read, the accumulator included, which still
-            // holds the same value once the add is gone.
-            self.code.truncate(at);
-            self.last_result = None;
-            self.acc_slot = None;
-            self.last_copy = None;
+            self.retract_last(at);
             self.emit_result(fused, dst);
             return Ok(());
         }
@@ -829,10 +837,10 @@ impl<'m> Translator<'m> {
                 let ty = self.module.func_type(function_index);
                 let (num_params, num_results) = (ty.params().len(), ty.results().len());
                 let base = self.call_args(num_params);
-                if (function_index as usize) < self.module.num_imported_funcs {
-                    self.emit(Op::Call(op::Call { func: function_index, base }));
-                } else {
+                if self.defines(function_index) {
                     self.emit(Op::CallInternal(op::CallInternal { func: function_index, base }));
+                } else {
+                    self.emit(Op::Call(op::Call { func: function_index, base }));
                 }
                 self.push_results(num_results)?;
             }
@@ -848,10 +856,10 @@ impl<'m> Translator<'m> {
             Operator::ReturnCall { function_index } => {
                 let num_params = self.module.func_type(function_index).params().len();
                 let base = self.call_args(num_params);
-                if (function_index as usize) < self.module.num_imported_funcs {
-                    self.emit(Op::ReturnCall(op::ReturnCall { func: function_index, base }));
-                } else {
+                if self.defines(function_index) {
                     self.emit(Op::ReturnCallInternal(op::ReturnCallInternal { func: function_index, base }));
+                } else {
+                    self.emit(Op::ReturnCall(op::ReturnCall { func: function_index, base }));
                 }
                 self.reachable = false;
             }
@@ -1011,12 +1019,7 @@ impl<'m> Translator<'m> {
                 _ => None,
             };
             if let Some(condition) = fused {
-                // The branch takes the comparison's place and reads what it read (the
-                // accumulator included, which still holds the same value then).
-                self.code.truncate(at);
-                self.last_result = None;
-                self.acc_slot = None;
-                self.last_copy = None;
+                self.retract_last(at);
                 return condition;
             }
         }
