@@ -22,18 +22,11 @@ const STACK_SIZE: usize = 64 << 20;
 /// How many failure lines a suite prints before its summary.
 const MAX_FAILURE_LINES: usize = 30;
 
-/// Why the `simd_*` files of the 2.0 suite are skipped.
-const SIMD_SKIP_REASON: &str = "SIMD is not implemented yet (issue: SIMD)";
-
 /// Reports a skip reason for files that are not run, `None` for files to run.
 type SkipRule = fn(&str) -> Option<&'static str>;
 
 fn no_skips(_name: &str) -> Option<&'static str> {
     None
-}
-
-fn skip_simd(name: &str) -> Option<&'static str> {
-    name.starts_with("simd_").then_some(SIMD_SKIP_REASON)
 }
 
 fn config(features: WasmFeatures) -> Config {
@@ -129,7 +122,7 @@ fn spec_wasm_v1() {
 
 #[test]
 fn spec_wasm_v2() {
-    let result = run_suite(spec(SpecVersion::V2), WasmFeatures::WASM2, skip_simd);
+    let result = run_suite(spec(SpecVersion::V2), WasmFeatures::WASM2, no_skips);
     finish("spec wasm-v2", result);
 }
 
@@ -137,4 +130,17 @@ fn spec_wasm_v2() {
 fn proposal_tail_call() {
     let result = run_suite(proposal(Proposal::TailCall), WasmFeatures::WASM2 | WasmFeatures::TAIL_CALL, no_skips);
     finish("spec proposals/tail-call", result);
+}
+
+#[test]
+fn proposal_simd() {
+    // `simd_memory-multi.wast` declares two memories.
+    let result = run_suite(proposal(Proposal::Simd), WasmFeatures::WASM2 | WasmFeatures::MULTI_MEMORY, no_skips);
+    finish("spec proposals/simd", result);
+}
+
+#[test]
+fn proposal_relaxed_simd() {
+    let result = run_suite(proposal(Proposal::RelaxedSimd), WasmFeatures::WASM2 | WasmFeatures::RELAXED_SIMD, no_skips);
+    finish("spec proposals/relaxed-simd", result);
 }

@@ -38,7 +38,7 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Self {
         Config {
-            features: WasmFeatures::WASM2 | WasmFeatures::TAIL_CALL,
+            features: WasmFeatures::WASM2 | WasmFeatures::RELAXED_SIMD | WasmFeatures::TAIL_CALL,
             compilation_mode: CompilationMode::Lazy,
             max_call_depth: 100_000,
             max_stack_slots: 8 * 1024 * 1024,
@@ -51,7 +51,8 @@ impl Default for Config {
 }
 
 impl Config {
-    /// The default configuration: WebAssembly 2.0 plus tail calls, lazy compilation.
+    /// The default configuration: WebAssembly 2.0 (SIMD included) plus relaxed SIMD and
+    /// tail calls, lazy compilation.
     pub fn new() -> Self {
         Self::default()
     }
@@ -59,6 +60,13 @@ impl Config {
     /// Selects the WebAssembly features modules may use.
     pub fn wasm_features(&mut self, features: WasmFeatures) -> &mut Self {
         self.features = features;
+        self
+    }
+
+    /// Enables or disables the relaxed SIMD proposal (results documented in
+    /// `docs/simd.md`; they are the same on every host).
+    pub fn wasm_relaxed_simd(&mut self, enable: bool) -> &mut Self {
+        self.features.set(WasmFeatures::RELAXED_SIMD, enable);
         self
     }
 

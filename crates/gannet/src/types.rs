@@ -29,6 +29,12 @@ impl ValType {
         matches!(self, ValType::FuncRef | ValType::ExternRef)
     }
 
+    /// How many 64-bit frame slots a value of this type takes: a `v128` takes two
+    /// adjacent ones, everything else one.
+    pub(crate) fn slots(self) -> usize {
+        if self == ValType::V128 { 2 } else { 1 }
+    }
+
     pub(crate) fn from_wasmparser(ty: wasmparser::ValType) -> Option<Self> {
         use wasmparser::ValType as W;
         Some(match ty {
@@ -63,6 +69,9 @@ impl fmt::Display for ValType {
 pub struct FuncType {
     params_results: Arc<[ValType]>,
     num_params: usize,
+    /// Frame slots the parameters and the results take (see `ValType::slots`).
+    param_slots: usize,
+    result_slots: usize,
 }
 
 impl FuncType {
@@ -71,7 +80,9 @@ impl FuncType {
         let mut all: Vec<ValType> = params.into_iter().collect();
         let num_params = all.len();
         all.extend(results);
-        FuncType { params_results: all.into(), num_params }
+        let param_slots = all[..num_params].iter().map(|t| t.slots()).sum();
+        let result_slots = all[num_params..].iter().map(|t| t.slots()).sum();
+        FuncType { params_results: all.into(), num_params, param_slots, result_slots }
     }
 
     /// Parameter types.
@@ -82,6 +93,16 @@ impl FuncType {
     /// Result types.
     pub fn results(&self) -> &[ValType] {
         &self.params_results[self.num_params..]
+    }
+
+    /// Frame slots the parameters take.
+    pub(crate) fn param_slots(&self) -> usize {
+        self.param_slots
+    }
+
+    /// Frame slots the results take.
+    pub(crate) fn result_slots(&self) -> usize {
+        self.result_slots
     }
 }
 

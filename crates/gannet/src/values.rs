@@ -113,33 +113,57 @@ impl Val {
         if let Val::F64(v) = self { Some(f64::from_bits(*v)) } else { None }
     }
 
-    /// The value as raw slot bits. References must belong to `store` (checked by callers).
-    pub(crate) fn to_raw(self, _store: &mut StoreInner) -> u64 {
+    /// The value as raw bits: what one slot holds (two for a `v128`, see
+    /// [`Val::write_slots`]) or a global. References must belong to `store` (checked by
+    /// callers).
+    pub(crate) fn to_raw(self, _store: &mut StoreInner) -> u128 {
         match self {
-            Val::I32(v) => v as u32 as u64,
-            Val::I64(v) => v as u64,
-            Val::F32(v) => v as u64,
-            Val::F64(v) => v,
-            Val::V128(v) => v as u64,
+            Val::I32(v) => v as u32 as u128,
+            Val::I64(v) => v as u64 as u128,
+            Val::F32(v) => v as u128,
+            Val::F64(v) => v as u128,
+            Val::V128(v) => v,
             Val::FuncRef(None) | Val::ExternRef(None) => 0,
-            Val::FuncRef(Some(func)) => func.index as u64 + 1,
-            Val::ExternRef(Some(r)) => r.index as u64 + 1,
+            Val::FuncRef(Some(func)) => func.index as u128 + 1,
+            Val::ExternRef(Some(r)) => r.index as u128 + 1,
         }
     }
 
-    /// A value of type `ty` from raw slot bits of store `store_id`.
-    pub(crate) fn from_raw(raw: u64, ty: ValType, store_id: u64) -> Val {
+    /// A value of type `ty` from raw bits of store `store_id`.
+    pub(crate) fn from_raw(raw: u128, ty: ValType, store_id: u64) -> Val {
+        let low = raw as u64;
         match ty {
-            ValType::I32 => Val::I32(raw as i32),
-            ValType::I64 => Val::I64(raw as i64),
-            ValType::F32 => Val::F32(raw as u32),
-            ValType::F64 => Val::F64(raw),
-            ValType::V128 => Val::V128(raw as u128),
-            ValType::FuncRef => Val::FuncRef((raw != 0).then(|| Func { store: store_id, index: (raw - 1) as u32 })),
+            ValType::I32 => Val::I32(low as i32),
+            ValType::I64 => Val::I64(low as i64),
+            ValType::F32 => Val::F32(low as u32),
+            ValType::F64 => Val::F64(low),
+            ValType::V128 => Val::V128(raw),
+            ValType::FuncRef => Val::FuncRef((low != 0).then(|| Func { store: store_id, index: (low - 1) as u32 })),
             ValType::ExternRef => {
-                Val::ExternRef((raw != 0).then(|| ExternRef { store: store_id, index: (raw - 1) as u32 }))
+                Val::ExternRef((low != 0).then(|| ExternRef { store: store_id, index: (low - 1) as u32 }))
             }
         }
+    }
+
+    /// Writes the value to the start of `slots` (one slot, or two for a `v128`, low half
+    /// first); returns how many it wrote.
+    pub(crate) fn write_slots(self, store: &mut StoreInner, slots: &mut [u64]) -> usize {
+        let raw = self.to_raw(store);
+        slots[0] = raw as u64;
+        if self.ty() == ValType::V128 {
+            slots[1] = (raw >> 64) as u64;
+            return 2;
+        }
+        1
+    }
+
+    /// Reads a value of type `ty` from the start of `slots` (see [`Val::write_slots`]).
+    pub(crate) fn read_slots(slots: &[u64], ty: ValType, store_id: u64) -> Val {
+        let raw = match ty {
+            ValType::V128 => slots[0] as u128 | (slots[1] as u128) << 64,
+            _ => slots[0] as u128,
+        };
+        Val::from_raw(raw, ty, store_id)
     }
 
     /// Does this value's reference (if any) belong to store `store_id`?

@@ -22,6 +22,7 @@
 pub(crate) mod num;
 mod ops;
 pub(crate) mod profile;
+pub(crate) mod simd;
 
 use std::sync::OnceLock;
 
@@ -159,6 +160,30 @@ pub(crate) unsafe fn set<T: SlotValue>(fp: *mut u64, slot: Slot, value: T) {
     unsafe { T::set(fp, slot, value) }
 }
 
+/// Reads the `v128` in slots `slot` and `slot + 1` of the frame at `fp`.
+///
+/// # Safety
+/// Both slots must be inside the value stack.
+#[inline(always)]
+pub(crate) unsafe fn get_v128(fp: *mut u64, slot: Slot) -> u128 {
+    // SAFETY: the caller guarantees both slots are inside the value stack; slots are
+    // only 8-byte aligned, hence the unaligned read.
+    let raw = unsafe { fp.add(slot.0 as usize).cast::<u128>().read_unaligned() };
+    // The low half is in the first slot (`Val::write_slots`).
+    if cfg!(target_endian = "little") { raw } else { raw.rotate_left(64) }
+}
+
+/// Writes `value` to slots `slot` and `slot + 1` of the frame at `fp`.
+///
+/// # Safety
+/// Both slots must be inside the value stack.
+#[inline(always)]
+pub(crate) unsafe fn set_v128(fp: *mut u64, slot: Slot, value: u128) {
+    let raw = if cfg!(target_endian = "little") { value } else { value.rotate_left(64) };
+    // SAFETY: as in `get_v128`.
+    unsafe { fp.add(slot.0 as usize).cast::<u128>().write_unaligned(raw) };
+}
+
 /// Where an operand of type `T` comes from: a frame slot, the accumulator, or the
 /// instruction itself (an immediate).
 pub(crate) trait Source<T>: Copy {
@@ -241,6 +266,18 @@ macro_rules! define_handlers {
         binary_trap { $( $bt_name:ident $bt_imm:ident $bt_mn:literal ($bt_l:ty, $bt_r:ty) -> $bt_out:ty = |$bt_a:ident, $bt_b:ident| $bt_e:expr; )* }
         load { $( $l_name:ident $l_mn:literal [$l_n:literal] -> $l_out:ty = |$l_b:ident| $l_e:expr; )* }
         store { $( $s_name:ident $s_mn:literal ($s_in:ty) -> [$s_n:literal] = |$s_v:ident| $s_e:expr; )* }
+        simd_unary { $( $su_name:ident $su_mn:literal = |$su_a:ident| $su_e:expr; )* }
+        simd_binary { $( $sb_name:ident $sb_mn:literal = |$sb_a:ident, $sb_b:ident| $sb_e:expr; )* }
+        simd_ternary { $( $st_name:ident $st_mn:literal = |$st_a:ident, $st_b:ident, $st_c:ident| $st_e:expr; )* }
+        simd_shift { $( $ss_name:ident $ss_mn:literal = |$ss_a:ident, $ss_n:ident| $ss_e:expr; )* }
+        simd_test { $( $sr_name:ident $sr_mn:literal = |$sr_a:ident| $sr_e:expr; )* }
+        simd_splat { $( $sp_name:ident $sp_mn:literal ($sp_in:ty) = |$sp_x:ident| $sp_e:expr; )* }
+        simd_extract { $( $sx_name:ident $sx_mn:literal -> $sx_out:ty = |$sx_a:ident, $sx_lane:ident| $sx_e:expr; )* }
+        simd_replace { $( $sw_name:ident $sw_mn:literal ($sw_in:ty) = |$sw_a:ident, $sw_x:ident, $sw_lane:ident| $sw_e:expr; )* }
+        simd_load { $( $sl_name:ident $sl_mn:literal [$sl_n:literal] = |$sl_b:ident| $sl_e:expr; )* }
+        simd_load_lane { $( $sll_name:ident $sll_mn:literal [$sll_n:literal] = |$sll_a:ident, $sll_b:ident, $sll_lane:ident| $sll_e:expr; )* }
+        simd_store { $( $sst_name:ident $sst_mn:literal [$sst_n:literal] = |$sst_a:ident| $sst_e:expr; )* }
+        simd_store_lane { $( $ssl_name:ident $ssl_mn:literal [$ssl_n:literal] = |$ssl_a:ident, $ssl_lane:ident| $ssl_e:expr; )* }
         other { $( $o_name:ident $o_mn:literal { $($o_field:ident : $o_ty:ty),* } = $o_fn:ident; )* }
     ) => { paste::paste! {
         /// What each op does, independent of how dispatch continues.
@@ -302,6 +339,149 @@ macro_rules! define_handlers {
             )*
             $(
                 #[inline(always)]
+                pub(super) unsafe fn $su_name(op: op::$su_name, r: &mut Regs, _ctx: &mut Executor<'_>) -> Flow {
+                    // SAFETY: validated code: the v128 slots are in the frame (module docs).
+                    unsafe {
+                        let $su_a = get_v128(r.fp, op.src);
+                        set_v128(r.fp, op.dst, $su_e);
+                    }
+                    Flow::Next
+                }
+            )*
+            $(
+                #[inline(always)]
+                pub(super) unsafe fn $sb_name(op: op::$sb_name, r: &mut Regs, _ctx: &mut Executor<'_>) -> Flow {
+                    // SAFETY: validated code: the v128 slots are in the frame (module docs).
+                    unsafe {
+                        let ($sb_a, $sb_b) = (get_v128(r.fp, op.lhs), get_v128(r.fp, op.rhs));
+                        set_v128(r.fp, op.dst, $sb_e);
+                    }
+                    Flow::Next
+                }
+            )*
+            $(
+                #[inline(always)]
+                pub(super) unsafe fn $st_name(op: op::$st_name, r: &mut Regs, _ctx: &mut Executor<'_>) -> Flow {
+                    // SAFETY: validated code: the v128 slots are in the frame (module docs).
+                    unsafe {
+                        let ($st_a, $st_b, $st_c) = (get_v128(r.fp, op.a), get_v128(r.fp, op.b), get_v128(r.fp, op.c));
+                        set_v128(r.fp, op.dst, $st_e);
+                    }
+                    Flow::Next
+                }
+            )*
+            $(
+                #[inline(always)]
+                pub(super) unsafe fn $ss_name(op: op::$ss_name, r: &mut Regs, _ctx: &mut Executor<'_>) -> Flow {
+                    // SAFETY: validated code: the slots are in the frame (module docs).
+                    unsafe {
+                        let ($ss_a, $ss_n): (u128, i32) = (get_v128(r.fp, op.lhs), get(r.fp, op.rhs));
+                        set_v128(r.fp, op.dst, $ss_e);
+                    }
+                    Flow::Next
+                }
+            )*
+            $(
+                #[inline(always)]
+                pub(super) unsafe fn $sr_name(op: op::$sr_name, r: &mut Regs, _ctx: &mut Executor<'_>) -> Flow {
+                    // SAFETY: validated code: the slots are in the frame (module docs).
+                    unsafe {
+                        let $sr_a = get_v128(r.fp, op.src);
+                        let value: i32 = $sr_e;
+                        set(r.fp, op.dst, value);
+                    }
+                    Flow::Next
+                }
+            )*
+            $(
+                #[inline(always)]
+                pub(super) unsafe fn $sp_name(op: op::$sp_name, r: &mut Regs, _ctx: &mut Executor<'_>) -> Flow {
+                    // SAFETY: validated code: the slots are in the frame (module docs).
+                    unsafe {
+                        let $sp_x: $sp_in = get(r.fp, op.src);
+                        set_v128(r.fp, op.dst, $sp_e);
+                    }
+                    Flow::Next
+                }
+            )*
+            $(
+                #[inline(always)]
+                pub(super) unsafe fn $sx_name(op: op::$sx_name, r: &mut Regs, _ctx: &mut Executor<'_>) -> Flow {
+                    // The validator checked the lane against the lane count.
+                    let $sx_lane = op.lane as usize;
+                    // SAFETY: validated code: the slots are in the frame (module docs).
+                    unsafe {
+                        let $sx_a = get_v128(r.fp, op.src);
+                        let value: $sx_out = $sx_e;
+                        set(r.fp, op.dst, value);
+                    }
+                    Flow::Next
+                }
+            )*
+            $(
+                #[inline(always)]
+                pub(super) unsafe fn $sw_name(op: op::$sw_name, r: &mut Regs, _ctx: &mut Executor<'_>) -> Flow {
+                    let $sw_lane = op.lane as usize;
+                    // SAFETY: validated code: the slots are in the frame (module docs).
+                    unsafe {
+                        let ($sw_a, $sw_x): (u128, $sw_in) = (get_v128(r.fp, op.src), get(r.fp, op.value));
+                        set_v128(r.fp, op.dst, $sw_e);
+                    }
+                    Flow::Next
+                }
+            )*
+            $(
+                #[inline(always)]
+                pub(super) unsafe fn $sl_name(op: op::$sl_name, r: &mut Regs, ctx: &mut Executor<'_>) -> Flow {
+                    // SAFETY: validated code: the slots are in the frame (module docs).
+                    let ptr: u32 = unsafe { get(r.fp, op.ptr) };
+                    let Some($sl_b) = read_memory::<$sl_n>(r, ptr, op.offset) else {
+                        return ctx.trap(TrapCode::MemoryOutOfBounds);
+                    };
+                    // SAFETY: as above.
+                    unsafe { set_v128(r.fp, op.dst, $sl_e) };
+                    Flow::Next
+                }
+            )*
+            $(
+                #[inline(always)]
+                pub(super) unsafe fn $sll_name(op: op::$sll_name, r: &mut Regs, ctx: &mut Executor<'_>) -> Flow {
+                    let $sll_lane = op.lane as usize;
+                    // SAFETY: validated code: the slots are in the frame (module docs).
+                    let (ptr, $sll_a): (u32, u128) = unsafe { (get(r.fp, op.ptr), get_v128(r.fp, op.src)) };
+                    let Some($sll_b) = read_memory::<$sll_n>(r, ptr, op.offset) else {
+                        return ctx.trap(TrapCode::MemoryOutOfBounds);
+                    };
+                    // SAFETY: as above.
+                    unsafe { set_v128(r.fp, op.dst, $sll_e) };
+                    Flow::Next
+                }
+            )*
+            $(
+                #[inline(always)]
+                pub(super) unsafe fn $sst_name(op: op::$sst_name, r: &mut Regs, ctx: &mut Executor<'_>) -> Flow {
+                    // SAFETY: validated code: the slots are in the frame (module docs).
+                    let (ptr, $sst_a): (u32, u128) = unsafe { (get(r.fp, op.ptr), get_v128(r.fp, op.value)) };
+                    match write_memory::<$sst_n>(r, ptr, op.offset, $sst_e) {
+                        Some(()) => Flow::Next,
+                        None => ctx.trap(TrapCode::MemoryOutOfBounds),
+                    }
+                }
+            )*
+            $(
+                #[inline(always)]
+                pub(super) unsafe fn $ssl_name(op: op::$ssl_name, r: &mut Regs, ctx: &mut Executor<'_>) -> Flow {
+                    let $ssl_lane = op.lane as usize;
+                    // SAFETY: validated code: the slots are in the frame (module docs).
+                    let (ptr, $ssl_a): (u32, u128) = unsafe { (get(r.fp, op.ptr), get_v128(r.fp, op.value)) };
+                    match write_memory::<$ssl_n>(r, ptr, op.offset, $ssl_e) {
+                        Some(()) => Flow::Next,
+                        None => ctx.trap(TrapCode::MemoryOutOfBounds),
+                    }
+                }
+            )*
+            $(
+                #[inline(always)]
                 pub(super) unsafe fn $o_name(op: op::$o_name, r: &mut Regs, ctx: &mut Executor<'_>) -> Flow {
                     // SAFETY: forwarded; see the module docs for what validated code guarantees.
                     unsafe { ops::$o_fn(op, r, ctx) }
@@ -322,6 +502,8 @@ macro_rules! define_handlers {
             $( $bt_name $bt_imm [<$bt_name AccL>] [<$bt_name AccR>] [<$bt_imm Acc>] )*
             $( $l_name [<$l_name Acc>] [<$l_name Add>] [<$l_name AddImm>] [<$l_name AddAcc>] [<$l_name AddImmAcc>] )*
             $( $s_name [<$s_name AccPtr>] [<$s_name AccValue>] )*
+            $( $su_name )* $( $sb_name )* $( $st_name )* $( $ss_name )* $( $sr_name )* $( $sp_name )*
+            $( $sx_name )* $( $sw_name )* $( $sl_name )* $( $sll_name )* $( $sst_name )* $( $ssl_name )*
             $( $o_name )*
         );
     }};
@@ -792,11 +974,12 @@ impl<'h> Executor<'h> {
         if let FuncKind::Host { .. } = entity.kind {
             return self.call_host(func, None, params, results);
         }
-        self.stack = vec![0; INITIAL_STACK_SLOTS.max(params.len())];
+        self.stack = vec![0; INITIAL_STACK_SLOTS.max(ty.param_slots()).max(ty.result_slots())];
         self.stack_end = self.stack.as_mut_ptr_range().end;
-        for (slot, param) in self.stack.iter_mut().zip(params) {
+        let mut at = 0;
+        for param in params {
             // SAFETY: the store pointer is valid (see `store`).
-            *slot = param.to_raw(unsafe { &mut *self.store });
+            at += param.write_slots(unsafe { &mut *self.store }, &mut self.stack[at..]);
         }
         self.frames.clear();
         self.outcome = None;
@@ -812,8 +995,10 @@ impl<'h> Executor<'h> {
             return Err(error);
         }
         let store_id = self.store().id;
-        for (i, (result, ty)) in results.iter_mut().zip(ty.results()).enumerate() {
-            *result = Val::from_raw(self.stack[i], *ty, store_id);
+        let mut at = 0;
+        for (result, &ty) in results.iter_mut().zip(ty.results()) {
+            *result = Val::read_slots(&self.stack[at..], ty, store_id);
+            at += ty.slots();
         }
         Ok(())
     }
@@ -1060,7 +1245,7 @@ impl<'h> Executor<'h> {
     pub(crate) unsafe fn enter_tail(&mut self, func: u32, r: &mut Regs, base: usize) -> Flow {
         let store = self.store();
         let entity = &store.funcs[func as usize];
-        let num_params = entity.ty.params().len();
+        let num_params = entity.ty.param_slots();
         // SAFETY: the arguments are inside the value stack, and the frame holds at least
         // as many slots as its own parameters; `copy` allows overlap.
         unsafe { std::ptr::copy(r.fp.add(base), r.fp, num_params) };
@@ -1085,28 +1270,35 @@ impl<'h> Executor<'h> {
     /// `r.fp + base + max(params, results)` must be inside the value stack.
     unsafe fn call_host_from_wasm(&mut self, func: u32, r: &mut Regs, base: usize) -> Flow {
         let ty = self.store().funcs[func as usize].ty.clone();
-        let needed = ty.params().len().max(ty.results().len());
+        let needed = ty.param_slots().max(ty.result_slots());
         let args_fp = r.fp.wrapping_add(base);
         let Some(args_fp) = self.reserve(r, args_fp, needed) else {
             return self.trap(TrapCode::StackOverflow);
         };
+        // SAFETY: `reserve` made `needed` slots from `args_fp` available, and nothing
+        // else refers to them while this slice lives.
+        let slots = unsafe { std::slice::from_raw_parts_mut(args_fp, needed) };
         let store_id = self.store().id;
+        let mut at = 0;
         let params: Vec<Val> = ty
             .params()
             .iter()
-            .enumerate()
-            // SAFETY: `reserve` made the argument slots available.
-            .map(|(i, &t)| Val::from_raw(unsafe { *args_fp.add(i) }, t, store_id))
+            .map(|&t| {
+                let value = Val::read_slots(&slots[at..], t, store_id);
+                at += t.slots();
+                value
+            })
             .collect();
         let mut results = vec![Val::I32(0); ty.results().len()];
         if let Err(error) = self.call_host(func, Some(self.instance), &params, &mut results) {
             return self.fail(error);
         }
-        for (i, result) in results.iter().enumerate() {
+        // SAFETY: as above; the host call is over.
+        let slots = unsafe { std::slice::from_raw_parts_mut(args_fp, needed) };
+        let mut at = 0;
+        for result in &results {
             // SAFETY: the store pointer was re-derived by `call_host`.
-            let raw = result.to_raw(unsafe { &mut *self.store });
-            // SAFETY: `reserve` made the result slots available.
-            unsafe { *args_fp.add(i) = raw };
+            at += result.write_slots(unsafe { &mut *self.store }, &mut slots[at..]);
         }
         // The host may have grown the memory.
         self.load_memory(r);

@@ -182,6 +182,34 @@ pub fn f32_quiet(x: f32) -> f32 {
     if x.is_nan() { f32::from_bits(x.to_bits() | 0x0040_0000) } else { x }
 }
 
+macro_rules! rounding {
+    ($float:ty, $int:ty, $integral_from:expr, $trunc:ident, $ceil:ident, $floor:ident, $quiet:ident) => {
+        /// Rounds toward zero without calling the C library (which x86-64 needs for it
+        /// without SSE4.1): below the magnitude where every value is an integer, a round
+        /// trip through the integer type truncates exactly; the sign is kept for -0.
+        #[inline]
+        pub fn $trunc(a: $float) -> $float {
+            if a.abs() < $integral_from { ((a as $int) as $float).copysign(a) } else { $quiet(a) }
+        }
+
+        /// Rounds toward +infinity; see the truncation above.
+        #[inline]
+        pub fn $ceil(a: $float) -> $float {
+            let t = $trunc(a);
+            if t < a { t + 1.0 } else { t }
+        }
+
+        /// Rounds toward -infinity; see the truncation above.
+        #[inline]
+        pub fn $floor(a: $float) -> $float {
+            let t = $trunc(a);
+            if t > a { t - 1.0 } else { t }
+        }
+    };
+}
+rounding!(f32, i32, 8_388_608.0, f32_trunc, f32_ceil, f32_floor, f32_quiet);
+rounding!(f64, i64, 4_503_599_627_370_496.0, f64_trunc, f64_ceil, f64_floor, f64_quiet);
+
 /// `x` with a NaN quieted; see [`f32_quiet`].
 #[inline]
 pub fn f64_quiet(x: f64) -> f64 {

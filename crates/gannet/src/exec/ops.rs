@@ -58,6 +58,37 @@ pub(super) unsafe fn select(op: op::Select, r: R, _: Ctx) -> Flow {
     Flow::Next
 }
 
+pub(super) unsafe fn copy_v128(op: op::CopyV128, r: R, _: Ctx) -> Flow {
+    // SAFETY: validated code: both v128 slot pairs are in the frame.
+    unsafe { set_v128(r.fp, op.dst, get_v128(r.fp, op.src)) };
+    Flow::Next
+}
+
+pub(super) unsafe fn const_v128(op: op::ConstV128, r: R, _: Ctx) -> Flow {
+    // SAFETY: validated code: the v128 slot pair is in the frame.
+    unsafe { set_v128(r.fp, op.dst, op.value) };
+    Flow::Next
+}
+
+pub(super) unsafe fn select_v128(op: op::SelectV128, r: R, _: Ctx) -> Flow {
+    // SAFETY: validated code: all slots are in the frame.
+    unsafe {
+        let cond: i32 = get(r.fp, op.cond);
+        let value = get_v128(r.fp, if cond != 0 { op.if_true } else { op.if_false });
+        set_v128(r.fp, op.dst, value);
+    }
+    Flow::Next
+}
+
+pub(super) unsafe fn i8x16_shuffle(op: op::I8x16Shuffle, r: R, _: Ctx) -> Flow {
+    // SAFETY: validated code: all v128 slot pairs are in the frame.
+    unsafe {
+        let value = simd::i8x16_shuffle(get_v128(r.fp, op.lhs), get_v128(r.fp, op.rhs), op.lanes);
+        set_v128(r.fp, op.dst, value);
+    }
+    Flow::Next
+}
+
 pub(super) unsafe fn br(op: op::Br, _: R, _: Ctx) -> Flow {
     Flow::Branch(op.offset.0)
 }
@@ -217,7 +248,7 @@ pub(super) unsafe fn return_call_indirect(op: op::ReturnCallIndirect, r: R, ctx:
 pub(super) unsafe fn global_get(op: op::GlobalGet, r: R, ctx: Ctx) -> Flow {
     let instance = ctx.instance as usize;
     let store = ctx.store();
-    let value = store.globals[store.instances[instance].globals[op.global as usize] as usize].value;
+    let value = store.globals[store.instances[instance].globals[op.global as usize] as usize].value as u64;
     // SAFETY: validated code: the slot is in the frame.
     unsafe { set::<u64>(r.fp, op.dst, value) };
     Flow::Next
@@ -226,6 +257,25 @@ pub(super) unsafe fn global_get(op: op::GlobalGet, r: R, ctx: Ctx) -> Flow {
 pub(super) unsafe fn global_set(op: op::GlobalSet, r: R, ctx: Ctx) -> Flow {
     // SAFETY: validated code: the slot is in the frame.
     let value: u64 = unsafe { get(r.fp, op.src) };
+    let instance = ctx.instance as usize;
+    let store = ctx.store();
+    let global = store.instances[instance].globals[op.global as usize] as usize;
+    store.globals[global].value = value as u128;
+    Flow::Next
+}
+
+pub(super) unsafe fn global_get_v128(op: op::GlobalGetV128, r: R, ctx: Ctx) -> Flow {
+    let instance = ctx.instance as usize;
+    let store = ctx.store();
+    let value = store.globals[store.instances[instance].globals[op.global as usize] as usize].value;
+    // SAFETY: validated code: the v128 slot pair is in the frame.
+    unsafe { set_v128(r.fp, op.dst, value) };
+    Flow::Next
+}
+
+pub(super) unsafe fn global_set_v128(op: op::GlobalSetV128, r: R, ctx: Ctx) -> Flow {
+    // SAFETY: validated code: the v128 slot pair is in the frame.
+    let value = unsafe { get_v128(r.fp, op.src) };
     let instance = ctx.instance as usize;
     let store = ctx.store();
     let global = store.instances[instance].globals[op.global as usize] as usize;

@@ -56,7 +56,23 @@ macro_rules! plain_operand {
         }
     )*};
 }
-plain_operand!(u16, u32, u64, i32, i64);
+plain_operand!(u8, u16, u32, u64, i32, i64);
+
+/// A `v128` immediate (lane 0 in the low bits).
+pub(crate) type V128 = u128;
+
+impl Operand for u128 {
+    const SIZE: usize = 16;
+    fn encode(self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.to_ne_bytes());
+    }
+    fn decode(bytes: &[u8]) -> Self {
+        u128::from_ne_bytes(bytes[..16].try_into().expect("operand bytes"))
+    }
+    fn show(self, _at: usize) -> String {
+        format!("{self:#034x}")
+    }
+}
 
 impl Operand for f32 {
     const SIZE: usize = 4;
@@ -142,6 +158,18 @@ macro_rules! define_ir {
         binary_trap { $( $bt_name:ident $bt_imm:ident $bt_mn:literal ($bt_l:ty, $bt_r:ty) -> $bt_out:ty = |$bt_a:ident, $bt_b:ident| $bt_e:expr; )* }
         load { $( $l_name:ident $l_mn:literal [$l_n:literal] -> $l_out:ty = |$l_b:ident| $l_e:expr; )* }
         store { $( $s_name:ident $s_mn:literal ($s_in:ty) -> [$s_n:literal] = |$s_v:ident| $s_e:expr; )* }
+        simd_unary { $( $su_name:ident $su_mn:literal = |$su_a:ident| $su_e:expr; )* }
+        simd_binary { $( $sb_name:ident $sb_mn:literal = |$sb_a:ident, $sb_b:ident| $sb_e:expr; )* }
+        simd_ternary { $( $st_name:ident $st_mn:literal = |$st_a:ident, $st_b:ident, $st_c:ident| $st_e:expr; )* }
+        simd_shift { $( $ss_name:ident $ss_mn:literal = |$ss_a:ident, $ss_n:ident| $ss_e:expr; )* }
+        simd_test { $( $sr_name:ident $sr_mn:literal = |$sr_a:ident| $sr_e:expr; )* }
+        simd_splat { $( $sp_name:ident $sp_mn:literal ($sp_in:ty) = |$sp_x:ident| $sp_e:expr; )* }
+        simd_extract { $( $sx_name:ident $sx_mn:literal -> $sx_out:ty = |$sx_a:ident, $sx_lane:ident| $sx_e:expr; )* }
+        simd_replace { $( $sw_name:ident $sw_mn:literal ($sw_in:ty) = |$sw_a:ident, $sw_x:ident, $sw_lane:ident| $sw_e:expr; )* }
+        simd_load { $( $sl_name:ident $sl_mn:literal [$sl_n:literal] = |$sl_b:ident| $sl_e:expr; )* }
+        simd_load_lane { $( $sll_name:ident $sll_mn:literal [$sll_n:literal] = |$sll_a:ident, $sll_b:ident, $sll_lane:ident| $sll_e:expr; )* }
+        simd_store { $( $sst_name:ident $sst_mn:literal [$sst_n:literal] = |$sst_a:ident| $sst_e:expr; )* }
+        simd_store_lane { $( $ssl_name:ident $ssl_mn:literal [$ssl_n:literal] = |$ssl_a:ident, $ssl_lane:ident| $ssl_e:expr; )* }
         other { $( $o_name:ident $o_mn:literal { $($o_field:ident : $o_ty:ty),* } = $o_fn:ident; )* }
     ) => { paste::paste! {
         define_ir! { @ops
@@ -191,6 +219,18 @@ macro_rules! define_ir {
                 [<$s_name AccPtr>] $s_mn { ptr: Acc, value: Slot, offset: u32 }
                 [<$s_name AccValue>] $s_mn { ptr: Slot, value: Acc, offset: u32 }
             )*
+            $( $su_name $su_mn { dst: Slot, src: Slot } )*
+            $( $sb_name $sb_mn { dst: Slot, lhs: Slot, rhs: Slot } )*
+            $( $st_name $st_mn { dst: Slot, a: Slot, b: Slot, c: Slot } )*
+            $( $ss_name $ss_mn { dst: Slot, lhs: Slot, rhs: Slot } )*
+            $( $sr_name $sr_mn { dst: Slot, src: Slot } )*
+            $( $sp_name $sp_mn { dst: Slot, src: Slot } )*
+            $( $sx_name $sx_mn { dst: Slot, src: Slot, lane: u8 } )*
+            $( $sw_name $sw_mn { dst: Slot, src: Slot, value: Slot, lane: u8 } )*
+            $( $sl_name $sl_mn { dst: Slot, ptr: Slot, offset: u32 } )*
+            $( $sll_name $sll_mn { dst: Slot, ptr: Slot, src: Slot, offset: u32, lane: u8 } )*
+            $( $sst_name $sst_mn { ptr: Slot, value: Slot, offset: u32 } )*
+            $( $ssl_name $ssl_mn { ptr: Slot, value: Slot, offset: u32, lane: u8 } )*
             $( $o_name $o_mn { $($o_field: $o_ty),* } )*
         }
 

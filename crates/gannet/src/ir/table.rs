@@ -17,6 +17,13 @@
 //! - `binary_trap`: the same, but `f` may trap;
 //! - `load`: `dst = memory[ptr + offset .. + N]`, decoded by `f`;
 //! - `store`: `memory[ptr + offset .. + N] = f(value)`;
+//! - `simd_*`: the `v128` instructions, by operand shape: `simd_unary`, `simd_binary`,
+//!   `simd_ternary` (v128s to a v128), `simd_shift` (a v128 by an `i32`), `simd_test` (a
+//!   v128 to an `i32`), `simd_splat`, `simd_extract` and `simd_replace` (lanes, with the
+//!   lane an immediate), `simd_load`, `simd_load_lane`, `simd_store`, `simd_store_lane`.
+//!   A `v128` lives in two adjacent slots; operands name the first. Their expressions
+//!   work on `u128` values (lane 0 in the low bits) with the helpers of `exec::simd`;
+//!   their names are `wasmparser`'s, which is how the translator maps them;
 //! - `other`: an operand struct and a handler function in `exec::ops`.
 //!
 //! Accumulator variants: every op of the groups above also writes its result to the
@@ -43,16 +50,16 @@ macro_rules! for_each_op {
                 I64Popcnt "i64.popcnt" (i64) -> i64 = |a| a.count_ones() as i64;
                 F32Abs "f32.abs" (f32) -> f32 = |a| a.abs();
                 F32Neg "f32.neg" (f32) -> f32 = |a| -a;
-                F32Ceil "f32.ceil" (f32) -> f32 = |a| num::f32_quiet(a.ceil());
-                F32Floor "f32.floor" (f32) -> f32 = |a| num::f32_quiet(a.floor());
-                F32Trunc "f32.trunc" (f32) -> f32 = |a| num::f32_quiet(a.trunc());
+                F32Ceil "f32.ceil" (f32) -> f32 = |a| num::f32_ceil(a);
+                F32Floor "f32.floor" (f32) -> f32 = |a| num::f32_floor(a);
+                F32Trunc "f32.trunc" (f32) -> f32 = |a| num::f32_trunc(a);
                 F32Nearest "f32.nearest" (f32) -> f32 = |a| num::f32_nearest(a);
                 F32Sqrt "f32.sqrt" (f32) -> f32 = |a| a.sqrt();
                 F64Abs "f64.abs" (f64) -> f64 = |a| a.abs();
                 F64Neg "f64.neg" (f64) -> f64 = |a| -a;
-                F64Ceil "f64.ceil" (f64) -> f64 = |a| num::f64_quiet(a.ceil());
-                F64Floor "f64.floor" (f64) -> f64 = |a| num::f64_quiet(a.floor());
-                F64Trunc "f64.trunc" (f64) -> f64 = |a| num::f64_quiet(a.trunc());
+                F64Ceil "f64.ceil" (f64) -> f64 = |a| num::f64_ceil(a);
+                F64Floor "f64.floor" (f64) -> f64 = |a| num::f64_floor(a);
+                F64Trunc "f64.trunc" (f64) -> f64 = |a| num::f64_trunc(a);
                 F64Nearest "f64.nearest" (f64) -> f64 = |a| num::f64_nearest(a);
                 F64Sqrt "f64.sqrt" (f64) -> f64 = |a| a.sqrt();
                 I32WrapI64 "i32.wrap_i64" (i64) -> i32 = |a| a as i32;
@@ -201,11 +208,305 @@ macro_rules! for_each_op {
                 I64Store16 "i64.store16" (i64) -> [2] = |v| (v as u16).to_le_bytes();
                 I64Store32 "i64.store32" (i64) -> [4] = |v| (v as u32).to_le_bytes();
             }
+            // The `v128` groups: values in two adjacent slots (the first one named).
+            // Their handlers neither read nor write the accumulator.
+            simd_unary {
+                V128Not "v128.not" = |a| !a;
+                I8x16Abs "i8x16.abs" = |a| simd::i8x16_abs(a);
+                I8x16Neg "i8x16.neg" = |a| simd::i8x16_neg(a);
+                I8x16Popcnt "i8x16.popcnt" = |a| simd::i8x16_popcnt(a);
+                I16x8Abs "i16x8.abs" = |a| simd::i16x8_abs(a);
+                I16x8Neg "i16x8.neg" = |a| simd::i16x8_neg(a);
+                I32x4Abs "i32x4.abs" = |a| simd::i32x4_abs(a);
+                I32x4Neg "i32x4.neg" = |a| simd::i32x4_neg(a);
+                I64x2Abs "i64x2.abs" = |a| simd::i64x2_abs(a);
+                I64x2Neg "i64x2.neg" = |a| simd::i64x2_neg(a);
+                F32x4Abs "f32x4.abs" = |a| simd::f32x4_abs(a);
+                F32x4Neg "f32x4.neg" = |a| simd::f32x4_neg(a);
+                F32x4Sqrt "f32x4.sqrt" = |a| simd::f32x4_sqrt(a);
+                F32x4Ceil "f32x4.ceil" = |a| simd::f32x4_ceil(a);
+                F32x4Floor "f32x4.floor" = |a| simd::f32x4_floor(a);
+                F32x4Trunc "f32x4.trunc" = |a| simd::f32x4_trunc(a);
+                F32x4Nearest "f32x4.nearest" = |a| simd::f32x4_nearest(a);
+                F64x2Abs "f64x2.abs" = |a| simd::f64x2_abs(a);
+                F64x2Neg "f64x2.neg" = |a| simd::f64x2_neg(a);
+                F64x2Sqrt "f64x2.sqrt" = |a| simd::f64x2_sqrt(a);
+                F64x2Ceil "f64x2.ceil" = |a| simd::f64x2_ceil(a);
+                F64x2Floor "f64x2.floor" = |a| simd::f64x2_floor(a);
+                F64x2Trunc "f64x2.trunc" = |a| simd::f64x2_trunc(a);
+                F64x2Nearest "f64x2.nearest" = |a| simd::f64x2_nearest(a);
+                I16x8ExtAddPairwiseI8x16S "i16x8.extadd_pairwise_i8x16_s" = |a| simd::i16x8_extadd_pairwise_i8x16_s(a);
+                I16x8ExtAddPairwiseI8x16U "i16x8.extadd_pairwise_i8x16_u" = |a| simd::i16x8_extadd_pairwise_i8x16_u(a);
+                I32x4ExtAddPairwiseI16x8S "i32x4.extadd_pairwise_i16x8_s" = |a| simd::i32x4_extadd_pairwise_i16x8_s(a);
+                I32x4ExtAddPairwiseI16x8U "i32x4.extadd_pairwise_i16x8_u" = |a| simd::i32x4_extadd_pairwise_i16x8_u(a);
+                I16x8ExtendLowI8x16S "i16x8.extend_low_i8x16_s" = |a| simd::i16x8_extend_low_i8x16_s(a);
+                I16x8ExtendHighI8x16S "i16x8.extend_high_i8x16_s" = |a| simd::i16x8_extend_high_i8x16_s(a);
+                I16x8ExtendLowI8x16U "i16x8.extend_low_i8x16_u" = |a| simd::i16x8_extend_low_i8x16_u(a);
+                I16x8ExtendHighI8x16U "i16x8.extend_high_i8x16_u" = |a| simd::i16x8_extend_high_i8x16_u(a);
+                I32x4ExtendLowI16x8S "i32x4.extend_low_i16x8_s" = |a| simd::i32x4_extend_low_i16x8_s(a);
+                I32x4ExtendHighI16x8S "i32x4.extend_high_i16x8_s" = |a| simd::i32x4_extend_high_i16x8_s(a);
+                I32x4ExtendLowI16x8U "i32x4.extend_low_i16x8_u" = |a| simd::i32x4_extend_low_i16x8_u(a);
+                I32x4ExtendHighI16x8U "i32x4.extend_high_i16x8_u" = |a| simd::i32x4_extend_high_i16x8_u(a);
+                I64x2ExtendLowI32x4S "i64x2.extend_low_i32x4_s" = |a| simd::i64x2_extend_low_i32x4_s(a);
+                I64x2ExtendHighI32x4S "i64x2.extend_high_i32x4_s" = |a| simd::i64x2_extend_high_i32x4_s(a);
+                I64x2ExtendLowI32x4U "i64x2.extend_low_i32x4_u" = |a| simd::i64x2_extend_low_i32x4_u(a);
+                I64x2ExtendHighI32x4U "i64x2.extend_high_i32x4_u" = |a| simd::i64x2_extend_high_i32x4_u(a);
+                I32x4TruncSatF32x4S "i32x4.trunc_sat_f32x4_s" = |a| simd::i32x4_trunc_sat_f32x4_s(a);
+                I32x4TruncSatF32x4U "i32x4.trunc_sat_f32x4_u" = |a| simd::i32x4_trunc_sat_f32x4_u(a);
+                F32x4ConvertI32x4S "f32x4.convert_i32x4_s" = |a| simd::f32x4_convert_i32x4_s(a);
+                F32x4ConvertI32x4U "f32x4.convert_i32x4_u" = |a| simd::f32x4_convert_i32x4_u(a);
+                I32x4TruncSatF64x2SZero "i32x4.trunc_sat_f64x2_s_zero" = |a| simd::i32x4_trunc_sat_f64x2_s_zero(a);
+                I32x4TruncSatF64x2UZero "i32x4.trunc_sat_f64x2_u_zero" = |a| simd::i32x4_trunc_sat_f64x2_u_zero(a);
+                F64x2ConvertLowI32x4S "f64x2.convert_low_i32x4_s" = |a| simd::f64x2_convert_low_i32x4_s(a);
+                F64x2ConvertLowI32x4U "f64x2.convert_low_i32x4_u" = |a| simd::f64x2_convert_low_i32x4_u(a);
+                F32x4DemoteF64x2Zero "f32x4.demote_f64x2_zero" = |a| simd::f32x4_demote_f64x2_zero(a);
+                F64x2PromoteLowF32x4 "f64x2.promote_low_f32x4" = |a| simd::f64x2_promote_low_f32x4(a);
+                I32x4RelaxedTruncF32x4S "i32x4.relaxed_trunc_f32x4_s" = |a| simd::i32x4_trunc_sat_f32x4_s(a);
+                I32x4RelaxedTruncF32x4U "i32x4.relaxed_trunc_f32x4_u" = |a| simd::i32x4_trunc_sat_f32x4_u(a);
+                I32x4RelaxedTruncF64x2SZero "i32x4.relaxed_trunc_f64x2_s_zero" = |a| simd::i32x4_trunc_sat_f64x2_s_zero(a);
+                I32x4RelaxedTruncF64x2UZero "i32x4.relaxed_trunc_f64x2_u_zero" = |a| simd::i32x4_trunc_sat_f64x2_u_zero(a);
+            }
+            simd_binary {
+                V128And "v128.and" = |a, b| a & b;
+                V128AndNot "v128.andnot" = |a, b| a & !b;
+                V128Or "v128.or" = |a, b| a | b;
+                V128Xor "v128.xor" = |a, b| a ^ b;
+                I8x16Eq "i8x16.eq" = |a, b| simd::i8x16_eq(a, b);
+                I8x16Ne "i8x16.ne" = |a, b| simd::i8x16_ne(a, b);
+                I8x16LtS "i8x16.lt_s" = |a, b| simd::i8x16_lt_s(a, b);
+                I8x16LtU "i8x16.lt_u" = |a, b| simd::i8x16_lt_u(a, b);
+                I8x16GtS "i8x16.gt_s" = |a, b| simd::i8x16_gt_s(a, b);
+                I8x16GtU "i8x16.gt_u" = |a, b| simd::i8x16_gt_u(a, b);
+                I8x16LeS "i8x16.le_s" = |a, b| simd::i8x16_le_s(a, b);
+                I8x16LeU "i8x16.le_u" = |a, b| simd::i8x16_le_u(a, b);
+                I8x16GeS "i8x16.ge_s" = |a, b| simd::i8x16_ge_s(a, b);
+                I8x16GeU "i8x16.ge_u" = |a, b| simd::i8x16_ge_u(a, b);
+                I16x8Eq "i16x8.eq" = |a, b| simd::i16x8_eq(a, b);
+                I16x8Ne "i16x8.ne" = |a, b| simd::i16x8_ne(a, b);
+                I16x8LtS "i16x8.lt_s" = |a, b| simd::i16x8_lt_s(a, b);
+                I16x8LtU "i16x8.lt_u" = |a, b| simd::i16x8_lt_u(a, b);
+                I16x8GtS "i16x8.gt_s" = |a, b| simd::i16x8_gt_s(a, b);
+                I16x8GtU "i16x8.gt_u" = |a, b| simd::i16x8_gt_u(a, b);
+                I16x8LeS "i16x8.le_s" = |a, b| simd::i16x8_le_s(a, b);
+                I16x8LeU "i16x8.le_u" = |a, b| simd::i16x8_le_u(a, b);
+                I16x8GeS "i16x8.ge_s" = |a, b| simd::i16x8_ge_s(a, b);
+                I16x8GeU "i16x8.ge_u" = |a, b| simd::i16x8_ge_u(a, b);
+                I32x4Eq "i32x4.eq" = |a, b| simd::i32x4_eq(a, b);
+                I32x4Ne "i32x4.ne" = |a, b| simd::i32x4_ne(a, b);
+                I32x4LtS "i32x4.lt_s" = |a, b| simd::i32x4_lt_s(a, b);
+                I32x4LtU "i32x4.lt_u" = |a, b| simd::i32x4_lt_u(a, b);
+                I32x4GtS "i32x4.gt_s" = |a, b| simd::i32x4_gt_s(a, b);
+                I32x4GtU "i32x4.gt_u" = |a, b| simd::i32x4_gt_u(a, b);
+                I32x4LeS "i32x4.le_s" = |a, b| simd::i32x4_le_s(a, b);
+                I32x4LeU "i32x4.le_u" = |a, b| simd::i32x4_le_u(a, b);
+                I32x4GeS "i32x4.ge_s" = |a, b| simd::i32x4_ge_s(a, b);
+                I32x4GeU "i32x4.ge_u" = |a, b| simd::i32x4_ge_u(a, b);
+                I64x2Eq "i64x2.eq" = |a, b| simd::i64x2_eq(a, b);
+                I64x2Ne "i64x2.ne" = |a, b| simd::i64x2_ne(a, b);
+                I64x2LtS "i64x2.lt_s" = |a, b| simd::i64x2_lt_s(a, b);
+                I64x2GtS "i64x2.gt_s" = |a, b| simd::i64x2_gt_s(a, b);
+                I64x2LeS "i64x2.le_s" = |a, b| simd::i64x2_le_s(a, b);
+                I64x2GeS "i64x2.ge_s" = |a, b| simd::i64x2_ge_s(a, b);
+                F32x4Eq "f32x4.eq" = |a, b| simd::f32x4_eq(a, b);
+                F32x4Ne "f32x4.ne" = |a, b| simd::f32x4_ne(a, b);
+                F32x4Lt "f32x4.lt" = |a, b| simd::f32x4_lt(a, b);
+                F32x4Gt "f32x4.gt" = |a, b| simd::f32x4_gt(a, b);
+                F32x4Le "f32x4.le" = |a, b| simd::f32x4_le(a, b);
+                F32x4Ge "f32x4.ge" = |a, b| simd::f32x4_ge(a, b);
+                F64x2Eq "f64x2.eq" = |a, b| simd::f64x2_eq(a, b);
+                F64x2Ne "f64x2.ne" = |a, b| simd::f64x2_ne(a, b);
+                F64x2Lt "f64x2.lt" = |a, b| simd::f64x2_lt(a, b);
+                F64x2Gt "f64x2.gt" = |a, b| simd::f64x2_gt(a, b);
+                F64x2Le "f64x2.le" = |a, b| simd::f64x2_le(a, b);
+                F64x2Ge "f64x2.ge" = |a, b| simd::f64x2_ge(a, b);
+                I8x16NarrowI16x8S "i8x16.narrow_i16x8_s" = |a, b| simd::i8x16_narrow_i16x8_s(a, b);
+                I8x16NarrowI16x8U "i8x16.narrow_i16x8_u" = |a, b| simd::i8x16_narrow_i16x8_u(a, b);
+                I16x8NarrowI32x4S "i16x8.narrow_i32x4_s" = |a, b| simd::i16x8_narrow_i32x4_s(a, b);
+                I16x8NarrowI32x4U "i16x8.narrow_i32x4_u" = |a, b| simd::i16x8_narrow_i32x4_u(a, b);
+                I8x16Add "i8x16.add" = |a, b| simd::i8x16_add(a, b);
+                I8x16AddSatS "i8x16.add_sat_s" = |a, b| simd::i8x16_add_sat_s(a, b);
+                I8x16AddSatU "i8x16.add_sat_u" = |a, b| simd::i8x16_add_sat_u(a, b);
+                I8x16Sub "i8x16.sub" = |a, b| simd::i8x16_sub(a, b);
+                I8x16SubSatS "i8x16.sub_sat_s" = |a, b| simd::i8x16_sub_sat_s(a, b);
+                I8x16SubSatU "i8x16.sub_sat_u" = |a, b| simd::i8x16_sub_sat_u(a, b);
+                I8x16MinS "i8x16.min_s" = |a, b| simd::i8x16_min_s(a, b);
+                I8x16MinU "i8x16.min_u" = |a, b| simd::i8x16_min_u(a, b);
+                I8x16MaxS "i8x16.max_s" = |a, b| simd::i8x16_max_s(a, b);
+                I8x16MaxU "i8x16.max_u" = |a, b| simd::i8x16_max_u(a, b);
+                I8x16AvgrU "i8x16.avgr_u" = |a, b| simd::i8x16_avgr_u(a, b);
+                I16x8Add "i16x8.add" = |a, b| simd::i16x8_add(a, b);
+                I16x8AddSatS "i16x8.add_sat_s" = |a, b| simd::i16x8_add_sat_s(a, b);
+                I16x8AddSatU "i16x8.add_sat_u" = |a, b| simd::i16x8_add_sat_u(a, b);
+                I16x8Sub "i16x8.sub" = |a, b| simd::i16x8_sub(a, b);
+                I16x8SubSatS "i16x8.sub_sat_s" = |a, b| simd::i16x8_sub_sat_s(a, b);
+                I16x8SubSatU "i16x8.sub_sat_u" = |a, b| simd::i16x8_sub_sat_u(a, b);
+                I16x8Mul "i16x8.mul" = |a, b| simd::i16x8_mul(a, b);
+                I16x8MinS "i16x8.min_s" = |a, b| simd::i16x8_min_s(a, b);
+                I16x8MinU "i16x8.min_u" = |a, b| simd::i16x8_min_u(a, b);
+                I16x8MaxS "i16x8.max_s" = |a, b| simd::i16x8_max_s(a, b);
+                I16x8MaxU "i16x8.max_u" = |a, b| simd::i16x8_max_u(a, b);
+                I16x8AvgrU "i16x8.avgr_u" = |a, b| simd::i16x8_avgr_u(a, b);
+                I16x8Q15MulrSatS "i16x8.q15mulr_sat_s" = |a, b| simd::i16x8_q15mulr_sat_s(a, b);
+                I16x8ExtMulLowI8x16S "i16x8.extmul_low_i8x16_s" = |a, b| simd::i16x8_extmul_low_i8x16_s(a, b);
+                I16x8ExtMulHighI8x16S "i16x8.extmul_high_i8x16_s" = |a, b| simd::i16x8_extmul_high_i8x16_s(a, b);
+                I16x8ExtMulLowI8x16U "i16x8.extmul_low_i8x16_u" = |a, b| simd::i16x8_extmul_low_i8x16_u(a, b);
+                I16x8ExtMulHighI8x16U "i16x8.extmul_high_i8x16_u" = |a, b| simd::i16x8_extmul_high_i8x16_u(a, b);
+                I32x4Add "i32x4.add" = |a, b| simd::i32x4_add(a, b);
+                I32x4Sub "i32x4.sub" = |a, b| simd::i32x4_sub(a, b);
+                I32x4Mul "i32x4.mul" = |a, b| simd::i32x4_mul(a, b);
+                I32x4MinS "i32x4.min_s" = |a, b| simd::i32x4_min_s(a, b);
+                I32x4MinU "i32x4.min_u" = |a, b| simd::i32x4_min_u(a, b);
+                I32x4MaxS "i32x4.max_s" = |a, b| simd::i32x4_max_s(a, b);
+                I32x4MaxU "i32x4.max_u" = |a, b| simd::i32x4_max_u(a, b);
+                I32x4DotI16x8S "i32x4.dot_i16x8_s" = |a, b| simd::i32x4_dot_i16x8_s(a, b);
+                I32x4ExtMulLowI16x8S "i32x4.extmul_low_i16x8_s" = |a, b| simd::i32x4_extmul_low_i16x8_s(a, b);
+                I32x4ExtMulHighI16x8S "i32x4.extmul_high_i16x8_s" = |a, b| simd::i32x4_extmul_high_i16x8_s(a, b);
+                I32x4ExtMulLowI16x8U "i32x4.extmul_low_i16x8_u" = |a, b| simd::i32x4_extmul_low_i16x8_u(a, b);
+                I32x4ExtMulHighI16x8U "i32x4.extmul_high_i16x8_u" = |a, b| simd::i32x4_extmul_high_i16x8_u(a, b);
+                I64x2Add "i64x2.add" = |a, b| simd::i64x2_add(a, b);
+                I64x2Sub "i64x2.sub" = |a, b| simd::i64x2_sub(a, b);
+                I64x2Mul "i64x2.mul" = |a, b| simd::i64x2_mul(a, b);
+                I64x2ExtMulLowI32x4S "i64x2.extmul_low_i32x4_s" = |a, b| simd::i64x2_extmul_low_i32x4_s(a, b);
+                I64x2ExtMulHighI32x4S "i64x2.extmul_high_i32x4_s" = |a, b| simd::i64x2_extmul_high_i32x4_s(a, b);
+                I64x2ExtMulLowI32x4U "i64x2.extmul_low_i32x4_u" = |a, b| simd::i64x2_extmul_low_i32x4_u(a, b);
+                I64x2ExtMulHighI32x4U "i64x2.extmul_high_i32x4_u" = |a, b| simd::i64x2_extmul_high_i32x4_u(a, b);
+                F32x4Add "f32x4.add" = |a, b| simd::f32x4_add(a, b);
+                F32x4Sub "f32x4.sub" = |a, b| simd::f32x4_sub(a, b);
+                F32x4Mul "f32x4.mul" = |a, b| simd::f32x4_mul(a, b);
+                F32x4Div "f32x4.div" = |a, b| simd::f32x4_div(a, b);
+                F32x4Min "f32x4.min" = |a, b| simd::f32x4_min(a, b);
+                F32x4Max "f32x4.max" = |a, b| simd::f32x4_max(a, b);
+                F32x4PMin "f32x4.pmin" = |a, b| simd::f32x4_pmin(a, b);
+                F32x4PMax "f32x4.pmax" = |a, b| simd::f32x4_pmax(a, b);
+                F64x2Add "f64x2.add" = |a, b| simd::f64x2_add(a, b);
+                F64x2Sub "f64x2.sub" = |a, b| simd::f64x2_sub(a, b);
+                F64x2Mul "f64x2.mul" = |a, b| simd::f64x2_mul(a, b);
+                F64x2Div "f64x2.div" = |a, b| simd::f64x2_div(a, b);
+                F64x2Min "f64x2.min" = |a, b| simd::f64x2_min(a, b);
+                F64x2Max "f64x2.max" = |a, b| simd::f64x2_max(a, b);
+                F64x2PMin "f64x2.pmin" = |a, b| simd::f64x2_pmin(a, b);
+                F64x2PMax "f64x2.pmax" = |a, b| simd::f64x2_pmax(a, b);
+                I8x16Swizzle "i8x16.swizzle" = |a, b| simd::i8x16_swizzle(a, b);
+                I8x16RelaxedSwizzle "i8x16.relaxed_swizzle" = |a, b| simd::i8x16_swizzle(a, b);
+                F32x4RelaxedMin "f32x4.relaxed_min" = |a, b| simd::f32x4_min(a, b);
+                F32x4RelaxedMax "f32x4.relaxed_max" = |a, b| simd::f32x4_max(a, b);
+                F64x2RelaxedMin "f64x2.relaxed_min" = |a, b| simd::f64x2_min(a, b);
+                F64x2RelaxedMax "f64x2.relaxed_max" = |a, b| simd::f64x2_max(a, b);
+                I16x8RelaxedQ15mulrS "i16x8.relaxed_q15mulr_s" = |a, b| simd::i16x8_q15mulr_sat_s(a, b);
+                I16x8RelaxedDotI8x16I7x16S "i16x8.relaxed_dot_i8x16_i7x16_s" = |a, b| simd::i16x8_relaxed_dot_i8x16_i7x16_s(a, b);
+            }
+            simd_ternary {
+                V128Bitselect "v128.bitselect" = |a, b, c| simd::bitselect(a, b, c);
+                I8x16RelaxedLaneselect "i8x16.relaxed_laneselect" = |a, b, c| simd::bitselect(a, b, c);
+                I16x8RelaxedLaneselect "i16x8.relaxed_laneselect" = |a, b, c| simd::bitselect(a, b, c);
+                I32x4RelaxedLaneselect "i32x4.relaxed_laneselect" = |a, b, c| simd::bitselect(a, b, c);
+                I64x2RelaxedLaneselect "i64x2.relaxed_laneselect" = |a, b, c| simd::bitselect(a, b, c);
+                F32x4RelaxedMadd "f32x4.relaxed_madd" = |a, b, c| simd::f32x4_relaxed_madd(a, b, c);
+                F32x4RelaxedNmadd "f32x4.relaxed_nmadd" = |a, b, c| simd::f32x4_relaxed_nmadd(a, b, c);
+                F64x2RelaxedMadd "f64x2.relaxed_madd" = |a, b, c| simd::f64x2_relaxed_madd(a, b, c);
+                F64x2RelaxedNmadd "f64x2.relaxed_nmadd" = |a, b, c| simd::f64x2_relaxed_nmadd(a, b, c);
+                I32x4RelaxedDotI8x16I7x16AddS "i32x4.relaxed_dot_i8x16_i7x16_add_s" = |a, b, c| simd::i32x4_relaxed_dot_i8x16_i7x16_add_s(a, b, c);
+            }
+            // `v128` by an `i32` count.
+            simd_shift {
+                I8x16Shl "i8x16.shl" = |a, n| simd::i8x16_shl(a, n);
+                I8x16ShrS "i8x16.shr_s" = |a, n| simd::i8x16_shr_s(a, n);
+                I8x16ShrU "i8x16.shr_u" = |a, n| simd::i8x16_shr_u(a, n);
+                I16x8Shl "i16x8.shl" = |a, n| simd::i16x8_shl(a, n);
+                I16x8ShrS "i16x8.shr_s" = |a, n| simd::i16x8_shr_s(a, n);
+                I16x8ShrU "i16x8.shr_u" = |a, n| simd::i16x8_shr_u(a, n);
+                I32x4Shl "i32x4.shl" = |a, n| simd::i32x4_shl(a, n);
+                I32x4ShrS "i32x4.shr_s" = |a, n| simd::i32x4_shr_s(a, n);
+                I32x4ShrU "i32x4.shr_u" = |a, n| simd::i32x4_shr_u(a, n);
+                I64x2Shl "i64x2.shl" = |a, n| simd::i64x2_shl(a, n);
+                I64x2ShrS "i64x2.shr_s" = |a, n| simd::i64x2_shr_s(a, n);
+                I64x2ShrU "i64x2.shr_u" = |a, n| simd::i64x2_shr_u(a, n);
+            }
+            // `v128` to `i32`.
+            simd_test {
+                V128AnyTrue "v128.any_true" = |a| simd::any_true(a);
+                I8x16AllTrue "i8x16.all_true" = |a| simd::i8x16_all_true(a);
+                I8x16Bitmask "i8x16.bitmask" = |a| simd::i8x16_bitmask(a);
+                I16x8AllTrue "i16x8.all_true" = |a| simd::i16x8_all_true(a);
+                I16x8Bitmask "i16x8.bitmask" = |a| simd::i16x8_bitmask(a);
+                I32x4AllTrue "i32x4.all_true" = |a| simd::i32x4_all_true(a);
+                I32x4Bitmask "i32x4.bitmask" = |a| simd::i32x4_bitmask(a);
+                I64x2AllTrue "i64x2.all_true" = |a| simd::i64x2_all_true(a);
+                I64x2Bitmask "i64x2.bitmask" = |a| simd::i64x2_bitmask(a);
+            }
+            // A scalar in every lane.
+            simd_splat {
+                I8x16Splat "i8x16.splat" (i32) = |x| simd::from_i8x16([x as i8; 16]);
+                I16x8Splat "i16x8.splat" (i32) = |x| simd::from_i16x8([x as i16; 8]);
+                I32x4Splat "i32x4.splat" (i32) = |x| simd::from_i32x4([x; 4]);
+                I64x2Splat "i64x2.splat" (i64) = |x| simd::from_i64x2([x; 2]);
+                F32x4Splat "f32x4.splat" (f32) = |x| simd::from_f32x4([x; 4]);
+                F64x2Splat "f64x2.splat" (f64) = |x| simd::from_f64x2([x; 2]);
+            }
+            // Lane `lane` (an immediate the validator checked) as a scalar.
+            simd_extract {
+                I8x16ExtractLaneS "i8x16.extract_lane_s" -> i32 = |a, lane| simd::i8x16(a)[lane] as i32;
+                I8x16ExtractLaneU "i8x16.extract_lane_u" -> i32 = |a, lane| simd::u8x16(a)[lane] as i32;
+                I16x8ExtractLaneS "i16x8.extract_lane_s" -> i32 = |a, lane| simd::i16x8(a)[lane] as i32;
+                I16x8ExtractLaneU "i16x8.extract_lane_u" -> i32 = |a, lane| simd::u16x8(a)[lane] as i32;
+                I32x4ExtractLane "i32x4.extract_lane" -> i32 = |a, lane| simd::i32x4(a)[lane];
+                I64x2ExtractLane "i64x2.extract_lane" -> i64 = |a, lane| simd::i64x2(a)[lane];
+                F32x4ExtractLane "f32x4.extract_lane" -> f32 = |a, lane| simd::f32x4(a)[lane];
+                F64x2ExtractLane "f64x2.extract_lane" -> f64 = |a, lane| simd::f64x2(a)[lane];
+            }
+            // `a` with lane `lane` replaced by the scalar `x`.
+            simd_replace {
+                I8x16ReplaceLane "i8x16.replace_lane" (i32) = |a, x, lane| { let mut l = simd::i8x16(a); l[lane] = x as i8; simd::from_i8x16(l) };
+                I16x8ReplaceLane "i16x8.replace_lane" (i32) = |a, x, lane| { let mut l = simd::i16x8(a); l[lane] = x as i16; simd::from_i16x8(l) };
+                I32x4ReplaceLane "i32x4.replace_lane" (i32) = |a, x, lane| { let mut l = simd::i32x4(a); l[lane] = x; simd::from_i32x4(l) };
+                I64x2ReplaceLane "i64x2.replace_lane" (i64) = |a, x, lane| { let mut l = simd::i64x2(a); l[lane] = x; simd::from_i64x2(l) };
+                F32x4ReplaceLane "f32x4.replace_lane" (f32) = |a, x, lane| { let mut l = simd::u32x4(a); l[lane] = x.to_bits(); simd::from_u32x4(l) };
+                F64x2ReplaceLane "f64x2.replace_lane" (f64) = |a, x, lane| { let mut l = simd::u64x2(a); l[lane] = x.to_bits(); simd::from_u64x2(l) };
+            }
+            // `dst = f(memory[ptr + offset .. + N])`.
+            simd_load {
+                V128Load "v128.load" [16] = |b| u128::from_le_bytes(b);
+                V128Load8x8S "v128.load8x8_s" [8] = |b| simd::from_i16x8(b.map(|x| x as i8 as i16));
+                V128Load8x8U "v128.load8x8_u" [8] = |b| simd::from_u16x8(b.map(|x| x as u16));
+                V128Load16x4S "v128.load16x4_s" [8] = |b| simd::from_i32x4(core::array::from_fn(|i| i16::from_le_bytes([b[2 * i], b[2 * i + 1]]) as i32));
+                V128Load16x4U "v128.load16x4_u" [8] = |b| simd::from_u32x4(core::array::from_fn(|i| u16::from_le_bytes([b[2 * i], b[2 * i + 1]]) as u32));
+                V128Load32x2S "v128.load32x2_s" [8] = |b| simd::from_i64x2(core::array::from_fn(|i| i32::from_le_bytes([b[4 * i], b[4 * i + 1], b[4 * i + 2], b[4 * i + 3]]) as i64));
+                V128Load32x2U "v128.load32x2_u" [8] = |b| simd::from_u64x2(core::array::from_fn(|i| u32::from_le_bytes([b[4 * i], b[4 * i + 1], b[4 * i + 2], b[4 * i + 3]]) as u64));
+                V128Load8Splat "v128.load8_splat" [1] = |b| simd::from_u8x16([b[0]; 16]);
+                V128Load16Splat "v128.load16_splat" [2] = |b| simd::from_u16x8([u16::from_le_bytes(b); 8]);
+                V128Load32Splat "v128.load32_splat" [4] = |b| simd::from_u32x4([u32::from_le_bytes(b); 4]);
+                V128Load64Splat "v128.load64_splat" [8] = |b| simd::from_u64x2([u64::from_le_bytes(b); 2]);
+                V128Load32Zero "v128.load32_zero" [4] = |b| u32::from_le_bytes(b) as u128;
+                V128Load64Zero "v128.load64_zero" [8] = |b| u64::from_le_bytes(b) as u128;
+            }
+            // `dst = a` with lane `lane` loaded from `memory[ptr + offset .. + N]`.
+            simd_load_lane {
+                V128Load8Lane "v128.load8_lane" [1] = |a, b, lane| { let mut l = simd::u8x16(a); l[lane] = b[0]; simd::from_u8x16(l) };
+                V128Load16Lane "v128.load16_lane" [2] = |a, b, lane| { let mut l = simd::u16x8(a); l[lane] = u16::from_le_bytes(b); simd::from_u16x8(l) };
+                V128Load32Lane "v128.load32_lane" [4] = |a, b, lane| { let mut l = simd::u32x4(a); l[lane] = u32::from_le_bytes(b); simd::from_u32x4(l) };
+                V128Load64Lane "v128.load64_lane" [8] = |a, b, lane| { let mut l = simd::u64x2(a); l[lane] = u64::from_le_bytes(b); simd::from_u64x2(l) };
+            }
+            // `memory[ptr + offset .. + 16] = a`.
+            simd_store {
+                V128Store "v128.store" [16] = |a| a.to_le_bytes();
+            }
+            // `memory[ptr + offset .. + N] = lane `lane` of `a``.
+            simd_store_lane {
+                V128Store8Lane "v128.store8_lane" [1] = |a, lane| [simd::u8x16(a)[lane]];
+                V128Store16Lane "v128.store16_lane" [2] = |a, lane| simd::u16x8(a)[lane].to_le_bytes();
+                V128Store32Lane "v128.store32_lane" [4] = |a, lane| simd::u32x4(a)[lane].to_le_bytes();
+                V128Store64Lane "v128.store64_lane" [8] = |a, lane| simd::u64x2(a)[lane].to_le_bytes();
+            }
             other {
                 // Ends execution; the entry stub every outermost frame returns to.
                 Exit "exit" {} = exit;
                 Unreachable "unreachable" {} = unreachable;
                 Copy "copy" { dst: Slot, src: Slot } = copy;
+                CopyV128 "copy.v128" { dst: Slot, src: Slot } = copy_v128;
+                ConstV128 "v128.const" { dst: Slot, value: V128 } = const_v128;
+                SelectV128 "select.v128" { dst: Slot, cond: Slot, if_true: Slot, if_false: Slot } = select_v128;
+                // Lane `i` of the result is lane `lanes[i]` of `lhs` followed by `rhs`.
+                I8x16Shuffle "i8x16.shuffle" { dst: Slot, lhs: Slot, rhs: Slot, lanes: V128 } = i8x16_shuffle;
                 // Two copies, one after the other: the translator merges adjacent copies.
                 Copy2 "copy2" { dst: Slot, src: Slot, dst2: Slot, src2: Slot } = copy2;
                 // Copies `len` consecutive slots; the ranges may overlap.
@@ -234,6 +535,8 @@ macro_rules! for_each_op {
                 ReturnCallIndirect "return_call_indirect" { base: Slot, index: Slot, table: u32, ty: u32 } = return_call_indirect;
                 GlobalGet "global.get" { dst: Slot, global: u32 } = global_get;
                 GlobalSet "global.set" { src: Slot, global: u32 } = global_set;
+                GlobalGetV128 "global.get.v128" { dst: Slot, global: u32 } = global_get_v128;
+                GlobalSetV128 "global.set.v128" { src: Slot, global: u32 } = global_set_v128;
                 MemorySize "memory.size" { dst: Slot, memory: u32 } = memory_size;
                 MemoryGrow "memory.grow" { dst: Slot, delta: Slot, memory: u32 } = memory_grow;
                 MemoryFill "memory.fill" { dst: Slot, value: Slot, len: Slot, memory: u32 } = memory_fill;

@@ -68,27 +68,29 @@ impl Instance {
     }
 }
 
-fn eval_const(expr: &ConstExpr, store: &StoreInner, funcs: &[u32], globals: &[u32]) -> u64 {
-    let mut stack: Vec<u64> = Vec::with_capacity(2);
+/// Evaluates a constant expression to raw bits (`Val::to_raw`).
+fn eval_const(expr: &ConstExpr, store: &StoreInner, funcs: &[u32], globals: &[u32]) -> u128 {
+    let mut stack: Vec<u128> = Vec::with_capacity(2);
     for op in &expr.0 {
-        let value = match *op {
-            ConstOp::I32(v) => v as u32 as u64,
-            ConstOp::I64(v) => v as u64,
-            ConstOp::F32(v) => v as u64,
-            ConstOp::F64(v) => v,
+        let value: u128 = match *op {
+            ConstOp::I32(v) => v as u32 as u128,
+            ConstOp::I64(v) => v as u64 as u128,
+            ConstOp::F32(v) => v as u128,
+            ConstOp::F64(v) => v as u128,
+            ConstOp::V128(v) => v,
             ConstOp::RefNull => 0,
-            ConstOp::RefFunc(f) => funcs[f as usize] as u64 + 1,
+            ConstOp::RefFunc(f) => funcs[f as usize] as u128 + 1,
             ConstOp::GlobalGet(g) => store.globals[globals[g as usize] as usize].value,
             binary => {
-                let b = stack.pop().unwrap_or(0);
-                let a = stack.pop().unwrap_or(0);
+                let b = stack.pop().unwrap_or(0) as u64;
+                let a = stack.pop().unwrap_or(0) as u64;
                 match binary {
-                    ConstOp::I32Add => (a as u32).wrapping_add(b as u32) as u64,
-                    ConstOp::I32Sub => (a as u32).wrapping_sub(b as u32) as u64,
-                    ConstOp::I32Mul => (a as u32).wrapping_mul(b as u32) as u64,
-                    ConstOp::I64Add => a.wrapping_add(b),
-                    ConstOp::I64Sub => a.wrapping_sub(b),
-                    _ => a.wrapping_mul(b),
+                    ConstOp::I32Add => (a as u32).wrapping_add(b as u32) as u128,
+                    ConstOp::I32Sub => (a as u32).wrapping_sub(b as u32) as u128,
+                    ConstOp::I32Mul => (a as u32).wrapping_mul(b as u32) as u128,
+                    ConstOp::I64Add => a.wrapping_add(b) as u128,
+                    ConstOp::I64Sub => a.wrapping_sub(b) as u128,
+                    _ => a.wrapping_mul(b) as u128,
                 }
             }
         };
@@ -212,7 +214,7 @@ pub(crate) fn instantiate<T>(store: &mut crate::Store<T>, module: &Module, impor
     let elems: Vec<Vec<u64>> = m
         .elems
         .iter()
-        .map(|segment| segment.items.iter().map(|item| eval_const(item, inner, &funcs, &globals)).collect())
+        .map(|segment| segment.items.iter().map(|item| eval_const(item, inner, &funcs, &globals) as u64).collect())
         .collect();
     let datas = m.datas.iter().map(|segment| segment.range.clone()).collect();
     inner.instances.push(InstanceData {

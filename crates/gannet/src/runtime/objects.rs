@@ -310,7 +310,7 @@ impl Table {
         if init.ty() != ty.element() || !init.belongs_to(store.inner.id) {
             return Err(Error::usage("table initial value has the wrong type"));
         }
-        let raw = init.to_raw(&mut store.inner);
+        let raw = init.to_raw(&mut store.inner) as u64;
         let index = store.inner.new_table(ty, raw)?;
         Ok(Table { store: store.inner.id, index })
     }
@@ -331,7 +331,7 @@ impl Table {
         let store = store.as_store();
         let table = &store.inner.tables[self.index as usize];
         let raw = *table.elements.get(index as usize)?;
-        Some(Val::from_raw(raw, table.ty.element(), store.inner.id))
+        Some(Val::from_raw(raw as u128, table.ty.element(), store.inner.id))
     }
 
     /// Sets element `index`.
@@ -341,7 +341,7 @@ impl Table {
         if value.ty() != element || !value.belongs_to(store.inner.id) {
             return Err(Error::usage("table element has the wrong type"));
         }
-        let raw = value.to_raw(&mut store.inner);
+        let raw = value.to_raw(&mut store.inner) as u64;
         let slot = store.inner.tables[self.index as usize]
             .elements
             .get_mut(index as usize)
@@ -353,7 +353,7 @@ impl Table {
     /// Grows by `delta` elements set to `init`; returns the old size.
     pub fn grow(&self, mut store: impl AsContextMut, delta: u32, init: Val) -> Result<u32> {
         let store = store.as_store_mut();
-        let raw = init.to_raw(&mut store.inner);
+        let raw = init.to_raw(&mut store.inner) as u64;
         store.inner.grow_table(self.index as usize, delta, raw).ok_or_else(|| Error::usage("table cannot grow"))
     }
 }

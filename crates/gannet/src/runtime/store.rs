@@ -57,8 +57,8 @@ pub(crate) const MAX_TABLE_ELEMENTS: usize = 10_000_000;
 
 pub(crate) struct GlobalEntity {
     pub(crate) ty: GlobalType,
-    /// Raw bits, as in a frame slot.
-    pub(crate) value: u64,
+    /// Raw bits (`Val::to_raw`): a scalar in the low 64 bits, as in a frame slot.
+    pub(crate) value: u128,
 }
 
 /// An instantiated module's view of the store.

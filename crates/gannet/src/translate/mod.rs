@@ -8,6 +8,11 @@
 //! block ends), for calls (arguments are laid out where the callee's frame starts, so
 //! calls copy nothing) and before a `local.set` would overwrite a local still referenced
 //! on the stack.
+//!
+//! A `v128` takes two adjacent slots (locals and home slots alike), and two stack
+//! entries: its low half, then its high half (marked `upper`). Heights, arities and
+//! frame offsets are all counted in slots, so everything that only moves values (branches,
+//! block ends, calls) copies the two halves like any two values.
 
 #[cfg(test)]
 mod tests;
@@ -31,6 +36,18 @@ enum Provider {
     Const(u64),
 }
 
+/// An operand stack entry: one slot's worth of a value.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+struct Entry {
+    provider: Provider,
+    /// The high half of a `v128`, whose low half is the entry below.
+    upper: bool,
+}
+
+impl Entry {
+    const HOME: Entry = Entry { provider: Provider::Home, upper: false };
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum FrameKind {
     Function,
@@ -44,8 +61,10 @@ struct ControlFrame {
     kind: FrameKind,
     /// Operand stack height below the block's parameters.
     height: usize,
+    /// Slots the parameters and results take.
     num_params: usize,
     num_results: usize,
+    ty: BlockType,
     /// Branch target: the loop head for loops, the end otherwise.
     label: usize,
     /// For `if`: where the false branch starts.
@@ -134,8 +153,11 @@ fn fuel_cost(op: &Operator<'_>) -> u32 {
 struct Translator<'m> {
     module: &'m ModuleInner,
     code: Encoder,
-    stack: Vec<Provider>,
+    stack: Vec<Entry>,
     controls: Vec<ControlFrame>,
+    /// With `v128` locals: the first slot of each local, and one past the last local's.
+    /// Without (`None`), local `i` is slot `i`.
+    local_slots: Option<Vec<u16>>,
     labels: Vec<Label>,
     /// Parameters plus declared locals: the first stack home slot.
     num_locals: usize,
@@ -179,22 +201,36 @@ fn translate_with(
 ) -> Result<(CompiledFunc, Option<Listing>)> {
     let body = module.function_body(func);
     let ty = module.func_type(func);
-    let num_params = ty.params().len();
-    let num_results = ty.results().len();
+    let num_params = ty.param_slots();
+    let num_results = ty.result_slots();
     let mut validator: Option<FuncValidator<ValidatorResources>> =
         validation.map(|v| v.into_validator(Default::default()));
 
+    // Slots, not locals: a `v128` local takes two.
     let mut num_locals = num_params;
+    let mut local_slots: Option<Vec<u16>> = None;
+    if num_params != ty.params().len() {
+        local_slots = Some(slot_starts(ty.params().iter().map(|t| t.slots()), 0));
+    }
     let mut locals = body.get_locals_reader().map_err(Error::compile)?;
     for _ in 0..locals.get_count() {
         let offset = locals.original_position();
-        let (count, ty) = locals.read().map_err(Error::compile)?;
+        let (count, local_ty) = locals.read().map_err(Error::compile)?;
         if let Some(validator) = &mut validator {
-            validator.define_locals(offset, count, ty).map_err(Error::compile)?;
+            validator.define_locals(offset, count, local_ty).map_err(Error::compile)?;
         }
-        num_locals += count as usize;
+        let width = if local_ty == wasmparser::ValType::V128 { 2 } else { 1 };
+        if width == 2 && local_slots.is_none() {
+            local_slots = Some((0..=num_locals as u16).collect());
+        }
+        let first = num_locals;
+        num_locals += count as usize * width;
         if num_locals > MAX_SLOTS {
             return Err(too_large(offset as usize));
+        }
+        if let Some(slots) = &mut local_slots {
+            slots.pop();
+            slots.extend((0..=count as usize).map(|k| (first + k * width) as u16));
         }
     }
 
@@ -203,6 +239,7 @@ fn translate_with(
         code: Encoder::new(handler_table(module.engine.config().count_ops), listing),
         stack: Vec::new(),
         controls: Vec::new(),
+        local_slots,
         labels: Vec::new(),
         num_locals,
         max_height: std::cell::Cell::new(0),
@@ -222,6 +259,7 @@ fn translate_with(
         height: 0,
         num_params: 0,
         num_results,
+        ty: BlockType::Empty,
         label,
         else_label: None,
         dead: false,
@@ -246,6 +284,18 @@ fn translate_with(
     Ok((CompiledFunc { code, frame_size, num_params, num_locals: num_locals - num_params }, listing))
 }
 
+/// The first slot of each of a run of values of the given widths, starting at `first`,
+/// and one past the last.
+fn slot_starts(widths: impl Iterator<Item = usize>, first: usize) -> Vec<u16> {
+    let mut at = first;
+    let mut starts = vec![at as u16];
+    for width in widths {
+        at += width;
+        starts.push(at as u16);
+    }
+    starts
+}
+
 fn too_large(offset: usize) -> Error {
     Error::Compile { message: format!("function needs more than {MAX_SLOTS} value slots"), offset: Some(offset) }
 }
@@ -265,6 +315,18 @@ macro_rules! define_translate_table_ops {
         binary_trap { $( $bt_name:ident $bt_imm:ident $bt_mn:literal ($bt_l:ty, $bt_r:ty) -> $bt_out:ty = |$bt_a:ident, $bt_b:ident| $bt_e:expr; )* }
         load { $( $l_name:ident $l_mn:literal [$l_n:literal] -> $l_out:ty = |$l_b:ident| $l_e:expr; )* }
         store { $( $s_name:ident $s_mn:literal ($s_in:ty) -> [$s_n:literal] = |$s_v:ident| $s_e:expr; )* }
+        simd_unary { $( $su_name:ident $su_mn:literal = |$su_a:ident| $su_e:expr; )* }
+        simd_binary { $( $sb_name:ident $sb_mn:literal = |$sb_a:ident, $sb_b:ident| $sb_e:expr; )* }
+        simd_ternary { $( $st_name:ident $st_mn:literal = |$st_a:ident, $st_b:ident, $st_c:ident| $st_e:expr; )* }
+        simd_shift { $( $ss_name:ident $ss_mn:literal = |$ss_a:ident, $ss_n:ident| $ss_e:expr; )* }
+        simd_test { $( $sr_name:ident $sr_mn:literal = |$sr_a:ident| $sr_e:expr; )* }
+        simd_splat { $( $sp_name:ident $sp_mn:literal ($sp_in:ty) = |$sp_x:ident| $sp_e:expr; )* }
+        simd_extract { $( $sx_name:ident $sx_mn:literal -> $sx_out:ty = |$sx_a:ident, $sx_lane:ident| $sx_e:expr; )* }
+        simd_replace { $( $sw_name:ident $sw_mn:literal ($sw_in:ty) = |$sw_a:ident, $sw_x:ident, $sw_lane:ident| $sw_e:expr; )* }
+        simd_load { $( $sl_name:ident $sl_mn:literal [$sl_n:literal] = |$sl_b:ident| $sl_e:expr; )* }
+        simd_load_lane { $( $sll_name:ident $sll_mn:literal [$sll_n:literal] = |$sll_a:ident, $sll_b:ident, $sll_lane:ident| $sll_e:expr; )* }
+        simd_store { $( $sst_name:ident $sst_mn:literal [$sst_n:literal] = |$sst_a:ident| $sst_e:expr; )* }
+        simd_store_lane { $( $ssl_name:ident $ssl_mn:literal [$ssl_n:literal] = |$ssl_a:ident, $ssl_lane:ident| $ssl_e:expr; )* }
         other { $( $o_name:ident $o_mn:literal { $($o_field:ident : $o_ty:ty),* } = $o_fn:ident; )* }
     ) => {
         impl Translator<'_> {
@@ -287,6 +349,18 @@ macro_rules! define_translate_table_ops {
                     ), )*
                     $( Operator::$l_name { memarg } => self.load(memarg, |dst, ptr, offset| Op::$l_name(op::$l_name { dst, ptr, offset })), )*
                     $( Operator::$s_name { memarg } => self.store(memarg, |ptr, value, offset| Op::$s_name(op::$s_name { ptr, value, offset })), )*
+                    $( Operator::$su_name => self.simd(1, 0, |dst, v, _| Op::$su_name(op::$su_name { dst, src: v[0] })), )*
+                    $( Operator::$sb_name => self.simd(2, 0, |dst, v, _| Op::$sb_name(op::$sb_name { dst, lhs: v[0], rhs: v[1] })), )*
+                    $( Operator::$st_name => self.simd(3, 0, |dst, v, _| Op::$st_name(op::$st_name { dst, a: v[0], b: v[1], c: v[2] })), )*
+                    $( Operator::$ss_name => self.simd(1, 1, |dst, v, s| Op::$ss_name(op::$ss_name { dst, lhs: v[0], rhs: s })), )*
+                    $( Operator::$sp_name => self.simd(0, 1, |dst, _, src| Op::$sp_name(op::$sp_name { dst, src })), )*
+                    $( Operator::$sw_name { lane } => self.simd(1, 1, |dst, v, value| Op::$sw_name(op::$sw_name { dst, src: v[0], value, lane })), )*
+                    $( Operator::$sr_name => self.simd_to_scalar(|dst, src| Op::$sr_name(op::$sr_name { dst, src })), )*
+                    $( Operator::$sx_name { lane } => self.simd_to_scalar(|dst, src| Op::$sx_name(op::$sx_name { dst, src, lane })), )*
+                    $( Operator::$sl_name { memarg } => self.simd_load(memarg, false, |dst, ptr, _, offset| Op::$sl_name(op::$sl_name { dst, ptr, offset })), )*
+                    $( Operator::$sll_name { memarg, lane } => self.simd_load(memarg, true, |dst, ptr, src, offset| Op::$sll_name(op::$sll_name { dst, ptr, src, offset, lane })), )*
+                    $( Operator::$sst_name { memarg } => self.simd_store(memarg, |ptr, value, offset| Op::$sst_name(op::$sst_name { ptr, value, offset })), )*
+                    $( Operator::$ssl_name { memarg, lane } => self.simd_store(memarg, |ptr, value, offset| Op::$ssl_name(op::$ssl_name { ptr, value, offset, lane })), )*
                     _ => return None,
                 })
             }
@@ -368,7 +442,11 @@ impl<'m> Translator<'m> {
     }
 
     fn push(&mut self, provider: Provider) -> Result<()> {
-        self.stack.push(provider);
+        self.push_entry(Entry { provider, upper: false })
+    }
+
+    fn push_entry(&mut self, entry: Entry) -> Result<()> {
+        self.stack.push(entry);
         let height = self.stack.len();
         if self.num_locals + height > MAX_SLOTS {
             return Err(too_large(0));
@@ -383,9 +461,67 @@ impl<'m> Translator<'m> {
         Ok(slot)
     }
 
+    /// Pops one entry (a scalar, or one half of a `v128`).
     fn pop(&mut self) -> (Provider, usize) {
-        let provider = self.stack.pop().expect("validated: operand stack underflow");
-        (provider, self.stack.len())
+        let entry = self.stack.pop().expect("validated: operand stack underflow");
+        (entry.provider, self.stack.len())
+    }
+
+    /// Pushes values of the given types computed into their home slots.
+    fn push_typed(&mut self, types: impl IntoIterator<Item = crate::types::ValType>) -> Result<()> {
+        for ty in types {
+            self.push_entry(Entry::HOME)?;
+            if ty.slots() == 2 {
+                self.push_entry(Entry { provider: Provider::Home, upper: true })?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Pushes a `v128` computed into its home slots; returns the first.
+    fn push_home_v128(&mut self) -> Result<Slot> {
+        let slot = self.push_home()?;
+        self.slot(self.stack.len());
+        self.push_entry(Entry { provider: Provider::Home, upper: true })?;
+        Ok(slot)
+    }
+
+    /// Pops a `v128` into two adjacent slots; returns the first.
+    fn pop_v128(&mut self) -> Slot {
+        let (high, high_height) = self.pop();
+        let (low, low_height) = self.pop();
+        match (low, high) {
+            (Provider::Home, Provider::Home) => return self.slot(low_height),
+            (Provider::Local(a), Provider::Local(b)) if b == a + 1 => return Slot(a),
+            (Provider::Const(low), Provider::Const(high)) => {
+                let dst = self.slot(low_height);
+                self.emit(Op::ConstV128(op::ConstV128 { dst, value: low as u128 | (high as u128) << 64 }));
+                return dst;
+            }
+            _ => {}
+        }
+        for (provider, height) in [(low, low_height), (high, high_height)] {
+            let home = self.slot(height);
+            match provider {
+                Provider::Home => {}
+                Provider::Local(local) => {
+                    self.emit(Op::Copy(op::Copy { dst: home, src: Slot(local) }));
+                }
+                Provider::Const(bits) => self.emit_const(home, bits),
+            }
+        }
+        self.slot(low_height)
+    }
+
+    /// The first slot of local `index`, and whether it is a `v128`.
+    fn local(&self, index: u32) -> (u16, bool) {
+        match &self.local_slots {
+            None => (index as u16, false),
+            Some(slots) => {
+                let (first, end) = (slots[index as usize], slots[index as usize + 1]);
+                (first, end - first == 2)
+            }
+        }
     }
 
     fn emit(&mut self, op: Op) -> usize {
@@ -456,14 +592,14 @@ impl<'m> Translator<'m> {
     /// Moves the entry at `index` to its home slot.
     fn materialize(&mut self, index: usize) {
         let home = self.slot(index);
-        match self.stack[index] {
+        match self.stack[index].provider {
             Provider::Home => return,
             Provider::Local(local) => {
                 self.emit(Op::Copy(op::Copy { dst: home, src: Slot(local) }));
             }
             Provider::Const(bits) => self.emit_const(home, bits),
         }
-        self.stack[index] = Provider::Home;
+        self.stack[index].provider = Provider::Home;
     }
 
     fn materialize_top(&mut self, count: usize) {
@@ -477,7 +613,7 @@ impl<'m> Translator<'m> {
     /// depend on which path wrote it, so they move to their home slots.
     fn materialize_locals(&mut self) {
         for index in 0..self.stack.len() {
-            if matches!(self.stack[index], Provider::Local(_)) {
+            if matches!(self.stack[index].provider, Provider::Local(_)) {
                 self.materialize(index);
             }
         }
@@ -487,7 +623,7 @@ impl<'m> Translator<'m> {
     fn preserve_local(&mut self, local: u16) -> bool {
         let mut preserved = false;
         for index in 0..self.stack.len() {
-            if self.stack[index] == Provider::Local(local) {
+            if self.stack[index].provider == Provider::Local(local) {
                 self.materialize(index);
                 preserved = true;
             }
@@ -501,13 +637,14 @@ impl<'m> Translator<'m> {
         func as usize >= self.module.num_imported_funcs
     }
 
+    /// The slots a block's parameters and results take.
     fn block_arity(&self, ty: BlockType) -> (usize, usize) {
         match ty {
             BlockType::Empty => (0, 0),
-            BlockType::Type(_) => (0, 1),
+            BlockType::Type(t) => (0, if t == wasmparser::ValType::V128 { 2 } else { 1 }),
             BlockType::FuncType(index) => {
                 let ty = &self.module.types[index as usize];
-                (ty.params().len(), ty.results().len())
+                (ty.param_slots(), ty.result_slots())
             }
         }
     }
@@ -582,6 +719,58 @@ impl<'m> Translator<'m> {
         Ok(())
     }
 
+    /// A `v128`-producing instruction over `vectors` `v128` operands followed by
+    /// `scalars` (0 or 1) scalar operand: `make(dst, vector slots, scalar slot)`.
+    fn simd(&mut self, vectors: usize, scalars: usize, make: impl FnOnce(Slot, [Slot; 3], Slot) -> Op) -> Result<()> {
+        let scalar = if scalars == 1 {
+            let (provider, height) = self.pop();
+            self.operand(provider, height)
+        } else {
+            Slot(0)
+        };
+        let mut slots = [Slot(0); 3];
+        for k in (0..vectors).rev() {
+            slots[k] = self.pop_v128();
+        }
+        let dst = self.push_home_v128()?;
+        self.emit_result(make(dst, slots, scalar), dst);
+        Ok(())
+    }
+
+    /// An instruction from one `v128` to a scalar.
+    fn simd_to_scalar(&mut self, make: impl FnOnce(Slot, Slot) -> Op) -> Result<()> {
+        let src = self.pop_v128();
+        let dst = self.push_home()?;
+        self.emit_result(make(dst, src), dst);
+        Ok(())
+    }
+
+    /// A `v128` load; with `lane`, one that also takes the `v128` whose lane it replaces.
+    fn simd_load(
+        &mut self,
+        memarg: wasmparser::MemArg,
+        lane: bool,
+        make: impl FnOnce(Slot, Slot, Slot, u32) -> Op,
+    ) -> Result<()> {
+        let offset = self.memory_offset(memarg)?;
+        let src = if lane { self.pop_v128() } else { Slot(0) };
+        let (provider, height) = self.pop();
+        let ptr = self.operand(provider, height);
+        let dst = self.push_home_v128()?;
+        self.emit_result(make(dst, ptr, src, offset), dst);
+        Ok(())
+    }
+
+    /// A store of a `v128` or of one of its lanes.
+    fn simd_store(&mut self, memarg: wasmparser::MemArg, make: impl FnOnce(Slot, Slot, u32) -> Op) -> Result<()> {
+        let offset = self.memory_offset(memarg)?;
+        let value = self.pop_v128();
+        let (provider, height) = self.pop();
+        let ptr = self.operand(provider, height);
+        self.emit(make(ptr, value, offset));
+        Ok(())
+    }
+
     /// Pops `count` operands into slots, in push order.
     fn operands(&mut self, count: usize) -> Vec<Slot> {
         let mut slots: Vec<Slot> = (0..count)
@@ -602,7 +791,8 @@ impl<'m> Translator<'m> {
         }
         let arity = frame.branch_arity();
         let len = self.stack.len();
-        (0..arity).all(|k| self.stack[len - arity + k] == Provider::Home && len - arity + k == frame.height + k)
+        (0..arity)
+            .all(|k| self.stack[len - arity + k].provider == Provider::Home && len - arity + k == frame.height + k)
     }
 
     /// Emits the moves a branch to the frame at `depth` needs, then the branch itself
@@ -619,7 +809,7 @@ impl<'m> Translator<'m> {
         let len = self.stack.len();
         for k in 0..arity {
             let dst = self.slot(height + k);
-            match self.stack[len - arity + k] {
+            match self.stack[len - arity + k].provider {
                 Provider::Home => {
                     let src = self.slot(len - arity + k);
                     if src != dst {
@@ -646,7 +836,7 @@ impl<'m> Translator<'m> {
             1 => {
                 let (provider, height) = self.pop();
                 let src = self.operand(provider, height);
-                self.stack.push(Provider::Home);
+                self.stack.push(Entry::HOME);
                 self.emit(Op::ReturnSlot(op::ReturnSlot { src }));
             }
             _ => {
@@ -667,11 +857,28 @@ impl<'m> Translator<'m> {
         base
     }
 
-    fn push_results(&mut self, count: usize) -> Result<()> {
-        for _ in 0..count {
-            self.push(Provider::Home)?;
+    /// Pushes the parameters (`params`) or the results of a block of type `ty`, computed
+    /// into their home slots.
+    fn push_block_values(&mut self, ty: BlockType, params: bool) -> Result<()> {
+        match ty {
+            BlockType::Empty => Ok(()),
+            BlockType::Type(_) if params => Ok(()),
+            BlockType::Type(t) => {
+                self.push_entry(Entry::HOME)?;
+                if t == wasmparser::ValType::V128 {
+                    self.push_entry(Entry { provider: Provider::Home, upper: true })?;
+                }
+                Ok(())
+            }
+            BlockType::FuncType(index) => {
+                let ty = self.module.types[index as usize].clone();
+                if params {
+                    self.push_typed(ty.params().iter().copied())
+                } else {
+                    self.push_typed(ty.results().iter().copied())
+                }
+            }
         }
-        Ok(())
     }
 
     fn enter_block(&mut self, kind: FrameKind, ty: BlockType) -> Result<()> {
@@ -682,6 +889,7 @@ impl<'m> Translator<'m> {
                 height: self.stack.len(),
                 num_params: 0,
                 num_results: 0,
+                ty,
                 label,
                 else_label: None,
                 dead: true,
@@ -713,6 +921,7 @@ impl<'m> Translator<'m> {
             height: self.stack.len() - num_params,
             num_params,
             num_results,
+            ty,
             label,
             else_label,
             dead: false,
@@ -725,8 +934,8 @@ impl<'m> Translator<'m> {
         if frame.dead {
             return Ok(());
         }
-        let (height, num_params, num_results, label, else_label) =
-            (frame.height, frame.num_params, frame.num_results, frame.label, frame.else_label);
+        let (height, num_results, ty, label, else_label) =
+            (frame.height, frame.num_results, frame.ty, frame.label, frame.else_label);
         if self.reachable {
             self.materialize_top(num_results);
             let at = self.emit(Op::Br(op::Br { offset: BranchOffset(0) }));
@@ -738,9 +947,7 @@ impl<'m> Translator<'m> {
         frame.kind = FrameKind::Else;
         frame.else_label = None;
         self.stack.truncate(height);
-        for _ in 0..num_params {
-            self.stack.push(Provider::Home);
-        }
+        self.push_block_values(ty, true)?;
         self.reachable = true;
         Ok(())
     }
@@ -785,7 +992,7 @@ impl<'m> Translator<'m> {
         }
         self.last_result = None;
         self.stack.truncate(frame.height);
-        self.push_results(frame.num_results)?;
+        self.push_block_values(frame.ty, false)?;
         self.reachable = reachable;
         Ok(())
     }
@@ -834,27 +1041,25 @@ impl<'m> Translator<'m> {
                 self.reachable = false;
             }
             Operator::Call { function_index } => {
-                let ty = self.module.func_type(function_index);
-                let (num_params, num_results) = (ty.params().len(), ty.results().len());
-                let base = self.call_args(num_params);
+                let ty = self.module.func_type(function_index).clone();
+                let base = self.call_args(ty.param_slots());
                 if self.defines(function_index) {
                     self.emit(Op::CallInternal(op::CallInternal { func: function_index, base }));
                 } else {
                     self.emit(Op::Call(op::Call { func: function_index, base }));
                 }
-                self.push_results(num_results)?;
+                self.push_typed(ty.results().iter().copied())?;
             }
             Operator::CallIndirect { type_index, table_index } => {
-                let ty = &self.module.types[type_index as usize];
-                let (num_params, num_results) = (ty.params().len(), ty.results().len());
+                let ty = self.module.types[type_index as usize].clone();
                 let (provider, height) = self.pop();
                 let index = self.operand(provider, height);
-                let base = self.call_args(num_params);
+                let base = self.call_args(ty.param_slots());
                 self.emit(Op::CallIndirect(op::CallIndirect { base, index, table: table_index, ty: type_index }));
-                self.push_results(num_results)?;
+                self.push_typed(ty.results().iter().copied())?;
             }
             Operator::ReturnCall { function_index } => {
-                let num_params = self.module.func_type(function_index).params().len();
+                let num_params = self.module.func_type(function_index).param_slots();
                 let base = self.call_args(num_params);
                 if self.defines(function_index) {
                     self.emit(Op::ReturnCallInternal(op::ReturnCallInternal { func: function_index, base }));
@@ -864,7 +1069,7 @@ impl<'m> Translator<'m> {
                 self.reachable = false;
             }
             Operator::ReturnCallIndirect { type_index, table_index } => {
-                let num_params = self.module.types[type_index as usize].params().len();
+                let num_params = self.module.types[type_index as usize].param_slots();
                 let (provider, height) = self.pop();
                 let index = self.operand(provider, height);
                 let base = self.call_args(num_params);
@@ -877,19 +1082,50 @@ impl<'m> Translator<'m> {
                 self.reachable = false;
             }
             Operator::Drop => {
-                self.pop();
+                let entry = self.stack.pop().expect("validated: operand stack underflow");
+                if entry.upper {
+                    self.pop();
+                }
             }
             Operator::Select | Operator::TypedSelect { .. } => {
-                let [if_true, if_false, cond] = self.operands(3)[..] else { unreachable!() };
-                let dst = self.push_home()?;
-                self.emit_result(Op::Select(op::Select { dst, cond, if_true, if_false }), dst);
+                let len = self.stack.len();
+                if len >= 2 && self.stack[len - 2].upper {
+                    let (provider, height) = self.pop();
+                    let cond = self.operand(provider, height);
+                    let if_false = self.pop_v128();
+                    let if_true = self.pop_v128();
+                    let dst = self.push_home_v128()?;
+                    self.emit_result(Op::SelectV128(op::SelectV128 { dst, cond, if_true, if_false }), dst);
+                } else {
+                    let [if_true, if_false, cond] = self.operands(3)[..] else { unreachable!() };
+                    let dst = self.push_home()?;
+                    self.emit_result(Op::Select(op::Select { dst, cond, if_true, if_false }), dst);
+                }
             }
-            Operator::LocalGet { local_index } => self.push(Provider::Local(local_index as u16))?,
-            Operator::LocalSet { local_index } => self.visit_local_set(local_index as u16, false)?,
-            Operator::LocalTee { local_index } => self.visit_local_set(local_index as u16, true)?,
+            Operator::LocalGet { local_index } => match self.local(local_index) {
+                (slot, false) => self.push(Provider::Local(slot))?,
+                (slot, true) => {
+                    self.push(Provider::Local(slot))?;
+                    self.push_entry(Entry { provider: Provider::Local(slot + 1), upper: true })?;
+                }
+            },
+            Operator::LocalSet { local_index } => self.visit_local_set(local_index, false)?,
+            Operator::LocalTee { local_index } => self.visit_local_set(local_index, true)?,
+            Operator::GlobalGet { global_index }
+                if self.module.globals[global_index as usize].content().slots() == 2 =>
+            {
+                let dst = self.push_home_v128()?;
+                self.emit_result(Op::GlobalGetV128(op::GlobalGetV128 { dst, global: global_index }), dst);
+            }
             Operator::GlobalGet { global_index } => {
                 let dst = self.push_home()?;
                 self.emit_result(Op::GlobalGet(op::GlobalGet { dst, global: global_index }), dst);
+            }
+            Operator::GlobalSet { global_index }
+                if self.module.globals[global_index as usize].content().slots() == 2 =>
+            {
+                let src = self.pop_v128();
+                self.emit(Op::GlobalSetV128(op::GlobalSetV128 { src, global: global_index }));
             }
             Operator::GlobalSet { global_index } => {
                 let (provider, height) = self.pop();
@@ -900,6 +1136,18 @@ impl<'m> Translator<'m> {
             Operator::I64Const { value } => self.push(Provider::Const(value as u64))?,
             Operator::F32Const { value } => self.push(Provider::Const(value.bits() as u64))?,
             Operator::F64Const { value } => self.push(Provider::Const(value.bits()))?,
+            Operator::V128Const { value } => {
+                let bits = value.i128() as u128;
+                self.push(Provider::Const(bits as u64))?;
+                self.push_entry(Entry { provider: Provider::Const((bits >> 64) as u64), upper: true })?;
+            }
+            Operator::I8x16Shuffle { lanes } => {
+                let rhs = self.pop_v128();
+                let lhs = self.pop_v128();
+                let dst = self.push_home_v128()?;
+                let lanes = u128::from_le_bytes(lanes);
+                self.emit_result(Op::I8x16Shuffle(op::I8x16Shuffle { dst, lhs, rhs, lanes }), dst);
+            }
             Operator::I32ReinterpretF32
             | Operator::F32ReinterpretI32
             | Operator::I64ReinterpretF64
@@ -974,7 +1222,11 @@ impl<'m> Translator<'m> {
         Ok(())
     }
 
-    fn visit_local_set(&mut self, local: u16, tee: bool) -> Result<()> {
+    fn visit_local_set(&mut self, index: u32, tee: bool) -> Result<()> {
+        let (local, wide) = self.local(index);
+        if wide {
+            return self.visit_local_set_v128(local, tee);
+        }
         let (provider, height) = self.pop();
         let preserved = self.preserve_local(local);
         let home = self.slot(height);
@@ -1001,6 +1253,50 @@ impl<'m> Translator<'m> {
         }
         if tee {
             self.push(Provider::Local(local))?;
+        }
+        Ok(())
+    }
+
+    /// `local.set`/`local.tee` of the `v128` local at slots `local` and `local + 1`.
+    fn visit_local_set_v128(&mut self, local: u16, tee: bool) -> Result<()> {
+        let (high, _) = self.pop();
+        let (low, low_height) = self.pop();
+        let preserved = self.preserve_local(local) | self.preserve_local(local + 1);
+        let home = self.slot(low_height);
+        match (low, high) {
+            (Provider::Local(a), Provider::Local(_)) if a == local => {}
+            (Provider::Home, Provider::Home) => match self.last_result {
+                Some((at, dst, _)) if dst == home && !preserved => {
+                    debug_assert_eq!(self.code.read_u16(at + DST_OFFSET), home.0);
+                    self.code.patch_u16(at + DST_OFFSET, local);
+                    self.last_result = None;
+                    self.acc_slot = None;
+                }
+                _ => {
+                    self.emit(Op::CopyV128(op::CopyV128 { dst: Slot(local), src: home }));
+                }
+            },
+            (Provider::Local(a), Provider::Local(b)) if b == a + 1 => {
+                self.emit(Op::CopyV128(op::CopyV128 { dst: Slot(local), src: Slot(a) }));
+            }
+            _ => {
+                for (provider, half) in [(low, 0), (high, 1)] {
+                    let dst = Slot(local + half);
+                    match provider {
+                        Provider::Home => {
+                            self.emit(Op::Copy(op::Copy { dst, src: Slot(home.0 + half) }));
+                        }
+                        Provider::Local(src) => {
+                            self.emit(Op::Copy(op::Copy { dst, src: Slot(src) }));
+                        }
+                        Provider::Const(bits) => self.emit_const(dst, bits),
+                    }
+                }
+            }
+        }
+        if tee {
+            self.push(Provider::Local(local))?;
+            self.push_entry(Entry { provider: Provider::Local(local + 1), upper: true })?;
         }
         Ok(())
     }
