@@ -376,7 +376,11 @@ fn validate() {
 fn inspect() {
     let outcome = gannet(&["inspect", "--func", "add_i32", "numbers.wat"]);
     outcome.exits(0).quiet();
-    assert!(outcome.stdout.starts_with("func 0:\nframe: 3 slots (2 params, 0 locals)\n"), "{}", outcome.context());
+    assert!(
+        outcome.stdout.starts_with("func 0:\nframe: 3 slots (2 for params, 0 for locals)\n"),
+        "{}",
+        outcome.context()
+    );
     assert!(outcome.stdout.contains("i32.add dst=s2 lhs=s0 rhs=s1"), "{}", outcome.context());
     let by_name = gannet(&["inspect", "numbers.wat", "--func", "div_f64"]);
     gannet(&["inspect", "numbers.wat", "--func", "3"]).exits(0).prints(&by_name.exits(0).stdout);

@@ -537,7 +537,7 @@ impl Module {
         }
         Some(translate::translate_listed(inner, index).map(|(compiled, listing)| {
             let mut text = format!(
-                "frame: {} slots ({} params, {} locals)\n",
+                "frame: {} slots ({} for params, {} for locals)\n",
                 compiled.frame_size, compiled.num_params, compiled.num_locals
             );
             text.push_str(&crate::ir::disassemble(&compiled.code, &listing));

@@ -494,6 +494,7 @@ impl<'m> Translator<'m> {
             (Provider::Home, Provider::Home) => return self.slot(low_height),
             (Provider::Local(a), Provider::Local(b)) if b == a + 1 => return Slot(a),
             (Provider::Const(low), Provider::Const(high)) => {
+                self.slot(high_height);
                 let dst = self.slot(low_height);
                 self.emit(Op::ConstV128(op::ConstV128 { dst, value: low as u128 | (high as u128) << 64 }));
                 return dst;

@@ -27,7 +27,7 @@ fn check(wat: &str, expected: &str) {
 fn locals_are_read_in_place_and_results_returned_from_their_slot() {
     check(
         "(module (func (param i32 i32) (result i32) local.get 0 local.get 1 i32.add))",
-        "frame: 3 slots (2 params, 0 locals)
+        "frame: 3 slots (2 for params, 0 for locals)
          0: i32.add dst=s2 lhs=s0 rhs=s1
          16: return_slot src=s2",
     );
@@ -37,7 +37,7 @@ fn locals_are_read_in_place_and_results_returned_from_their_slot() {
 fn constant_operands_become_immediates() {
     check(
         "(module (func (param i64) (result i64) (i64.mul (local.get 0) (i64.const 1000000007))))",
-        "frame: 2 slots (1 params, 0 locals)
+        "frame: 2 slots (1 for params, 0 for locals)
          0: i64.mul dst=s1 lhs=s0 rhs=1000000007
          24: return_slot src=s1",
     );
@@ -53,7 +53,7 @@ fn a_result_stored_to_a_local_is_computed_straight_into_it() {
              (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
              (br 0)))
            local.get 1))",
-        "frame: 3 slots (1 params, 1 locals)
+        "frame: 3 slots (1 for params, 1 for locals)
          0: br_if_eqz offset=@64 cond=s0
          16: i32.add dst=s1 lhs=s1 rhs=3
          32: i32.sub dst=s0 lhs=s0 rhs=1
@@ -70,7 +70,7 @@ fn if_else_results_meet_in_one_slot_and_calls_copy_nothing() {
              (then (local.get 0))
              (else (i32.add (call $fib (i32.sub (local.get 0) (i32.const 1)))
                             (call $fib (i32.sub (local.get 0) (i32.const 2))))))))",
-        "frame: 3 slots (1 params, 0 locals)
+        "frame: 3 slots (1 for params, 0 for locals)
          0: br_unless.i32.lt_u offset=@56 lhs=s0 rhs=2
          24: copy dst=s1 src=s0
          40: br offset=@136
@@ -93,7 +93,7 @@ fn overwriting_a_local_still_on_the_stack_preserves_its_old_value() {
            (local.set 0 (i32.const 7))
            local.get 0
            i32.sub))",
-        "frame: 3 slots (1 params, 0 locals)
+        "frame: 3 slots (1 for params, 0 for locals)
          0: copy dst=s1 src=s0
          16: const32 dst=s0 value=7
          32: i32.sub dst=s1 lhs=s1 rhs=s0
@@ -106,7 +106,7 @@ fn local_tee_writes_the_local_and_keeps_reading_it() {
     check(
         "(module (func (param i32) (result i32) (local i32)
            (i32.mul (local.tee 1 (i32.add (local.get 0) (i32.const 1))) (local.get 1))))",
-        "frame: 3 slots (1 params, 1 locals)
+        "frame: 3 slots (1 for params, 1 for locals)
          0: i32.add dst=s1 lhs=s0 rhs=1
          16: i32.mul dst=s2 lhs=acc rhs=s1
          32: return_slot src=s2",
@@ -121,7 +121,7 @@ fn branch_values_are_moved_only_on_the_taken_path() {
              (br_if 0 (i32.const 10) (local.get 0))
              drop
              (i32.const 20))))",
-        "frame: 2 slots (1 params, 0 locals)
+        "frame: 2 slots (1 for params, 0 for locals)
          0: br_if_eqz offset=@48 cond=s0
          16: const32 dst=s1 value=10
          32: br offset=@64
@@ -137,7 +137,7 @@ fn br_table_targets_needing_moves_get_their_own_stubs() {
            (block (block (br_table 0 1 (local.get 0)))
              (return (i32.const 1)))
            (i32.const 2)))",
-        "frame: 2 slots (1 params, 0 locals)
+        "frame: 2 slots (1 for params, 0 for locals)
          0: br_table index=s0 len=1 targets=[@24, @56]
          24: const32 dst=s1 value=1
          40: return_slot src=s1
@@ -150,7 +150,7 @@ fn br_table_targets_needing_moves_get_their_own_stubs() {
 fn multiple_results_return_as_one_span() {
     check(
         "(module (func (param i32 i32) (result i32 i32) local.get 1 local.get 0))",
-        "frame: 4 slots (2 params, 0 locals)
+        "frame: 4 slots (2 for params, 0 for locals)
          0: copy2 dst=s2 src=s1 dst2=s3 src2=s0
          16: return_span src=s2 len=2",
     );
@@ -185,7 +185,7 @@ fn fuel_is_charged_at_entry_loop_header_and_after_the_loop() {
     });
     assert_eq!(
         text,
-        "frame: 3 slots (1 params, 1 locals)
+        "frame: 3 slots (1 for params, 1 for locals)
 0: consume_fuel amount=12
 16: br_if_eqz offset=@80 cond=s0
 32: i32.add dst=s1 lhs=s1 rhs=3
@@ -203,7 +203,7 @@ fn interrupt_checks_sit_at_entries_and_loop_headers_only() {
     });
     assert_eq!(
         text,
-        "frame: 3 slots (1 params, 1 locals)
+        "frame: 3 slots (1 for params, 1 for locals)
 0: check_interrupt
 8: br_if_eqz offset=@72 cond=s0
 24: i32.add dst=s1 lhs=s1 rhs=3
@@ -215,7 +215,7 @@ fn interrupt_checks_sit_at_entries_and_loop_headers_only() {
         config.consume_fuel(true).interruptible(true);
     });
     assert!(
-        both.starts_with("frame: 3 slots (1 params, 1 locals)\n0: consume_fuel_check_interrupt amount=12\n"),
+        both.starts_with("frame: 3 slots (1 for params, 1 for locals)\n0: consume_fuel_check_interrupt amount=12\n"),
         "{both}"
     );
 }
@@ -236,7 +236,7 @@ fn each_arm_of_an_if_and_the_code_after_it_are_charged_separately() {
     // Entry: get, if. Then: get, const, add. Else: const. After: const, mul.
     assert_eq!(
         text,
-        "frame: 2 slots (1 params, 0 locals)
+        "frame: 2 slots (1 for params, 0 for locals)
 0: consume_fuel amount=2
 16: br_if_eqz offset=@80 cond=s0
 32: consume_fuel amount=3
@@ -262,7 +262,7 @@ fn a_comparison_used_only_by_a_branch_fuses_into_it() {
              (local.set 1 (i64.add (local.get 1) (i64.const 1)))
              (br_if 0 (i32.ne (local.get 0) (i32.const 3)))))
            local.get 0))",
-        "frame: 4 slots (3 params, 0 locals)
+        "frame: 4 slots (3 for params, 0 for locals)
          0: br_if.i64.ge_u offset=@112 lhs=s1 rhs=10
          24: br_unless.f64.lt offset=@64 lhs=s2 rhs=0.5
          48: i32.add dst=s0 lhs=s0 rhs=1
@@ -280,7 +280,7 @@ fn a_comparison_whose_value_is_kept_is_not_fused() {
            (br_if 0 (local.get 0) (local.tee 1 (i32.lt_s (local.get 0) (i32.const 5))))
            drop
            local.get 1))",
-        "frame: 4 slots (1 params, 1 locals)
+        "frame: 4 slots (1 for params, 1 for locals)
          0: i32.lt_s dst=s1 lhs=s0 rhs=5
          16: br_if_eqz offset=@48 cond=s1
          32: return_slot src=s0
@@ -297,7 +297,7 @@ fn calls_of_defined_functions_skip_the_store() {
            (func (param i32) (result i32) (return_call $defined (local.get 0))))";
     assert_eq!(
         ir(wat, 1),
-        "frame: 3 slots (1 params, 0 locals)
+        "frame: 3 slots (1 for params, 0 for locals)
 0: copy dst=s1 src=s0
 16: call func=0 base=s1
 32: copy dst=s2 src=s0
@@ -307,7 +307,7 @@ fn calls_of_defined_functions_skip_the_store() {
     );
     assert_eq!(
         ir(wat, 2),
-        "frame: 2 slots (1 params, 0 locals)
+        "frame: 2 slots (1 for params, 0 for locals)
 0: copy dst=s1 src=s0
 16: return_call_internal func=1 base=s1"
     );
@@ -329,7 +329,7 @@ fn a_value_the_previous_instruction_computed_is_read_from_the_accumulator() {
              (i32.add (call $f (local.get 0)) (i32.const 3))))";
     assert_eq!(
         ir(wat, 1),
-        "frame: 5 slots (2 params, 1 locals)
+        "frame: 5 slots (2 for params, 1 for locals)
 0: i32.and dst=s3 lhs=s0 rhs=255
 16: i32.shl dst=s2 lhs=acc rhs=2
 32: i32.add dst=s3 lhs=s1 rhs=acc
@@ -357,7 +357,7 @@ fn adjacent_copies_merge_unless_a_branch_target_lies_between() {
              (local.set 0 (local.get 2))
              (br_if 0 (local.get 0)))
            local.get 1))",
-        "frame: 4 slots (3 params, 0 locals)
+        "frame: 4 slots (3 for params, 0 for locals)
          0: copy dst=s1 src=s0
          16: copy2 dst=s2 src=s1 dst2=s1 src2=s0
          32: copy dst=s0 src=s2
@@ -377,7 +377,7 @@ fn an_address_computed_just_before_a_load_is_added_by_the_load() {
            i32.add
            (i32.load16_s (local.tee 2 (i32.add (local.get 0) (local.get 1))))
            i32.add))",
-        "frame: 5 slots (2 params, 1 locals)
+        "frame: 5 slots (2 for params, 1 for locals)
          0: i32.load8_u dst=s3 ptr=s0 index=s1 offset=0
          24: i32.load dst=s4 ptr=s0 index=4 offset=8
          48: i32.add dst=s3 lhs=s3 rhs=acc
@@ -407,4 +407,48 @@ fn a_fused_address_add_wraps_like_i32_add() {
     assert_eq!(at.call(&mut store, (-4, 5)).expect("in bounds"), 42);
     assert_eq!(at5.call(&mut store, -4).expect("in bounds"), 42);
     assert!(at.call(&mut store, (65536, 0)).is_err(), "out of bounds traps");
+}
+
+#[test]
+fn a_v128_takes_two_slots_in_locals_and_on_the_stack() {
+    // Locals: i32 at s0, v128 at s1..s2, i64 at s3, v128 at s4..s5; the stack starts at s6.
+    check(
+        "(module (func (param i32 v128) (result v128) (local i64 v128)
+           (local.set 3 (i32x4.add (local.get 1) (local.get 3)))
+           (i32x4.splat (local.get 0))
+           (local.get 3)
+           i32x4.mul))",
+        "frame: 8 slots (3 for params, 3 for locals)
+         0: i32x4.add dst=s4 lhs=s1 rhs=s4
+         16: i32x4.splat dst=s6 src=s0
+         32: i32x4.mul dst=s6 lhs=s6 rhs=s4
+         48: return_span src=s6 len=2",
+    );
+}
+
+#[test]
+fn v128_constants_select_and_drop_move_both_halves() {
+    check(
+        "(module (func (param i32) (result v128)
+           (drop (v128.const i64x2 1 2))
+           (select (v128.const i64x2 3 4) (v128.const i64x2 5 6) (local.get 0))))",
+        "frame: 5 slots (1 for params, 0 for locals)
+         0: v128.const dst=s3 value=0x00000000000000060000000000000005
+         32: v128.const dst=s1 value=0x00000000000000040000000000000003
+         64: select.v128 dst=s1 cond=s0 if_true=s1 if_false=s3
+         80: return_span src=s1 len=2",
+    );
+}
+
+#[test]
+fn a_v128_local_set_from_a_result_is_computed_straight_into_it() {
+    check(
+        "(module (func (param v128 v128) (local v128)
+           (local.set 2 (f32x4.add (local.get 0) (local.get 1)))
+           (local.set 0 (local.get 2))))",
+        "frame: 8 slots (4 for params, 2 for locals)
+         0: f32x4.add dst=s4 lhs=s0 rhs=s2
+         16: copy.v128 dst=s0 src=s4
+         32: return",
+    );
 }
