@@ -165,12 +165,18 @@ pub(crate) unsafe fn set<T: SlotValue>(fp: *mut u64, slot: Slot, value: T) {
 /// # Safety
 /// Both slots must be inside the value stack.
 #[inline(always)]
-pub(crate) unsafe fn get_v128(fp: *mut u64, slot: Slot) -> u128 {
-    // SAFETY: the caller guarantees both slots are inside the value stack; slots are
-    // only 8-byte aligned, hence the unaligned read.
-    let raw = unsafe { fp.add(slot.0 as usize).cast::<u128>().read_unaligned() };
-    // The low half is in the first slot (`Val::write_slots`).
-    if cfg!(target_endian = "little") { raw } else { raw.rotate_left(64) }
+pub(crate) unsafe fn get_v128(fp: *mut u64, slot: Slot) -> simd::V128 {
+    // SAFETY: the caller guarantees both slots are inside the value stack.
+    let at = unsafe { fp.add(slot.0 as usize) };
+    if cfg!(target_endian = "little") {
+        // SAFETY: as above; slots are only 8-byte aligned, hence the unaligned read. The
+        // low half is in the first slot (`Val::write_slots`), so the bytes are in order.
+        unsafe { at.cast::<simd::V128>().read_unaligned() }
+    } else {
+        // SAFETY: as above.
+        let (low, high) = unsafe { (*at, *at.add(1)) };
+        simd::V128::from_u128(low as u128 | (high as u128) << 64)
+    }
 }
 
 /// Writes `value` to slots `slot` and `slot + 1` of the frame at `fp`.
@@ -178,10 +184,17 @@ pub(crate) unsafe fn get_v128(fp: *mut u64, slot: Slot) -> u128 {
 /// # Safety
 /// Both slots must be inside the value stack.
 #[inline(always)]
-pub(crate) unsafe fn set_v128(fp: *mut u64, slot: Slot, value: u128) {
-    let raw = if cfg!(target_endian = "little") { value } else { value.rotate_left(64) };
+pub(crate) unsafe fn set_v128(fp: *mut u64, slot: Slot, value: simd::V128) {
     // SAFETY: as in `get_v128`.
-    unsafe { fp.add(slot.0 as usize).cast::<u128>().write_unaligned(raw) };
+    let at = unsafe { fp.add(slot.0 as usize) };
+    if cfg!(target_endian = "little") {
+        // SAFETY: as in `get_v128`.
+        unsafe { at.cast::<simd::V128>().write_unaligned(value) };
+    } else {
+        let bits = value.to_u128();
+        // SAFETY: as in `get_v128`.
+        unsafe { (*at, *at.add(1)) = (bits as u64, (bits >> 64) as u64) };
+    }
 }
 
 /// Where an operand of type `T` comes from: a frame slot, the accumulator, or the
@@ -375,7 +388,7 @@ macro_rules! define_handlers {
                 pub(super) unsafe fn $ss_name(op: op::$ss_name, r: &mut Regs, _ctx: &mut Executor<'_>) -> Flow {
                     // SAFETY: validated code: the slots are in the frame (module docs).
                     unsafe {
-                        let ($ss_a, $ss_n): (u128, i32) = (get_v128(r.fp, op.lhs), get(r.fp, op.rhs));
+                        let ($ss_a, $ss_n): (simd::V128, i32) = (get_v128(r.fp, op.lhs), get(r.fp, op.rhs));
                         set_v128(r.fp, op.dst, $ss_e);
                     }
                     Flow::Next
@@ -424,7 +437,7 @@ macro_rules! define_handlers {
                     let $sw_lane = op.lane as usize;
                     // SAFETY: validated code: the slots are in the frame (module docs).
                     unsafe {
-                        let ($sw_a, $sw_x): (u128, $sw_in) = (get_v128(r.fp, op.src), get(r.fp, op.value));
+                        let ($sw_a, $sw_x): (simd::V128, $sw_in) = (get_v128(r.fp, op.src), get(r.fp, op.value));
                         set_v128(r.fp, op.dst, $sw_e);
                     }
                     Flow::Next
@@ -448,7 +461,7 @@ macro_rules! define_handlers {
                 pub(super) unsafe fn $sll_name(op: op::$sll_name, r: &mut Regs, ctx: &mut Executor<'_>) -> Flow {
                     let $sll_lane = op.lane as usize;
                     // SAFETY: validated code: the slots are in the frame (module docs).
-                    let (ptr, $sll_a): (u32, u128) = unsafe { (get(r.fp, op.ptr), get_v128(r.fp, op.src)) };
+                    let (ptr, $sll_a): (u32, simd::V128) = unsafe { (get(r.fp, op.ptr), get_v128(r.fp, op.src)) };
                     let Some($sll_b) = read_memory::<$sll_n>(r, ptr, op.offset) else {
                         return ctx.trap(TrapCode::MemoryOutOfBounds);
                     };
@@ -461,7 +474,7 @@ macro_rules! define_handlers {
                 #[inline(always)]
                 pub(super) unsafe fn $sst_name(op: op::$sst_name, r: &mut Regs, ctx: &mut Executor<'_>) -> Flow {
                     // SAFETY: validated code: the slots are in the frame (module docs).
-                    let (ptr, $sst_a): (u32, u128) = unsafe { (get(r.fp, op.ptr), get_v128(r.fp, op.value)) };
+                    let (ptr, $sst_a): (u32, simd::V128) = unsafe { (get(r.fp, op.ptr), get_v128(r.fp, op.value)) };
                     match write_memory::<$sst_n>(r, ptr, op.offset, $sst_e) {
                         Some(()) => Flow::Next,
                         None => ctx.trap(TrapCode::MemoryOutOfBounds),
@@ -473,7 +486,7 @@ macro_rules! define_handlers {
                 pub(super) unsafe fn $ssl_name(op: op::$ssl_name, r: &mut Regs, ctx: &mut Executor<'_>) -> Flow {
                     let $ssl_lane = op.lane as usize;
                     // SAFETY: validated code: the slots are in the frame (module docs).
-                    let (ptr, $ssl_a): (u32, u128) = unsafe { (get(r.fp, op.ptr), get_v128(r.fp, op.value)) };
+                    let (ptr, $ssl_a): (u32, simd::V128) = unsafe { (get(r.fp, op.ptr), get_v128(r.fp, op.value)) };
                     match write_memory::<$ssl_n>(r, ptr, op.offset, $ssl_e) {
                         Some(()) => Flow::Next,
                         None => ctx.trap(TrapCode::MemoryOutOfBounds),

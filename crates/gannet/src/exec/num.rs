@@ -173,23 +173,17 @@ pub fn f64_nearest(a: f64) -> f64 {
     }
 }
 
-/// `f32.copysign`: the magnitude bits of `a` with the sign bit of `b`
-/// (purely bitwise, NaNs included).
-/// `x` with a NaN quieted. Rounding through libm may pass a signalling NaN through
-/// unchanged, but WebAssembly requires an arithmetic (quiet) NaN result.
-#[inline]
-pub fn f32_quiet(x: f32) -> f32 {
-    if x.is_nan() { f32::from_bits(x.to_bits() | 0x0040_0000) } else { x }
-}
-
 macro_rules! rounding {
-    ($float:ty, $int:ty, $integral_from:expr, $trunc:ident, $ceil:ident, $floor:ident, $quiet:ident) => {
+    ($float:ty, $int:ty, $integral_from:expr, $trunc:ident, $ceil:ident, $floor:ident) => {
         /// Rounds toward zero without calling the C library (which x86-64 needs for it
         /// without SSE4.1): below the magnitude where every value is an integer, a round
-        /// trip through the integer type truncates exactly; the sign is kept for -0.
+        /// trip through the integer type truncates exactly (the sign is kept for -0);
+        /// above it (and for NaN, which `+ 0.0` quiets, as WebAssembly requires) the
+        /// value is its own result. Without branches, so lane-wise uses vectorise.
         #[inline]
         pub fn $trunc(a: $float) -> $float {
-            if a.abs() < $integral_from { ((a as $int) as $float).copysign(a) } else { $quiet(a) }
+            let small = ((a as $int) as $float).copysign(a);
+            if a.abs() < $integral_from { small } else { a + 0.0 }
         }
 
         /// Rounds toward +infinity; see the truncation above.
@@ -207,15 +201,11 @@ macro_rules! rounding {
         }
     };
 }
-rounding!(f32, i32, 8_388_608.0, f32_trunc, f32_ceil, f32_floor, f32_quiet);
-rounding!(f64, i64, 4_503_599_627_370_496.0, f64_trunc, f64_ceil, f64_floor, f64_quiet);
+rounding!(f32, i32, 8_388_608.0, f32_trunc, f32_ceil, f32_floor);
+rounding!(f64, i64, 4_503_599_627_370_496.0, f64_trunc, f64_ceil, f64_floor);
 
-/// `x` with a NaN quieted; see [`f32_quiet`].
-#[inline]
-pub fn f64_quiet(x: f64) -> f64 {
-    if x.is_nan() { f64::from_bits(x.to_bits() | 0x0008_0000_0000_0000) } else { x }
-}
-
+/// `f32.copysign`: the magnitude bits of `a` with the sign bit of `b`
+/// (purely bitwise, NaNs included).
 #[inline]
 pub fn f32_copysign(a: f32, b: f32) -> f32 {
     const SIGN: u32 = 1 << 31;

@@ -269,7 +269,7 @@ pub(super) unsafe fn global_get_v128(op: op::GlobalGetV128, r: R, ctx: Ctx) -> F
     let store = ctx.store();
     let value = store.globals[store.instances[instance].globals[op.global as usize] as usize].value;
     // SAFETY: validated code: the v128 slot pair is in the frame.
-    unsafe { set_v128(r.fp, op.dst, value) };
+    unsafe { set_v128(r.fp, op.dst, simd::V128::from_u128(value)) };
     Flow::Next
 }
 
@@ -279,7 +279,7 @@ pub(super) unsafe fn global_set_v128(op: op::GlobalSetV128, r: R, ctx: Ctx) -> F
     let instance = ctx.instance as usize;
     let store = ctx.store();
     let global = store.instances[instance].globals[op.global as usize] as usize;
-    store.globals[global].value = value;
+    store.globals[global].value = value.to_u128();
     Flow::Next
 }
 

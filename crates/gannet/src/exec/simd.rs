@@ -1,32 +1,37 @@
 //! The semantics of the `v128` instructions, lane by lane.
 //!
-//! A `v128` is a `u128` whose least significant bits are lane 0 (WebAssembly's lanes
-//! are little-endian). The functions here view it as an array of lanes, compute, and
+//! A `v128` is a [`V128`]: 16 bytes in little-endian order (WebAssembly's lanes are
+//! little-endian). The functions here view it as an array of lanes, compute, and
 //! put the lanes back; on little-endian targets the views are free, and LLVM turns the
-//! lane loops into the target's vector instructions (SSE2 on every x86-64).
+//! lane loops into the target's vector instructions (SSE2 on every x86-64). The few
+//! operations it cannot see as vector code (bitmasks, the 16-bit dot product, and with
+//! SSSE3 swizzles and shuffles) come from `arch` on x86-64 instead; building with
+//! `GANNET_SIMD=portable` in the environment leaves them out (see `build.rs`), and CI
+//! runs the spec tests that way too, so the portable code is tested on x86-64 as well.
 //!
 //! Relaxed SIMD: every relaxed instruction computes the result of its strict
 //! counterpart (or, where it has none, the result listed in `docs/simd.md`), on every
 //! platform, so results never depend on the host.
 
 use super::num;
+pub(crate) use crate::ir::V128;
 
 macro_rules! lane_views {
     ($($view:ident $join:ident $lane:ty, $n:literal;)*) => {$(
         /// The lanes of `v`, lane 0 first.
         #[inline(always)]
         #[allow(unnecessary_transmutes)]
-        pub(crate) fn $view(v: u128) -> [$lane; $n] {
+        pub(crate) fn $view(v: V128) -> [$lane; $n] {
             #[cfg(target_endian = "little")]
             {
                 // SAFETY: both types are 16 bytes of plain integers, for which every
                 // bit pattern is valid; on a little-endian target element 0 holds the
                 // least significant bits, which is lane 0.
-                unsafe { core::mem::transmute::<u128, [$lane; $n]>(v) }
+                unsafe { core::mem::transmute::<V128, [$lane; $n]>(v) }
             }
             #[cfg(not(target_endian = "little"))]
             {
-                let bytes = v.to_le_bytes();
+                let bytes = v.0;
                 core::array::from_fn(|i| {
                     const SIZE: usize = core::mem::size_of::<$lane>();
                     <$lane>::from_le_bytes(bytes[i * SIZE..(i + 1) * SIZE].try_into().expect("lane"))
@@ -37,11 +42,11 @@ macro_rules! lane_views {
         /// The `v128` with these lanes, lane 0 first.
         #[inline(always)]
         #[allow(unnecessary_transmutes)]
-        pub(crate) fn $join(lanes: [$lane; $n]) -> u128 {
+        pub(crate) fn $join(lanes: [$lane; $n]) -> V128 {
             #[cfg(target_endian = "little")]
             {
                 // SAFETY: as in the view above.
-                unsafe { core::mem::transmute::<[$lane; $n], u128>(lanes) }
+                unsafe { core::mem::transmute::<[$lane; $n], V128>(lanes) }
             }
             #[cfg(not(target_endian = "little"))]
             {
@@ -50,7 +55,7 @@ macro_rules! lane_views {
                 for (i, lane) in lanes.iter().enumerate() {
                     bytes[i * SIZE..(i + 1) * SIZE].copy_from_slice(&lane.to_le_bytes());
                 }
-                u128::from_le_bytes(bytes)
+                V128(bytes)
             }
         }
     )*};
@@ -67,19 +72,19 @@ lane_views! {
 }
 
 #[inline(always)]
-pub(crate) fn f32x4(v: u128) -> [f32; 4] {
+pub(crate) fn f32x4(v: V128) -> [f32; 4] {
     u32x4(v).map(f32::from_bits)
 }
 #[inline(always)]
-pub(crate) fn from_f32x4(lanes: [f32; 4]) -> u128 {
+pub(crate) fn from_f32x4(lanes: [f32; 4]) -> V128 {
     from_u32x4(lanes.map(f32::to_bits))
 }
 #[inline(always)]
-pub(crate) fn f64x2(v: u128) -> [f64; 2] {
+pub(crate) fn f64x2(v: V128) -> [f64; 2] {
     u64x2(v).map(f64::from_bits)
 }
 #[inline(always)]
-pub(crate) fn from_f64x2(lanes: [f64; 2]) -> u128 {
+pub(crate) fn from_f64x2(lanes: [f64; 2]) -> V128 {
     from_u64x2(lanes.map(f64::to_bits))
 }
 
@@ -112,7 +117,7 @@ macro_rules! mask {
 macro_rules! compare {
     ($($name:ident $view:ident $join:ident $mask:ty, |$x:ident, $y:ident| $e:expr;)*) => {$(
         #[inline(always)]
-        pub(crate) fn $name(a: u128, b: u128) -> u128 {
+        pub(crate) fn $name(a: V128, b: V128) -> V128 {
             zip!($view, $join, a, b, |$x, $y| mask!($e, $mask))
         }
     )*};
@@ -159,7 +164,7 @@ compare! {
 macro_rules! float_compare {
     ($($name:ident $view:ident $join:ident $mask:ty, |$x:ident, $y:ident| $e:expr;)*) => {$(
         #[inline(always)]
-        pub(crate) fn $name(a: u128, b: u128) -> u128 {
+        pub(crate) fn $name(a: V128, b: V128) -> V128 {
             let (xs, ys) = ($view(a), $view(b));
             $join(core::array::from_fn(|i| {
                 let ($x, $y) = (xs[i], ys[i]);
@@ -187,7 +192,7 @@ float_compare! {
 macro_rules! int_binary {
     ($($name:ident $view:ident $join:ident, |$x:ident, $y:ident| $e:expr;)*) => {$(
         #[inline(always)]
-        pub(crate) fn $name(a: u128, b: u128) -> u128 {
+        pub(crate) fn $name(a: V128, b: V128) -> V128 {
             zip!($view, $join, a, b, |$x, $y| $e)
         }
     )*};
@@ -239,7 +244,7 @@ fn q15mulr(x: i16, y: i16) -> i16 {
 macro_rules! float_binary {
     ($($name:ident $view:ident $join:ident, |$x:ident, $y:ident| $e:expr;)*) => {$(
         #[inline(always)]
-        pub(crate) fn $name(a: u128, b: u128) -> u128 {
+        pub(crate) fn $name(a: V128, b: V128) -> V128 {
             zip!($view, $join, a, b, |$x, $y| $e)
         }
     )*};
@@ -267,7 +272,7 @@ float_binary! {
 macro_rules! unary {
     ($($name:ident $view:ident $join:ident, |$x:ident| $e:expr;)*) => {$(
         #[inline(always)]
-        pub(crate) fn $name(a: u128) -> u128 {
+        pub(crate) fn $name(a: V128) -> V128 {
             map!($view, $join, a, |$x| $e)
         }
     )*};
@@ -300,25 +305,48 @@ unary! {
 
 // Sign bit operations work on the bits: they must not touch a NaN's payload.
 #[inline(always)]
-pub(crate) fn f32x4_abs(a: u128) -> u128 {
-    a & !(0x8000_0000u128 * 0x0000_0001_0000_0001_0000_0001_0000_0001)
+pub(crate) fn f32x4_abs(a: V128) -> V128 {
+    from_u32x4(u32x4(a).map(|x| x & 0x7fff_ffff))
 }
 #[inline(always)]
-pub(crate) fn f32x4_neg(a: u128) -> u128 {
-    a ^ (0x8000_0000u128 * 0x0000_0001_0000_0001_0000_0001_0000_0001)
+pub(crate) fn f32x4_neg(a: V128) -> V128 {
+    from_u32x4(u32x4(a).map(|x| x ^ 0x8000_0000))
 }
 #[inline(always)]
-pub(crate) fn f64x2_abs(a: u128) -> u128 {
-    a & !(0x8000_0000_0000_0000u128 * 0x0000_0000_0000_0001_0000_0000_0000_0001)
+pub(crate) fn f64x2_abs(a: V128) -> V128 {
+    from_u64x2(u64x2(a).map(|x| x & 0x7fff_ffff_ffff_ffff))
 }
 #[inline(always)]
-pub(crate) fn f64x2_neg(a: u128) -> u128 {
-    a ^ (0x8000_0000_0000_0000u128 * 0x0000_0000_0000_0001_0000_0000_0000_0001)
+pub(crate) fn f64x2_neg(a: V128) -> V128 {
+    from_u64x2(u64x2(a).map(|x| x ^ 0x8000_0000_0000_0000))
+}
+
+// Bitwise operations, on 64-bit halves.
+#[inline(always)]
+pub(crate) fn not(a: V128) -> V128 {
+    from_u64x2(u64x2(a).map(|x| !x))
+}
+#[inline(always)]
+pub(crate) fn and(a: V128, b: V128) -> V128 {
+    zip!(u64x2, from_u64x2, a, b, |x, y| x & y)
+}
+#[inline(always)]
+pub(crate) fn andnot(a: V128, b: V128) -> V128 {
+    zip!(u64x2, from_u64x2, a, b, |x, y| x & !y)
+}
+#[inline(always)]
+pub(crate) fn or(a: V128, b: V128) -> V128 {
+    zip!(u64x2, from_u64x2, a, b, |x, y| x | y)
+}
+#[inline(always)]
+pub(crate) fn xor(a: V128, b: V128) -> V128 {
+    zip!(u64x2, from_u64x2, a, b, |x, y| x ^ y)
 }
 
 #[inline(always)]
-pub(crate) fn bitselect(a: u128, b: u128, mask: u128) -> u128 {
-    (a & mask) | (b & !mask)
+pub(crate) fn bitselect(a: V128, b: V128, mask: V128) -> V128 {
+    let (xs, ys, ms) = (u64x2(a), u64x2(b), u64x2(mask));
+    from_u64x2(core::array::from_fn(|i| (xs[i] & ms[i]) | (ys[i] & !ms[i])))
 }
 
 // Widening, narrowing and pairwise operations.
@@ -326,7 +354,7 @@ pub(crate) fn bitselect(a: u128, b: u128, mask: u128) -> u128 {
 macro_rules! extend {
     ($($name:ident $view:ident $join:ident $wide:ty, $half:literal;)*) => {$(
         #[inline(always)]
-        pub(crate) fn $name(a: u128) -> u128 {
+        pub(crate) fn $name(a: V128) -> V128 {
             let lanes = $view(a);
             const N: usize = 16 / core::mem::size_of::<$wide>();
             $join(core::array::from_fn(|i| lanes[$half * N + i] as $wide))
@@ -351,7 +379,7 @@ extend! {
 macro_rules! extmul {
     ($($name:ident $view:ident $join:ident $wide:ty, $half:literal;)*) => {$(
         #[inline(always)]
-        pub(crate) fn $name(a: u128, b: u128) -> u128 {
+        pub(crate) fn $name(a: V128, b: V128) -> V128 {
             let (xs, ys) = ($view(a), $view(b));
             const N: usize = 16 / core::mem::size_of::<$wide>();
             $join(core::array::from_fn(|i| {
@@ -378,7 +406,7 @@ extmul! {
 macro_rules! extadd_pairwise {
     ($($name:ident $view:ident $join:ident $wide:ty;)*) => {$(
         #[inline(always)]
-        pub(crate) fn $name(a: u128) -> u128 {
+        pub(crate) fn $name(a: V128) -> V128 {
             let xs = $view(a);
             $join(core::array::from_fn(|i| xs[2 * i] as $wide + xs[2 * i + 1] as $wide))
         }
@@ -394,7 +422,7 @@ extadd_pairwise! {
 macro_rules! narrow {
     ($($name:ident $view:ident $join:ident $lane:ty, $lo:expr, $hi:expr;)*) => {$(
         #[inline(always)]
-        pub(crate) fn $name(a: u128, b: u128) -> u128 {
+        pub(crate) fn $name(a: V128, b: V128) -> V128 {
             let (xs, ys) = ($view(a), $view(b));
             const N: usize = 16 / core::mem::size_of::<$lane>() / 2;
             $join(core::array::from_fn(|i| {
@@ -412,7 +440,10 @@ narrow! {
 }
 
 #[inline(always)]
-pub(crate) fn i32x4_dot_i16x8_s(a: u128, b: u128) -> u128 {
+pub(crate) fn i32x4_dot_i16x8_s(a: V128, b: V128) -> V128 {
+    #[cfg(all(target_arch = "x86_64", not(gannet_portable_simd)))]
+    return arch::i32x4_dot_i16x8_s(a, b);
+    #[allow(unreachable_code)]
     let (xs, ys) = (i16x8(a), i16x8(b));
     from_i32x4(core::array::from_fn(|i| {
         (xs[2 * i] as i32 * ys[2 * i] as i32).wrapping_add(xs[2 * i + 1] as i32 * ys[2 * i + 1] as i32)
@@ -420,32 +451,32 @@ pub(crate) fn i32x4_dot_i16x8_s(a: u128, b: u128) -> u128 {
 }
 
 #[inline(always)]
-pub(crate) fn i32x4_trunc_sat_f64x2_s_zero(a: u128) -> u128 {
+pub(crate) fn i32x4_trunc_sat_f64x2_s_zero(a: V128) -> V128 {
     let xs = f64x2(a);
     from_i32x4([num::i32_trunc_sat_f64_s(xs[0]), num::i32_trunc_sat_f64_s(xs[1]), 0, 0])
 }
 #[inline(always)]
-pub(crate) fn i32x4_trunc_sat_f64x2_u_zero(a: u128) -> u128 {
+pub(crate) fn i32x4_trunc_sat_f64x2_u_zero(a: V128) -> V128 {
     let xs = f64x2(a);
     from_u32x4([num::i32_trunc_sat_f64_u(xs[0]), num::i32_trunc_sat_f64_u(xs[1]), 0, 0])
 }
 #[inline(always)]
-pub(crate) fn f64x2_convert_low_i32x4_s(a: u128) -> u128 {
+pub(crate) fn f64x2_convert_low_i32x4_s(a: V128) -> V128 {
     let xs = i32x4(a);
     from_f64x2([xs[0] as f64, xs[1] as f64])
 }
 #[inline(always)]
-pub(crate) fn f64x2_convert_low_i32x4_u(a: u128) -> u128 {
+pub(crate) fn f64x2_convert_low_i32x4_u(a: V128) -> V128 {
     let xs = u32x4(a);
     from_f64x2([xs[0] as f64, xs[1] as f64])
 }
 #[inline(always)]
-pub(crate) fn f32x4_demote_f64x2_zero(a: u128) -> u128 {
+pub(crate) fn f32x4_demote_f64x2_zero(a: V128) -> V128 {
     let xs = f64x2(a);
     from_f32x4([xs[0] as f32, xs[1] as f32, 0.0, 0.0])
 }
 #[inline(always)]
-pub(crate) fn f64x2_promote_low_f32x4(a: u128) -> u128 {
+pub(crate) fn f64x2_promote_low_f32x4(a: V128) -> V128 {
     let xs = f32x4(a);
     from_f64x2([xs[0] as f64, xs[1] as f64])
 }
@@ -455,7 +486,7 @@ pub(crate) fn f64x2_promote_low_f32x4(a: u128) -> u128 {
 macro_rules! shift {
     ($($name:ident $view:ident $join:ident, |$x:ident, $n:ident| $e:expr;)*) => {$(
         #[inline(always)]
-        pub(crate) fn $name(a: u128, count: i32) -> u128 {
+        pub(crate) fn $name(a: V128, count: i32) -> V128 {
             let $n = count as u32;
             map!($view, $join, a, |$x| $e)
         }
@@ -479,19 +510,25 @@ shift! {
 // Reductions to an i32.
 
 #[inline(always)]
-pub(crate) fn any_true(a: u128) -> i32 {
-    (a != 0) as i32
+pub(crate) fn any_true(a: V128) -> i32 {
+    (u64x2(a) != [0, 0]) as i32
 }
 
 macro_rules! all_true_bitmask {
     ($($all:ident $bitmask:ident $view:ident;)*) => {$(
         #[inline(always)]
-        pub(crate) fn $all(a: u128) -> i32 {
-            $view(a).iter().all(|&x| x != 0) as i32
+        pub(crate) fn $all(a: V128) -> i32 {
+            #[cfg(all(target_arch = "x86_64", not(gannet_portable_simd)))]
+            return arch::$all(a);
+            #[allow(unreachable_code)]
+            { $view(a).iter().all(|&x| x != 0) as i32 }
         }
         #[inline(always)]
-        pub(crate) fn $bitmask(a: u128) -> i32 {
-            $view(a).iter().enumerate().fold(0, |mask, (i, &x)| mask | (((x < 0) as i32) << i))
+        pub(crate) fn $bitmask(a: V128) -> i32 {
+            #[cfg(all(target_arch = "x86_64", not(gannet_portable_simd)))]
+            return arch::$bitmask(a);
+            #[allow(unreachable_code)]
+            { $view(a).iter().enumerate().fold(0, |mask, (i, &x)| mask | (((x < 0) as i32) << i)) }
         }
     )*};
 }
@@ -505,14 +542,20 @@ all_true_bitmask! {
 // Swizzle and shuffle.
 
 #[inline(always)]
-pub(crate) fn i8x16_swizzle(a: u128, indices: u128) -> u128 {
+pub(crate) fn i8x16_swizzle(a: V128, indices: V128) -> V128 {
+    #[cfg(all(target_arch = "x86_64", target_feature = "ssse3", not(gannet_portable_simd)))]
+    return arch::i8x16_swizzle(a, indices);
+    #[allow(unreachable_code)]
     let (xs, is) = (u8x16(a), u8x16(indices));
     from_u8x16(is.map(|i| if i < 16 { xs[i as usize] } else { 0 }))
 }
 
 /// Lane `i` of the result is lane `lanes[i]` of `a` followed by `b` (validated < 32).
 #[inline(always)]
-pub(crate) fn i8x16_shuffle(a: u128, b: u128, lanes: u128) -> u128 {
+pub(crate) fn i8x16_shuffle(a: V128, b: V128, lanes: V128) -> V128 {
+    #[cfg(all(target_arch = "x86_64", target_feature = "ssse3", not(gannet_portable_simd)))]
+    return arch::i8x16_shuffle(a, b, lanes);
+    #[allow(unreachable_code)]
     let (xs, ys, is) = (u8x16(a), u8x16(b), u8x16(lanes));
     from_u8x16(is.map(|i| {
         let i = (i & 31) as usize;
@@ -523,25 +566,25 @@ pub(crate) fn i8x16_shuffle(a: u128, b: u128, lanes: u128) -> u128 {
 // Relaxed SIMD (see the module docs for the choices).
 
 #[inline(always)]
-pub(crate) fn f32x4_relaxed_madd(a: u128, b: u128, c: u128) -> u128 {
+pub(crate) fn f32x4_relaxed_madd(a: V128, b: V128, c: V128) -> V128 {
     f32x4_add(f32x4_mul(a, b), c)
 }
 #[inline(always)]
-pub(crate) fn f32x4_relaxed_nmadd(a: u128, b: u128, c: u128) -> u128 {
+pub(crate) fn f32x4_relaxed_nmadd(a: V128, b: V128, c: V128) -> V128 {
     f32x4_add(f32x4_neg(f32x4_mul(a, b)), c)
 }
 #[inline(always)]
-pub(crate) fn f64x2_relaxed_madd(a: u128, b: u128, c: u128) -> u128 {
+pub(crate) fn f64x2_relaxed_madd(a: V128, b: V128, c: V128) -> V128 {
     f64x2_add(f64x2_mul(a, b), c)
 }
 #[inline(always)]
-pub(crate) fn f64x2_relaxed_nmadd(a: u128, b: u128, c: u128) -> u128 {
+pub(crate) fn f64x2_relaxed_nmadd(a: V128, b: V128, c: V128) -> V128 {
     f64x2_add(f64x2_neg(f64x2_mul(a, b)), c)
 }
 
 /// `i16x8.relaxed_dot_i8x16_i7x16_s`: both operands signed, the pair sums saturated.
 #[inline(always)]
-pub(crate) fn i16x8_relaxed_dot_i8x16_i7x16_s(a: u128, b: u128) -> u128 {
+pub(crate) fn i16x8_relaxed_dot_i8x16_i7x16_s(a: V128, b: V128) -> V128 {
     let (xs, ys) = (i8x16(a), i8x16(b));
     from_i16x8(core::array::from_fn(|i| {
         let sum = xs[2 * i] as i32 * ys[2 * i] as i32 + xs[2 * i + 1] as i32 * ys[2 * i + 1] as i32;
@@ -552,12 +595,104 @@ pub(crate) fn i16x8_relaxed_dot_i8x16_i7x16_s(a: u128, b: u128) -> u128 {
 /// `i32x4.relaxed_dot_i8x16_i7x16_add_s`: the four products of each lane (both operands
 /// signed) summed, plus `c`, wrapping.
 #[inline(always)]
-pub(crate) fn i32x4_relaxed_dot_i8x16_i7x16_add_s(a: u128, b: u128, c: u128) -> u128 {
+pub(crate) fn i32x4_relaxed_dot_i8x16_i7x16_add_s(a: V128, b: V128, c: V128) -> V128 {
     let (xs, ys, cs) = (i8x16(a), i8x16(b), i32x4(c));
     from_i32x4(core::array::from_fn(|i| {
         let products = (0..4).map(|k| xs[4 * i + k] as i32 * ys[4 * i + k] as i32).sum::<i32>();
         products.wrapping_add(cs[i])
     }))
+}
+
+/// x86-64 instruction sequences for what LLVM does not find from the portable code.
+/// SSE2 is part of x86-64, so those intrinsics are always available; SSSE3 ones are
+/// used only when the build enables the feature (e.g. `-C target-cpu=native`).
+#[cfg(all(target_arch = "x86_64", not(gannet_portable_simd)))]
+mod arch {
+    use core::arch::x86_64::*;
+
+    use super::V128;
+
+    #[inline(always)]
+    fn m(v: V128) -> __m128i {
+        // SAFETY: both are 16 bytes of plain data; x86-64 is little-endian, so the
+        // vector's byte `i` is the v128's byte `i`.
+        unsafe { core::mem::transmute::<V128, __m128i>(v) }
+    }
+
+    #[inline(always)]
+    fn v(m: __m128i) -> V128 {
+        // SAFETY: as in `m`.
+        unsafe { core::mem::transmute::<__m128i, V128>(m) }
+    }
+
+    // SAFETY (all `unsafe` blocks below): the intrinsics are SSE2, SSE2 is part of
+    // x86-64, or SSSE3 where the build enables it (checked by `cfg`); they only compute.
+
+    #[inline(always)]
+    pub(super) fn i8x16_bitmask(a: V128) -> i32 {
+        unsafe { _mm_movemask_epi8(m(a)) }
+    }
+    #[inline(always)]
+    pub(super) fn i16x8_bitmask(a: V128) -> i32 {
+        // Saturating narrowing keeps each lane's sign.
+        unsafe { _mm_movemask_epi8(_mm_packs_epi16(m(a), _mm_setzero_si128())) & 0xff }
+    }
+    #[inline(always)]
+    pub(super) fn i32x4_bitmask(a: V128) -> i32 {
+        unsafe { _mm_movemask_ps(_mm_castsi128_ps(m(a))) }
+    }
+    #[inline(always)]
+    pub(super) fn i64x2_bitmask(a: V128) -> i32 {
+        unsafe { _mm_movemask_pd(_mm_castsi128_pd(m(a))) }
+    }
+
+    #[inline(always)]
+    pub(super) fn i8x16_all_true(a: V128) -> i32 {
+        unsafe { (_mm_movemask_epi8(_mm_cmpeq_epi8(m(a), _mm_setzero_si128())) == 0) as i32 }
+    }
+    #[inline(always)]
+    pub(super) fn i16x8_all_true(a: V128) -> i32 {
+        unsafe { (_mm_movemask_epi8(_mm_cmpeq_epi16(m(a), _mm_setzero_si128())) == 0) as i32 }
+    }
+    #[inline(always)]
+    pub(super) fn i32x4_all_true(a: V128) -> i32 {
+        unsafe { (_mm_movemask_epi8(_mm_cmpeq_epi32(m(a), _mm_setzero_si128())) == 0) as i32 }
+    }
+    #[inline(always)]
+    pub(super) fn i64x2_all_true(a: V128) -> i32 {
+        // A 64-bit lane is zero when both of its 32-bit halves are.
+        unsafe {
+            let zero32 = _mm_cmpeq_epi32(m(a), _mm_setzero_si128());
+            let zero64 = _mm_and_si128(zero32, _mm_shuffle_epi32::<0b10_11_00_01>(zero32));
+            (_mm_movemask_epi8(zero64) == 0) as i32
+        }
+    }
+
+    #[inline(always)]
+    pub(super) fn i32x4_dot_i16x8_s(a: V128, b: V128) -> V128 {
+        unsafe { v(_mm_madd_epi16(m(a), m(b))) }
+    }
+
+    #[cfg(target_feature = "ssse3")]
+    #[inline(always)]
+    pub(super) fn i8x16_swizzle(a: V128, indices: V128) -> V128 {
+        // `pshufb` zeroes a lane whose index has its top bit set: adding 0x70 with
+        // saturation sets it for every index above 15 and keeps the low bits of the rest.
+        unsafe { v(_mm_shuffle_epi8(m(a), _mm_adds_epu8(m(indices), _mm_set1_epi8(0x70)))) }
+    }
+
+    #[cfg(target_feature = "ssse3")]
+    #[inline(always)]
+    pub(super) fn i8x16_shuffle(a: V128, b: V128, lanes: V128) -> V128 {
+        unsafe {
+            let lanes = m(lanes);
+            // Indices 0-15 pick from `a` and 16-31 from `b`: each `pshufb` zeroes the
+            // lanes the other one supplies.
+            let from_a = _mm_adds_epu8(lanes, _mm_set1_epi8(0x70));
+            let from_b = _mm_adds_epu8(_mm_sub_epi8(lanes, _mm_set1_epi8(16)), _mm_set1_epi8(0x70));
+            v(_mm_or_si128(_mm_shuffle_epi8(m(a), from_a), _mm_shuffle_epi8(m(b), from_b)))
+        }
+    }
 }
 
 #[cfg(test)]
@@ -566,7 +701,7 @@ mod tests {
 
     #[test]
     fn lanes_are_little_endian() {
-        let v = 0x0f0e0d0c_0b0a0908_07060504_03020100u128;
+        let v = V128::from_u128(0x0f0e0d0c_0b0a0908_07060504_03020100);
         assert_eq!(u8x16(v)[0], 0);
         assert_eq!(u8x16(v)[15], 15);
         assert_eq!(u16x8(v)[1], 0x0302);

@@ -58,19 +58,35 @@ macro_rules! plain_operand {
 }
 plain_operand!(u8, u16, u32, u64, i32, i64);
 
-/// A `v128` immediate (lane 0 in the low bits).
-pub(crate) type V128 = u128;
+/// A `v128` value: its 16 bytes in little-endian order, so byte 0 is the low byte of
+/// lane 0 whatever the lane width. (A byte array, not a `u128`: LLVM keeps arrays in
+/// vector registers, but splits a `u128` into two general-purpose registers.)
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+#[repr(transparent)]
+pub struct V128(pub [u8; 16]);
 
-impl Operand for u128 {
+impl V128 {
+    /// The vector whose lane 0 is in the low bits of `bits`.
+    pub(crate) fn from_u128(bits: u128) -> V128 {
+        V128(bits.to_le_bytes())
+    }
+
+    /// The vector as a number with lane 0 in the low bits.
+    pub(crate) fn to_u128(self) -> u128 {
+        u128::from_le_bytes(self.0)
+    }
+}
+
+impl Operand for V128 {
     const SIZE: usize = 16;
     fn encode(self, out: &mut Vec<u8>) {
-        out.extend_from_slice(&self.to_ne_bytes());
+        out.extend_from_slice(&self.0);
     }
     fn decode(bytes: &[u8]) -> Self {
-        u128::from_ne_bytes(bytes[..16].try_into().expect("operand bytes"))
+        V128(bytes[..16].try_into().expect("operand bytes"))
     }
     fn show(self, _at: usize) -> String {
-        format!("{self:#034x}")
+        format!("{:#034x}", self.to_u128())
     }
 }
 

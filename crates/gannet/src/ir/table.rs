@@ -22,7 +22,7 @@
 //!   v128 to an `i32`), `simd_splat`, `simd_extract` and `simd_replace` (lanes, with the
 //!   lane an immediate), `simd_load`, `simd_load_lane`, `simd_store`, `simd_store_lane`.
 //!   A `v128` lives in two adjacent slots; operands name the first. Their expressions
-//!   work on `u128` values (lane 0 in the low bits) with the helpers of `exec::simd`;
+//!   work on `V128` values (16 little-endian bytes) with the helpers of `exec::simd`;
 //!   their names are `wasmparser`'s, which is how the translator maps them;
 //! - `other`: an operand struct and a handler function in `exec::ops`.
 //!
@@ -211,7 +211,7 @@ macro_rules! for_each_op {
             // The `v128` groups: values in two adjacent slots (the first one named).
             // Their handlers neither read nor write the accumulator.
             simd_unary {
-                V128Not "v128.not" = |a| !a;
+                V128Not "v128.not" = |a| simd::not(a);
                 I8x16Abs "i8x16.abs" = |a| simd::i8x16_abs(a);
                 I8x16Neg "i8x16.neg" = |a| simd::i8x16_neg(a);
                 I8x16Popcnt "i8x16.popcnt" = |a| simd::i8x16_popcnt(a);
@@ -267,10 +267,10 @@ macro_rules! for_each_op {
                 I32x4RelaxedTruncF64x2UZero "i32x4.relaxed_trunc_f64x2_u_zero" = |a| simd::i32x4_trunc_sat_f64x2_u_zero(a);
             }
             simd_binary {
-                V128And "v128.and" = |a, b| a & b;
-                V128AndNot "v128.andnot" = |a, b| a & !b;
-                V128Or "v128.or" = |a, b| a | b;
-                V128Xor "v128.xor" = |a, b| a ^ b;
+                V128And "v128.and" = |a, b| simd::and(a, b);
+                V128AndNot "v128.andnot" = |a, b| simd::andnot(a, b);
+                V128Or "v128.or" = |a, b| simd::or(a, b);
+                V128Xor "v128.xor" = |a, b| simd::xor(a, b);
                 I8x16Eq "i8x16.eq" = |a, b| simd::i8x16_eq(a, b);
                 I8x16Ne "i8x16.ne" = |a, b| simd::i8x16_ne(a, b);
                 I8x16LtS "i8x16.lt_s" = |a, b| simd::i8x16_lt_s(a, b);
@@ -465,7 +465,7 @@ macro_rules! for_each_op {
             }
             // `dst = f(memory[ptr + offset .. + N])`.
             simd_load {
-                V128Load "v128.load" [16] = |b| u128::from_le_bytes(b);
+                V128Load "v128.load" [16] = |b| simd::V128(b);
                 V128Load8x8S "v128.load8x8_s" [8] = |b| simd::from_i16x8(b.map(|x| x as i8 as i16));
                 V128Load8x8U "v128.load8x8_u" [8] = |b| simd::from_u16x8(b.map(|x| x as u16));
                 V128Load16x4S "v128.load16x4_s" [8] = |b| simd::from_i32x4(core::array::from_fn(|i| i16::from_le_bytes([b[2 * i], b[2 * i + 1]]) as i32));
@@ -476,8 +476,8 @@ macro_rules! for_each_op {
                 V128Load16Splat "v128.load16_splat" [2] = |b| simd::from_u16x8([u16::from_le_bytes(b); 8]);
                 V128Load32Splat "v128.load32_splat" [4] = |b| simd::from_u32x4([u32::from_le_bytes(b); 4]);
                 V128Load64Splat "v128.load64_splat" [8] = |b| simd::from_u64x2([u64::from_le_bytes(b); 2]);
-                V128Load32Zero "v128.load32_zero" [4] = |b| u32::from_le_bytes(b) as u128;
-                V128Load64Zero "v128.load64_zero" [8] = |b| u64::from_le_bytes(b) as u128;
+                V128Load32Zero "v128.load32_zero" [4] = |b| simd::V128::from_u128(u32::from_le_bytes(b) as u128);
+                V128Load64Zero "v128.load64_zero" [8] = |b| simd::V128::from_u128(u64::from_le_bytes(b) as u128);
             }
             // `dst = a` with lane `lane` loaded from `memory[ptr + offset .. + N]`.
             simd_load_lane {
@@ -488,7 +488,7 @@ macro_rules! for_each_op {
             }
             // `memory[ptr + offset .. + 16] = a`.
             simd_store {
-                V128Store "v128.store" [16] = |a| a.to_le_bytes();
+                V128Store "v128.store" [16] = |a| a.0;
             }
             // `memory[ptr + offset .. + N] = lane `lane` of `a``.
             simd_store_lane {

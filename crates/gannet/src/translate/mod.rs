@@ -22,7 +22,7 @@ use wasmparser::{BlockType, FuncToValidate, FuncValidator, Operator, ValidatorRe
 use crate::error::{Error, Result};
 use crate::exec::handler_table;
 use crate::ir::table::for_each_op;
-use crate::ir::{BRANCH_OFFSET, BranchOffset, DST_OFFSET, Encoder, HANDLER_SIZE, Listing, Op, OpCode, Slot, op};
+use crate::ir::{BRANCH_OFFSET, BranchOffset, DST_OFFSET, Encoder, HANDLER_SIZE, Listing, Op, OpCode, Slot, V128, op};
 use crate::module::{CompiledFunc, ModuleInner};
 
 /// Where the value of an operand stack entry lives.
@@ -496,7 +496,8 @@ impl<'m> Translator<'m> {
             (Provider::Const(low), Provider::Const(high)) => {
                 self.slot(high_height);
                 let dst = self.slot(low_height);
-                self.emit(Op::ConstV128(op::ConstV128 { dst, value: low as u128 | (high as u128) << 64 }));
+                let value = V128::from_u128(low as u128 | (high as u128) << 64);
+                self.emit(Op::ConstV128(op::ConstV128 { dst, value }));
                 return dst;
             }
             _ => {}
@@ -1146,7 +1147,7 @@ impl<'m> Translator<'m> {
                 let rhs = self.pop_v128();
                 let lhs = self.pop_v128();
                 let dst = self.push_home_v128()?;
-                let lanes = u128::from_le_bytes(lanes);
+                let lanes = V128(lanes);
                 self.emit_result(Op::I8x16Shuffle(op::I8x16Shuffle { dst, lhs, rhs, lanes }), dst);
             }
             Operator::I32ReinterpretF32
