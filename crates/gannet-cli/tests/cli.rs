@@ -394,6 +394,27 @@ fn inspect() {
 }
 
 #[test]
+fn simd_runs_and_inspects() {
+    gannet(&["run", "--invoke", "sum_bytes", "simd.wat", "0x0f0e0d0c0b0a09080706050403020100"])
+        .exits(0)
+        .prints("120\n")
+        .quiet();
+    // v128 results print as unsigned 128-bit integers, as wasmtime prints them.
+    gannet(&["run", "--invoke", "reverse_bytes", "simd.wat", "0x0f0e0d0c0b0a09080706050403020100"])
+        .exits(0)
+        .prints(&format!("{}\n", 0x00010203_04050607_08090a0b_0c0d0e0fu128))
+        .quiet();
+    let outcome = gannet(&["inspect", "--func", "reverse_bytes", "simd.wat"]);
+    outcome.exits(0).quiet();
+    assert!(outcome.stdout.contains("frame: 4 slots (2 for params, 0 for locals)"), "{}", outcome.context());
+    assert!(
+        outcome.stdout.contains("i8x16.shuffle dst=s2 lhs=s0 rhs=s0 lanes=0x000102030405060708090a0b0c0d0e0f"),
+        "{}",
+        outcome.context()
+    );
+}
+
+#[test]
 fn fuel_limits_work() {
     gannet(&["run", "--fuel", "1000", "--invoke", "spin", "spin.wat", "10"]).exits(0).prints("10\n").quiet();
     gannet(&["run", "--fuel", "1000", "--invoke", "spin", "spin.wat", "1000"])
