@@ -20,7 +20,7 @@ pub const TABLE_LIMIT: usize = 10_000;
 const ROUNDS: usize = 2;
 
 /// The `wasm-smith` configuration: WebAssembly 2.0 (bulk memory, reference types,
-/// multi-value, sign extension, saturating conversions) plus tail calls, one memory and
+/// multi-value, sign extension, saturating conversions, SIMD) plus tail calls, one memory and
 /// one table at most, no imports, everything exported, NaNs canonicalised before they
 /// reach memory.
 pub fn smith_config(u: &mut Unstructured<'_>) -> arbitrary::Result<wasm_smith::Config> {
@@ -31,7 +31,7 @@ pub fn smith_config(u: &mut Unstructured<'_>) -> arbitrary::Result<wasm_smith::C
     config.sign_extension_ops_enabled = true;
     config.saturating_float_to_int_enabled = true;
     config.tail_call_enabled = true;
-    config.simd_enabled = false;
+    config.simd_enabled = true;
     config.relaxed_simd_enabled = false;
     config.threads_enabled = false;
     config.shared_everything_threads_enabled = false;
@@ -90,6 +90,8 @@ enum Value {
     /// Bits, with every NaN replaced by one canonical NaN.
     F32(u32),
     F64(u64),
+    /// Bits as they are: `wasm-smith` canonicalises the NaNs vector operations make.
+    V128(u128),
     /// Whether the reference is null: identities are not comparable across engines.
     Ref {
         null: bool,
@@ -111,6 +113,7 @@ impl Value {
             gannet::Val::I64(v) => Value::I64(v),
             gannet::Val::F32(v) => Value::F32(f32_bits(v)),
             gannet::Val::F64(v) => Value::F64(f64_bits(v)),
+            gannet::Val::V128(v) => Value::V128(v),
             gannet::Val::FuncRef(f) => Value::Ref { null: f.is_none() },
             gannet::Val::ExternRef(r) => Value::Ref { null: r.is_none() },
             other => panic!("unexpected Gannet value {other:?}"),
@@ -123,6 +126,7 @@ impl Value {
             wasmi::Val::I64(v) => Value::I64(*v),
             wasmi::Val::F32(v) => Value::F32(f32_bits(v.to_bits())),
             wasmi::Val::F64(v) => Value::F64(f64_bits(v.to_bits())),
+            wasmi::Val::V128(v) => Value::V128(v.as_u128()),
             wasmi::Val::FuncRef(f) => Value::Ref { null: f.is_null() },
             wasmi::Val::ExternRef(r) => Value::Ref { null: r.is_null() },
             other => panic!("unexpected wasmi value {other:?}"),
@@ -250,6 +254,10 @@ fn argument(u: &mut Unstructured<'_>, ty: gannet::ValType) -> arbitrary::Result<
             let bits: u64 = if small { (u.int_in_range(-2..=16)? as f64).to_bits() } else { u.arbitrary()? };
             (gannet::Val::F64(bits), wasmi::Val::F64(wasmi::F64::from_bits(bits)))
         }
+        gannet::ValType::V128 => {
+            let bits: u128 = if small { u.int_in_range(0..=16)? } else { u.arbitrary()? };
+            (gannet::Val::V128(bits), wasmi::Val::V128(wasmi::V128::from(bits)))
+        }
         gannet::ValType::FuncRef => (gannet::Val::FuncRef(None), wasmi::Val::FuncRef(wasmi::Ref::Null)),
         gannet::ValType::ExternRef => (gannet::Val::ExternRef(None), wasmi::Val::ExternRef(wasmi::Ref::Null)),
         other => panic!("wasm-smith was configured without {other:?}"),
@@ -343,6 +351,7 @@ fn wasmi_default(ty: gannet::ValType) -> wasmi::Val {
         gannet::ValType::I64 => wasmi::Val::I64(0),
         gannet::ValType::F32 => wasmi::Val::F32(wasmi::F32::from_bits(0)),
         gannet::ValType::F64 => wasmi::Val::F64(wasmi::F64::from_bits(0)),
+        gannet::ValType::V128 => wasmi::Val::V128(wasmi::V128::from(0u128)),
         gannet::ValType::FuncRef => wasmi::Val::FuncRef(wasmi::Ref::Null),
         _ => wasmi::Val::ExternRef(wasmi::Ref::Null),
     }
