@@ -129,7 +129,6 @@ impl Value {
             wasmi::Val::V128(v) => Value::V128(v.as_u128()),
             wasmi::Val::FuncRef(f) => Value::Ref { null: f.is_null() },
             wasmi::Val::ExternRef(r) => Value::Ref { null: r.is_null() },
-            other => panic!("unexpected wasmi value {other:?}"),
         }
     }
 }
