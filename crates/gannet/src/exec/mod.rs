@@ -371,6 +371,16 @@ macro_rules! define_handlers {
                     }
                     Flow::Next
                 }
+
+                #[inline(always)]
+                pub(super) unsafe fn [<$sb_name Imm>](op: op::[<$sb_name Imm>], r: &mut Regs, _ctx: &mut Executor<'_>) -> Flow {
+                    // SAFETY: validated code: the v128 slots are in the frame (module docs).
+                    unsafe {
+                        let ($sb_a, $sb_b) = (get_v128(r.fp, op.lhs), op.rhs);
+                        set_v128(r.fp, op.dst, $sb_e);
+                    }
+                    Flow::Next
+                }
             )*
             $(
                 #[inline(always)]
@@ -515,7 +525,7 @@ macro_rules! define_handlers {
             $( $bt_name $bt_imm [<$bt_name AccL>] [<$bt_name AccR>] [<$bt_imm Acc>] )*
             $( $l_name [<$l_name Acc>] [<$l_name Add>] [<$l_name AddImm>] [<$l_name AddAcc>] [<$l_name AddImmAcc>] )*
             $( $s_name [<$s_name AccPtr>] [<$s_name AccValue>] )*
-            $( $su_name )* $( $sb_name )* $( $st_name )* $( $ss_name )* $( $sr_name )* $( $sp_name )*
+            $( $su_name )* $( $sb_name [<$sb_name Imm>] )* $( $st_name )* $( $ss_name )* $( $sr_name )* $( $sp_name )*
             $( $sx_name )* $( $sw_name )* $( $sl_name )* $( $sll_name )* $( $sst_name )* $( $ssl_name )*
             $( $o_name )*
         );

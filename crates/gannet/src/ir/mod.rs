@@ -236,7 +236,7 @@ macro_rules! define_ir {
                 [<$s_name AccValue>] $s_mn { ptr: Slot, value: Acc, offset: u32 }
             )*
             $( $su_name $su_mn { dst: Slot, src: Slot } )*
-            $( $sb_name $sb_mn { dst: Slot, lhs: Slot, rhs: Slot } )*
+            $( $sb_name $sb_mn { dst: Slot, lhs: Slot, rhs: Slot } [<$sb_name Imm>] $sb_mn { dst: Slot, lhs: Slot, rhs: V128 } )*
             $( $st_name $st_mn { dst: Slot, a: Slot, b: Slot, c: Slot } )*
             $( $ss_name $ss_mn { dst: Slot, lhs: Slot, rhs: Slot } )*
             $( $sr_name $sr_mn { dst: Slot, src: Slot } )*

@@ -328,7 +328,7 @@ macro_rules! define_translate_table_ops {
         simd_store { $( $sst_name:ident $sst_mn:literal [$sst_n:literal] = |$sst_a:ident| $sst_e:expr; )* }
         simd_store_lane { $( $ssl_name:ident $ssl_mn:literal [$ssl_n:literal] = |$ssl_a:ident, $ssl_lane:ident| $ssl_e:expr; )* }
         other { $( $o_name:ident $o_mn:literal { $($o_field:ident : $o_ty:ty),* } = $o_fn:ident; )* }
-    ) => {
+    ) => { paste::paste! {
         impl Translator<'_> {
             /// Translates `op` if it belongs to one of the table's generic groups.
             fn visit_table_op(&mut self, op: &Operator<'_>) -> Option<Result<()>> {
@@ -350,7 +350,10 @@ macro_rules! define_translate_table_ops {
                     $( Operator::$l_name { memarg } => self.load(memarg, |dst, ptr, offset| Op::$l_name(op::$l_name { dst, ptr, offset })), )*
                     $( Operator::$s_name { memarg } => self.store(memarg, |ptr, value, offset| Op::$s_name(op::$s_name { ptr, value, offset })), )*
                     $( Operator::$su_name => self.simd(1, 0, |dst, v, _| Op::$su_name(op::$su_name { dst, src: v[0] })), )*
-                    $( Operator::$sb_name => self.simd(2, 0, |dst, v, _| Op::$sb_name(op::$sb_name { dst, lhs: v[0], rhs: v[1] })), )*
+                    $( Operator::$sb_name => self.simd_binary(
+                        |dst, lhs, rhs| Op::$sb_name(op::$sb_name { dst, lhs, rhs }),
+                        |dst, lhs, rhs| Op::[<$sb_name Imm>](op::[<$sb_name Imm>] { dst, lhs, rhs }),
+                    ), )*
                     $( Operator::$st_name => self.simd(3, 0, |dst, v, _| Op::$st_name(op::$st_name { dst, a: v[0], b: v[1], c: v[2] })), )*
                     $( Operator::$ss_name => self.simd(1, 1, |dst, v, s| Op::$ss_name(op::$ss_name { dst, lhs: v[0], rhs: s })), )*
                     $( Operator::$sp_name => self.simd(0, 1, |dst, _, src| Op::$sp_name(op::$sp_name { dst, src })), )*
@@ -365,7 +368,7 @@ macro_rules! define_translate_table_ops {
                 })
             }
         }
-    };
+    }};
 }
 for_each_op!(define_translate_table_ops);
 
@@ -737,6 +740,28 @@ impl<'m> Translator<'m> {
         let dst = self.push_home_v128()?;
         self.emit_result(make(dst, slots, scalar), dst);
         Ok(())
+    }
+
+    /// A binary `v128` instruction; `make_imm` for the form whose right operand is an
+    /// immediate, used when it is a constant (which would otherwise be materialised on
+    /// every execution, e.g. in a loop).
+    fn simd_binary(
+        &mut self,
+        make: impl FnOnce(Slot, Slot, Slot) -> Op,
+        make_imm: impl FnOnce(Slot, Slot, V128) -> Op,
+    ) -> Result<()> {
+        let len = self.stack.len();
+        if let [Entry { provider: Provider::Const(low), .. }, Entry { provider: Provider::Const(high), upper: true }] =
+            self.stack[len - 2..]
+        {
+            self.stack.truncate(len - 2);
+            let lhs = self.pop_v128();
+            let dst = self.push_home_v128()?;
+            let imm = V128::from_u128(low as u128 | (high as u128) << 64);
+            self.emit_result(make_imm(dst, lhs, imm), dst);
+            return Ok(());
+        }
+        self.simd(2, 0, |dst, v, _| make(dst, v[0], v[1]))
     }
 
     /// An instruction from one `v128` to a scalar.

@@ -452,3 +452,14 @@ fn a_v128_local_set_from_a_result_is_computed_straight_into_it() {
          32: return",
     );
 }
+
+#[test]
+fn a_constant_v128_operand_becomes_an_immediate() {
+    check(
+        "(module (func (param v128) (result v128)
+           (i16x8.add (local.get 0) (v128.const i16x8 1 1 1 1 1 1 1 1))))",
+        "frame: 4 slots (2 for params, 0 for locals)
+         0: i16x8.add dst=s2 lhs=s0 rhs=0x00010001000100010001000100010001
+         32: return_span src=s2 len=2",
+    );
+}
