@@ -6,13 +6,17 @@
 #   bench/programs/wat/*.wat  -> bench/wasm/NAME.wasm        (wat2wasm)
 #   bench/programs/c/*.c      -> bench/wasm/NAME.wasm        (clang-19 --target=wasm32-wasi -O2)
 #                             -> target/bench/native/NAME    (clang-19 -O2, with bench/programs/driver.c)
+#   the C programs listed in SIMD_PROGRAMS (in this script), again with -msimd128:
+#                             -> bench/wasm/NAME_simd.wasm, target/bench/native/NAME_simd
 #   bench/programs/vm/vm_*.c  -> the same (vm_tail.c with -mtail-call)
 #   bench/programs/wat/reference.c -> target/bench/native/wat-reference
 #
 # The .wasm files are committed; rebuilding them with the same Debian
-# packages reproduces them byte for byte. Then bench/programs/verify.py
-# checks every module's interface and its checksums against
-# bench/programs/manifest.json (its docstring tells how):
+# packages reproduces them byte for byte. No module may import anything; the
+# SIMD builds must contain SIMD instructions and the others none (counted in
+# `wasm-objdump -d`). Then bench/programs/verify.py checks every module's
+# interface and its checksums against bench/programs/manifest.json (its
+# docstring tells how):
 #   --quick-only  run the .wasm files in wasm-interp at the quick size only
 #   --bless       write the native/reference checksums into the manifest
 #   --no-verify   build only
@@ -76,6 +80,12 @@ CFLAGS=(-O2 -std=c2x -ffp-contract=off -Wall -Wextra)
 WASM_FLAGS=(--target=wasm32-wasi -nostartfiles
     -Wl,--no-entry -Wl,--export=run -Wl,--strip-debug)
 
+# C programs that also get a SIMD build, bench/programs/c/NAME.c -> NAME_simd
+# with -msimd128 (clang's loop vectoriser then emits wasm SIMD). Without the
+# flag, NAME is the scalar build. NAME_simd's native binary is the same
+# program as NAME's, under the name verify.py looks for.
+SIMD_PROGRAMS=(gemm_i8 blur)
+
 build_c() { # NAME SOURCE [EXTRA_WASM_FLAGS...]
     local name=$1 source=$2
     shift 2
@@ -97,6 +107,11 @@ for source in "$PROGRAMS"/c/*.c; do
     build_c "$(basename "$source" .c)" "$source"
 done
 
+echo "SIMD builds of C programs:"
+for name in "${SIMD_PROGRAMS[@]}"; do
+    build_c "${name}_simd" "$PROGRAMS/c/$name.c" -msimd128
+done
+
 echo "VM programs:"
 build_c vm_switch "$PROGRAMS/vm/vm_switch.c"
 build_c vm_tail "$PROGRAMS/vm/vm_tail.c" -mtail-call
@@ -108,6 +123,21 @@ for wasm in "$WASM_OUT"/*.wasm; do
         wasm-objdump -x -j Import "$wasm" >&2
         exit 1
     fi
+done
+# SIMD instructions in exactly the SIMD builds: a scalar build must have none,
+# a SIMD build must have been vectorised.
+for wasm in "$WASM_OUT"/*.wasm; do
+    name=$(basename "$wasm" .wasm)
+    count=$(wasm-objdump -d "$wasm" | grep -cE '\b(v128|[if](8x16|16x8|32x4|64x2))\.' || true)
+    case " ${SIMD_PROGRAMS[*]/%/_simd} " in
+    *" $name "*)
+        echo "  $name: $count SIMD instructions"
+        [ "$count" -gt 0 ] || { echo "build.sh: $wasm has no SIMD instructions" >&2; exit 1; }
+        ;;
+    *)
+        [ "$count" -eq 0 ] || { echo "build.sh: $wasm has $count SIMD instructions" >&2; exit 1; }
+        ;;
+    esac
 done
 echo "built $(ls "$WASM_OUT"/*.wasm | wc -l) modules in $WASM_OUT, native binaries in $ROOT/$NATIVE_OUT"
 

@@ -9,12 +9,14 @@ For every manifest entry it checks:
      the module has one;
   2. the expected checksums at the quick and the full size, by a route that
      does not run the .wasm at all:
-       - layer "c" and "tail-call": the native build of the same C source
-         (target/bench/native/NAME N);
+       - layers "c", "simd" and "tail-call": the native build of the same C
+         source (target/bench/native/NAME N);
        - layer "micro": the C reference models of the WAT programs
          (target/bench/native/wat-reference NAME N);
-  3. the .wasm file itself, in wabt's reference interpreter `wasm-interp`.
-     wasm-interp can only call exports that take no arguments, so a copy of
+     and, for a SIMD build (an entry with `scalar`), that its scalar build has
+     the same sizes and checksums;
+  3. the .wasm file itself, in wabt's reference interpreter `wasm-interp`
+     (SIMD is on by default in wabt 1.0.32). wasm-interp can only call exports that take no arguments, so a copy of
      the module gets more exports, `verify0`, ..., that call run(N)
      (wasm2wat, append the function, wat2wasm). The quick size always, called
      twice in the same instance (run must be stateless); the full size too
@@ -36,7 +38,7 @@ import tempfile
 MANIFEST = "bench/programs/manifest.json"
 NATIVE_DIR = "target/bench/native"
 REFERENCE = os.path.join(NATIVE_DIR, "wat-reference")
-LAYERS = ("micro", "c", "tail-call")
+LAYERS = ("micro", "c", "simd", "tail-call")
 
 
 def leb_u32(data, pos):
@@ -168,6 +170,16 @@ def main():
             problems.append("unknown layer %r" % entry["layer"])
         if (entry["layer"] == "tail-call") != ("native" in entry):
             problems.append("`native` must be given exactly for the tail-call layer")
+        scalar = None
+        if "scalar" in entry:
+            # a SIMD build: its scalar build is built from the same source and gives the same checksums
+            scalar = next((e for e in manifest if e["name"] == entry["scalar"] and "scalar" not in e), None)
+            if "simd" not in entry["features"]:
+                problems.append("`scalar` is given but `features` has no `simd`")
+            if scalar is None:
+                problems.append("`scalar` names no other entry: %r" % entry["scalar"])
+            elif any(scalar[size] != entry[size] for size in ("quick", "full")):
+                problems.append("not the same sizes as its scalar build %s" % scalar["name"])
         problems += check_interface(wasm)
         sizes = ("quick", "full")
         computed = {size: native_checksum(entry, entry[size]) for size in sizes}
@@ -179,6 +191,8 @@ def main():
                     "%s (n=%d): expected %s, native/reference gives %s"
                     % (size, entry[size], entry["expect"][size], computed[size])
                 )
+            if scalar is not None and scalar["expect"][size] != entry["expect"][size]:
+                problems.append("%s: not the same checksum as its scalar build %s" % (size, scalar["name"]))
         with tempfile.TemporaryDirectory() as tmp:
             for size in sizes[:1] if args.quick_only else sizes:
                 # twice at the quick size: the second call must not see state left by the first
@@ -211,7 +225,7 @@ def main():
 
 def format_manifest(manifest):
     """One object per entry, keys in a fixed order, stable for diffs."""
-    order = ["name", "layer", "wasm", "quick", "full", "expect", "features", "native"]
+    order = ["name", "layer", "wasm", "quick", "full", "expect", "features", "scalar", "native"]
     lines = []
     for entry in manifest:
         keys = order + sorted(k for k in entry if k not in order)

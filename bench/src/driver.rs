@@ -1,6 +1,7 @@
 //! The driver: starts one worker per engine for a program, then calls `run` on each of
 //! them in turn, run by run, so that machine drift hits every engine alike.
 
+use crate::engines;
 use crate::manifest::{self, Program};
 use crate::model::{Cell, ProgramResult, Status};
 use crate::process::{self, Worker, WorkerFailure};
@@ -53,6 +54,7 @@ pub fn measure(plan: &Plan, program: &Program, engines: &[(String, Launcher)], n
         expected: expected.to_string(),
         features: program.features.clone(),
         native: program.native.clone(),
+        scalar: program.scalar.clone(),
         cells: Vec::new(),
     };
     let module = match prepare_module(plan, program) {
@@ -74,7 +76,12 @@ pub fn measure(plan: &Plan, program: &Program, engines: &[(String, Launcher)], n
     let mut slots: Vec<Slot> = Vec::new();
     for (engine, launcher) in engines {
         let mut slot = Slot { cell: Cell::new(engine), worker: None, native: None, live: false };
+        // An engine that lacks a proposal the program needs is not even started.
+        let missing = engines::missing_proposal(engine, &program.features)
+            .map(|p| format!("no `{p}` support (as declared in bench/src/engines/mod.rs): not loaded"));
         match launcher {
+            Launcher::Native if program.native.is_none() => continue,
+            _ if missing.is_some() => slot.cell.fail(Status::NotAvailable, missing.unwrap_or_default()),
             Launcher::Unavailable(reason) => slot.cell.fail(Status::NotAvailable, reason.clone()),
             Launcher::Native => {
                 let Some(name) = &program.native else { continue };

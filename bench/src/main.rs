@@ -33,7 +33,7 @@ USAGE: gannet-bench [OPTIONS]
   --runs N            timed runs per engine and program (default 5; 1 with --quick)
   --load-reps N       loads per worker for the load-time median (default min(runs, 3))
   --filter A,B        only programs whose name contains one of these
-  --layer L           only programs of this layer (micro, c, tail-call)
+  --layer L           only programs of this layer (micro, c, simd, tail-call)
   --engines X,Y       only these engines (default: all); known engines:
                       gannet-nightly gannet-nightly-fuel gannet-stable wasmi stitch wasm3
                       wasmtime-pulley wasmtime-cranelift native
@@ -265,7 +265,7 @@ fn engine_info(id: &str, wasm3_version: &str, git: &str) -> EngineInfo {
         "wasmi" => (
             "wasmi",
             format!("={}", env!("BENCH_WASMI_VERSION")),
-            "features std+validate+auto-dispatch (tail-call dispatch; no memory64, which its docs say slows loads/stores); CompilationMode::Eager; fuel off".to_string(),
+            "features std+validate+auto-dispatch+simd (tail-call dispatch; no memory64, which its docs say slows loads/stores); CompilationMode::Eager; fuel off".to_string(),
         ),
         "stitch" => (
             "makepad-stitch",

@@ -7,17 +7,21 @@ use std::path::{Path, PathBuf};
 #[derive(Deserialize, Debug, Clone)]
 pub struct Program {
     pub name: String,
-    /// `micro`, `c` or `tail-call`.
+    /// `micro`, `c`, `simd` or `tail-call`.
     pub layer: String,
     /// The module, relative to `bench/` (a `.wat` file is accepted too).
     pub wasm: String,
     pub quick: i32,
     pub full: i32,
     pub expect: Expect,
-    /// Proposals beyond WebAssembly 2.0 that the module needs (informational: every
-    /// engine is configured with every proposal it supports).
+    /// Proposals beyond WebAssembly 2.0 that the module needs (`tail-call`, `simd`). Every
+    /// engine is configured with every proposal it supports; one that does not support
+    /// all of these (`engines::proposals`) is not given the module.
     #[serde(default)]
     pub features: Vec<String>,
+    /// SIMD builds only: the program built from the same source without SIMD.
+    #[serde(default)]
+    pub scalar: Option<String>,
     /// The native build of the same program: `target/bench/native/<native>`.
     #[serde(default)]
     pub native: Option<String>,
@@ -50,11 +54,27 @@ pub fn load(path: &Path) -> Result<Vec<Program>, String> {
     let programs: Vec<Program> =
         serde_json::from_str(&text).map_err(|e| format!("cannot parse {}: {e}", path.display()))?;
     for p in &programs {
-        if !matches!(p.layer.as_str(), "micro" | "c" | "tail-call") {
+        if !crate::stats::LAYERS.contains(&p.layer.as_str()) {
             return Err(format!("{}: program `{}` has unknown layer `{}`", path.display(), p.name, p.layer));
         }
         p.expected(true)?;
         p.expected(false)?;
+        if let Some(scalar) = &p.scalar {
+            let same = programs.iter().find(|q| &q.name == scalar).is_some_and(|q| {
+                q.scalar.is_none()
+                    && (q.quick, q.full) == (p.quick, p.full)
+                    && q.expected(true) == p.expected(true)
+                    && q.expected(false) == p.expected(false)
+            });
+            if !same {
+                return Err(format!(
+                    "{}: program `{}` names `{scalar}` as its scalar build, which must be another entry with the \
+                     same sizes and checksums",
+                    path.display(),
+                    p.name
+                ));
+            }
+        }
     }
     Ok(programs)
 }

@@ -108,6 +108,8 @@ pub struct ProgramResult {
     pub expected: String,
     pub features: Vec<String>,
     pub native: Option<String>,
+    /// For a SIMD build: the program built from the same source without SIMD.
+    pub scalar: Option<String>,
     pub cells: Vec<Cell>,
 }
 

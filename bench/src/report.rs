@@ -225,6 +225,39 @@ pub fn markdown(report: &Report) -> String {
         }
     }
 
+    if report.programs.iter().any(|p| p.scalar.is_some()) {
+        writeln!(out, "## SIMD builds: speed-up over the scalar build of the same source\n").unwrap();
+        if report.summary.simd_speedups.is_empty() {
+            writeln!(out, "No engine ran a SIMD build and its scalar build both correctly.\n").unwrap();
+        } else {
+            writeln!(
+                out,
+                "Median of the scalar build / median of the SIMD build (above 1× the SIMD build is faster).\n"
+            )
+            .unwrap();
+            let engines: Vec<&str> = report.engines.iter().map(|e| e.id.as_str()).filter(|e| *e != "native").collect();
+            let mut header = vec!["SIMD build".to_string(), "scalar build".to_string()];
+            header.extend(engines.iter().map(|e| e.to_string()));
+            let mut rows = Vec::new();
+            for p in report.programs.iter().filter(|p| p.scalar.is_some()) {
+                let mut row = vec![p.name.clone(), p.scalar.clone().unwrap_or_default()];
+                for e in &engines {
+                    row.push(
+                        report
+                            .summary
+                            .simd_speedups
+                            .iter()
+                            .find(|s| s.program == p.name && s.engine == *e)
+                            .map(|s| fmt_ratio(s.speedup))
+                            .unwrap_or("—".into()),
+                    );
+                }
+                rows.push(row);
+            }
+            md_table(&mut out, &header, &rows);
+        }
+    }
+
     writeln!(out, "## Load: parse + validate + compile + instantiate\n").unwrap();
     writeln!(out, "Median of {} load(s). stitch and wasm3 compile each function lazily, on its first call, so their load excludes compilation; see the first-call table.\n", m.load_reps).unwrap();
     let rows = metric_rows(report, &mut notes, true, &|c| c.load_median_ns.map(fmt_ns), false);
@@ -484,6 +517,16 @@ pub fn html(report: &Report) -> String {
             .collect();
         out.push_str(&bar_chart("engine median / fastest native run", &bars));
     }
+    if !report.summary.simd_speedups.is_empty() {
+        out.push_str("<h2>SIMD builds: speed-up over the scalar build of the same source</h2>");
+        let bars: Vec<(String, String, f64, String)> = report
+            .summary
+            .simd_speedups
+            .iter()
+            .map(|s| (format!("{} {}", s.program, s.engine), s.engine.clone(), s.speedup, fmt_ratio(s.speedup)))
+            .collect();
+        out.push_str(&bar_chart("scalar build median / SIMD build median", &bars));
+    }
     out.push_str(
         "<h2>Load: parse + validate + compile + instantiate</h2><p>stitch and wasm3 compile lazily, on first call.</p>",
     );
@@ -550,6 +593,7 @@ mod tests {
                 expected: "6765".into(),
                 features: vec![],
                 native: None,
+                scalar: None,
                 cells: vec![
                     cell("gannet-nightly", Status::Ok, Some(2_000_000), None),
                     cell("gannet-stable", Status::Ok, Some(3_000_000), None),
@@ -565,12 +609,45 @@ mod tests {
                 expected: "1".into(),
                 features: vec!["tail-call".into()],
                 native: Some("vm_tail".into()),
+                scalar: None,
                 cells: vec![
                     cell("gannet-nightly", Status::Ok, Some(4_000), None),
                     cell("gannet-stable", Status::Ok, Some(8_000), None),
                     cell("wasmi", Status::Ok, Some(6_000), None),
                     cell("stitch", Status::NotAvailable, None, Some("illegal <opcode>")),
                     cell("native", Status::Ok, Some(1_000), None),
+                ],
+            },
+            ProgramResult {
+                name: "blur".into(),
+                layer: "simd".into(),
+                n: 1,
+                wasm: "wasm/blur.wasm".into(),
+                expected: "7".into(),
+                features: vec![],
+                native: None,
+                scalar: None,
+                cells: vec![
+                    cell("gannet-nightly", Status::Ok, Some(9_000), None),
+                    cell("gannet-stable", Status::Ok, Some(12_000), None),
+                    cell("wasmi", Status::Ok, Some(10_000), None),
+                    cell("stitch", Status::Ok, Some(20_000), None),
+                ],
+            },
+            ProgramResult {
+                name: "blur_simd".into(),
+                layer: "simd".into(),
+                n: 1,
+                wasm: "wasm/blur_simd.wasm".into(),
+                expected: "7".into(),
+                features: vec!["simd".into()],
+                native: None,
+                scalar: Some("blur".into()),
+                cells: vec![
+                    cell("gannet-nightly", Status::Ok, Some(3_000), None),
+                    cell("gannet-stable", Status::NotAvailable, None, Some("simd not supported")),
+                    cell("wasmi", Status::Ok, Some(4_000), None),
+                    cell("stitch", Status::NotAvailable, None, Some("no `simd` support")),
                 ],
             },
         ];
@@ -614,13 +691,17 @@ mod tests {
         };
         assert_eq!(g("gannet-nightly", "gannet-stable", "micro"), Some(1.5));
         assert_eq!(g("gannet-nightly", "gannet-stable", "tail-call"), Some(2.0));
-        assert!((g("gannet-nightly", "gannet-stable", "all").unwrap() - 3f64.sqrt()).abs() < 1e-9);
+        assert_eq!(g("gannet-nightly", "gannet-stable", "simd"), Some(12.0 / 9.0));
+        // fib 1.5, vm_tail 2, blur 4/3; not blur_simd, which gannet-stable did not run
+        assert!((g("gannet-nightly", "gannet-stable", "all").unwrap() - 4f64.cbrt()).abs() < 1e-9);
         // A wrong checksum never becomes a number.
         assert_eq!(g("gannet-nightly", "wasmi", "micro"), None);
         assert_eq!(g("gannet-stable", "stitch", "micro"), Some(1.0 / 3.0));
         let native: Vec<_> = r.summary.tail_call_vs_native.iter().map(|o| (o.engine.as_str(), o.overhead)).collect();
         assert!(native.contains(&("gannet-nightly", 4.0)));
         assert!(native.contains(&("wasmi", 6.0)));
+        let simd: Vec<_> = r.summary.simd_speedups.iter().map(|s| (s.engine.as_str(), s.speedup)).collect();
+        assert_eq!(simd, [("gannet-nightly", 3.0), ("wasmi", 2.5)]);
         assert!(r.summary.failures.iter().any(|f| f.starts_with("wasmi on fib: WRONG CHECKSUM")));
         // n/a is not a failure.
         assert!(!r.summary.failures.iter().any(|f| f.contains("stitch")));
@@ -634,6 +715,7 @@ mod tests {
         assert!(md.contains("n/a ["));
         assert!(md.contains("| fib | micro | 20 | 2.00 ms | 3.00 ms (1.50×) |"));
         assert!(md.contains("Tail-call layer: overhead over the fastest native run"));
+        assert!(md.contains("| blur_simd | blur | 3.00× | — | 2.50× | — |"));
     }
 
     #[test]

@@ -45,14 +45,27 @@ pub struct NativeOverhead {
     pub overhead: f64,
 }
 
+/// How much faster one engine runs a SIMD build than the scalar build of the same source.
+#[derive(Serialize, Clone, Debug)]
+pub struct SimdSpeedup {
+    pub program: String,
+    pub scalar: String,
+    pub engine: String,
+    pub scalar_ns: u64,
+    pub simd_ns: u64,
+    /// `scalar median / SIMD median`: above 1 the SIMD build is faster.
+    pub speedup: f64,
+}
+
 #[derive(Serialize, Clone, Debug, Default)]
 pub struct Summary {
     pub geomeans: Vec<GeoMean>,
     pub tail_call_vs_native: Vec<NativeOverhead>,
+    pub simd_speedups: Vec<SimdSpeedup>,
     pub failures: Vec<String>,
 }
 
-pub const LAYERS: &[&str] = &["micro", "c", "tail-call"];
+pub const LAYERS: &[&str] = &["micro", "c", "simd", "tail-call"];
 
 /// `engine / reference` on one program, when both ran correctly.
 pub fn ratio(p: &ProgramResult, engine: &str, reference: &str) -> Option<f64> {
@@ -102,6 +115,23 @@ pub fn summarize(programs: &[ProgramResult], engines: &[String]) -> Summary {
                     engine: engine.clone(),
                     median_ns: m,
                     overhead: m as f64 / native_min as f64,
+                });
+            }
+        }
+    }
+    for p in programs {
+        let Some(scalar) = p.scalar.as_ref().and_then(|s| programs.iter().find(|q| &q.name == s)) else { continue };
+        for engine in engines {
+            if let (Some(simd_ns), Some(scalar_ns)) = (p.median(engine), scalar.median(engine))
+                && simd_ns > 0
+            {
+                summary.simd_speedups.push(SimdSpeedup {
+                    program: p.name.clone(),
+                    scalar: scalar.name.clone(),
+                    engine: engine.clone(),
+                    scalar_ns,
+                    simd_ns,
+                    speedup: scalar_ns as f64 / simd_ns as f64,
                 });
             }
         }

@@ -64,6 +64,32 @@ pub fn runner(engine: &str) -> Result<Box<dyn Runner>, String> {
     }
 }
 
+/// The proposals beyond WebAssembly 2.0 (as the manifest's `features` names them) that
+/// `engine` supports, as this harness configures it. The driver does not load a program
+/// that needs a proposal missing here into that engine at all: its cell is `n/a` with the
+/// proposal named. Covers every id in `model::ALL_ENGINES`, including the out-of-process
+/// ones; `native` runs native builds, which need no proposal.
+pub fn proposals(engine: &str) -> &'static [&'static str] {
+    match engine {
+        // Gannet: `wasm_tail_call(true)` in gannet_engine.rs; SIMD needs no switch.
+        "gannet-nightly" | "gannet-nightly-fuel" | "gannet-stable" => &["tail-call", "simd"],
+        // wasmi's `simd` crate feature is on (bench/Cargo.toml).
+        "wasmi" => &["tail-call", "simd"],
+        "wasmtime-pulley" | "wasmtime-cranelift" => &["tail-call", "simd"],
+        // stitch 0.1: neither (`illegal opcode`). wasm3 0.5: no SIMD; it parses
+        // `return_call` but compiles it like a plain call (its source marks it TODO).
+        "stitch" | "wasm3" => &[],
+        "native" => &["tail-call", "simd"],
+        _ => &[],
+    }
+}
+
+/// The first proposal `features` needs that `engine` does not support.
+pub fn missing_proposal<'a>(engine: &str, features: &'a [String]) -> Option<&'a str> {
+    let supported = proposals(engine);
+    features.iter().map(String::as_str).find(|f| !supported.contains(f))
+}
+
 /// Whether this binary can run `engine` in-process.
 pub fn compiled_in(engine: &str) -> bool {
     match engine {
@@ -73,5 +99,23 @@ pub fn compiled_in(engine: &str) -> bool {
         "stitch" => cfg!(feature = "stitch"),
         "wasmtime-cranelift" | "wasmtime-pulley" => cfg!(feature = "wasmtime"),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn engines_without_a_proposal_are_not_given_its_programs() {
+        let simd = ["simd".to_string()];
+        let both = ["tail-call".to_string(), "simd".to_string()];
+        for engine in crate::model::ALL_ENGINES {
+            let lacking = matches!(*engine, "stitch" | "wasm3");
+            assert_eq!(missing_proposal(engine, &simd), lacking.then_some("simd"), "{engine}");
+            assert_eq!(missing_proposal(engine, &both).is_some(), lacking, "{engine}");
+            assert_eq!(missing_proposal(engine, &[]), None, "{engine}");
+        }
+        assert_eq!(missing_proposal("wasmi", &["gc".to_string()]), Some("gc"));
     }
 }

@@ -1,7 +1,8 @@
 //! wasmi 2, in its fastest configuration: built with `auto-dispatch` (tail-call handler
 //! dispatch on x86-64 release builds) and without `memory64` (which its docs say costs
 //! load/store codegen), fuel metering off (the default), eager compilation so the load
-//! time includes all translation.
+//! time includes all translation. Its `simd` crate feature is on, for the SIMD programs
+//! (it also enables relaxed-simd, which no program uses).
 
 use super::{Loaded, Runner};
 use wasmi::{CompilationMode, Config, Engine, Linker, Module, Store, TypedFunc};
@@ -13,7 +14,7 @@ pub struct WasmiRunner {
 impl WasmiRunner {
     pub fn new() -> Self {
         let mut config = Config::default();
-        config.compilation_mode(CompilationMode::Eager).consume_fuel(false).wasm_tail_call(true);
+        config.compilation_mode(CompilationMode::Eager).consume_fuel(false).wasm_tail_call(true).wasm_simd(true);
         WasmiRunner { engine: Engine::new(&config) }
     }
 }

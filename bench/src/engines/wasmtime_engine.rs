@@ -17,7 +17,8 @@ impl WasmtimeRunner {
             .strategy(Strategy::Cranelift)
             .cranelift_opt_level(OptLevel::Speed)
             .parallel_compilation(true)
-            .wasm_tail_call(true);
+            .wasm_tail_call(true)
+            .wasm_simd(true);
         if pulley {
             config.target("pulley64").map_err(|e| format!("{e:#}"))?;
         }
