@@ -144,3 +144,17 @@ fn proposal_relaxed_simd() {
     let result = run_suite(proposal(Proposal::RelaxedSimd), WasmFeatures::WASM2 | WasmFeatures::RELAXED_SIMD, no_skips);
     finish("spec proposals/relaxed-simd", result);
 }
+
+#[test]
+fn proposal_extended_const() {
+    let result =
+        run_suite(proposal(Proposal::ExtendedConst), WasmFeatures::WASM2 | WasmFeatures::EXTENDED_CONST, no_skips);
+    finish("spec proposals/extended-const", result);
+}
+
+#[test]
+fn proposal_wide_arithmetic() {
+    let result =
+        run_suite(proposal(Proposal::WideArithmetic), WasmFeatures::WASM2 | WasmFeatures::WIDE_ARITHMETIC, no_skips);
+    finish("spec proposals/wide-arithmetic", result);
+}

@@ -38,7 +38,10 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Self {
         Config {
-            features: WasmFeatures::WASM2 | WasmFeatures::RELAXED_SIMD | WasmFeatures::TAIL_CALL,
+            features: WasmFeatures::WASM2
+                | WasmFeatures::RELAXED_SIMD
+                | WasmFeatures::TAIL_CALL
+                | WasmFeatures::EXTENDED_CONST,
             compilation_mode: CompilationMode::Lazy,
             max_call_depth: 100_000,
             max_stack_slots: 8 * 1024 * 1024,
@@ -51,8 +54,8 @@ impl Default for Config {
 }
 
 impl Config {
-    /// The default configuration: WebAssembly 2.0 (SIMD included) plus relaxed SIMD and
-    /// tail calls, lazy compilation.
+    /// The default configuration: WebAssembly 2.0 (SIMD included) plus relaxed SIMD, tail
+    /// calls and extended constant expressions, lazy compilation.
     pub fn new() -> Self {
         Self::default()
     }
@@ -67,6 +70,13 @@ impl Config {
     /// `docs/simd.md`; they are the same on every host).
     pub fn wasm_relaxed_simd(&mut self, enable: bool) -> &mut Self {
         self.features.set(WasmFeatures::RELAXED_SIMD, enable);
+        self
+    }
+
+    /// Enables or disables the wide-arithmetic proposal (`i64.add128`, `i64.sub128`,
+    /// `i64.mul_wide_s`, `i64.mul_wide_u`); off by default.
+    pub fn wasm_wide_arithmetic(&mut self, enable: bool) -> &mut Self {
+        self.features.set(WasmFeatures::WIDE_ARITHMETIC, enable);
         self
     }
 

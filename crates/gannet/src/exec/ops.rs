@@ -89,6 +89,61 @@ pub(super) unsafe fn i8x16_shuffle(op: op::I8x16Shuffle, r: R, _: Ctx) -> Flow {
     Flow::Next
 }
 
+/// Writes a 128-bit result as its low and high `i64` halves to `dst` and `dst + 1`.
+///
+/// # Safety
+/// Both slots must be in the frame.
+unsafe fn put_wide(r: R, dst: Slot, value: u128) {
+    // SAFETY: forwarded to the caller.
+    unsafe {
+        set::<u64>(r.fp, dst, value as u64);
+        set::<u64>(r.fp, Slot(dst.0 + 1), (value >> 64) as u64);
+    }
+}
+
+/// # Safety
+/// `low` and `high` must be in the frame.
+unsafe fn get_wide(r: R, low: Slot, high: Slot) -> u128 {
+    // SAFETY: forwarded to the caller.
+    unsafe { get::<u64>(r.fp, low) as u128 | (get::<u64>(r.fp, high) as u128) << 64 }
+}
+
+pub(super) unsafe fn i64_add128(op: op::I64Add128, r: R, _: Ctx) -> Flow {
+    // SAFETY: validated code: all slots, `dst + 1` included, are in the frame.
+    unsafe {
+        let sum = get_wide(r, op.lhs_low, op.lhs_high).wrapping_add(get_wide(r, op.rhs_low, op.rhs_high));
+        put_wide(r, op.dst, sum);
+    }
+    Flow::Next
+}
+
+pub(super) unsafe fn i64_sub128(op: op::I64Sub128, r: R, _: Ctx) -> Flow {
+    // SAFETY: validated code: all slots, `dst + 1` included, are in the frame.
+    unsafe {
+        let difference = get_wide(r, op.lhs_low, op.lhs_high).wrapping_sub(get_wide(r, op.rhs_low, op.rhs_high));
+        put_wide(r, op.dst, difference);
+    }
+    Flow::Next
+}
+
+pub(super) unsafe fn i64_mul_wide_s(op: op::I64MulWideS, r: R, _: Ctx) -> Flow {
+    // SAFETY: validated code: all slots, `dst + 1` included, are in the frame.
+    unsafe {
+        let (a, b): (i64, i64) = (get(r.fp, op.lhs), get(r.fp, op.rhs));
+        put_wide(r, op.dst, (a as i128 * b as i128) as u128);
+    }
+    Flow::Next
+}
+
+pub(super) unsafe fn i64_mul_wide_u(op: op::I64MulWideU, r: R, _: Ctx) -> Flow {
+    // SAFETY: validated code: all slots, `dst + 1` included, are in the frame.
+    unsafe {
+        let (a, b): (u64, u64) = (get(r.fp, op.lhs), get(r.fp, op.rhs));
+        put_wide(r, op.dst, a as u128 * b as u128);
+    }
+    Flow::Next
+}
+
 pub(super) unsafe fn br(op: op::Br, _: R, _: Ctx) -> Flow {
     Flow::Branch(op.offset.0)
 }

@@ -533,6 +533,12 @@ macro_rules! for_each_op {
                 ReturnCall "return_call" { func: u32, base: Slot } = return_call;
                 ReturnCallInternal "return_call_internal" { func: u32, base: Slot } = return_call_internal;
                 ReturnCallIndirect "return_call_indirect" { base: Slot, index: Slot, table: u32, ty: u32 } = return_call_indirect;
+                // Wide arithmetic: 128-bit integers as (low, high) pairs of i64; the
+                // result's halves go to `dst` and `dst + 1`.
+                I64Add128 "i64.add128" { dst: Slot, lhs_low: Slot, lhs_high: Slot, rhs_low: Slot, rhs_high: Slot } = i64_add128;
+                I64Sub128 "i64.sub128" { dst: Slot, lhs_low: Slot, lhs_high: Slot, rhs_low: Slot, rhs_high: Slot } = i64_sub128;
+                I64MulWideS "i64.mul_wide_s" { dst: Slot, lhs: Slot, rhs: Slot } = i64_mul_wide_s;
+                I64MulWideU "i64.mul_wide_u" { dst: Slot, lhs: Slot, rhs: Slot } = i64_mul_wide_u;
                 GlobalGet "global.get" { dst: Slot, global: u32 } = global_get;
                 GlobalSet "global.set" { src: Slot, global: u32 } = global_set;
                 GlobalGetV128 "global.get.v128" { dst: Slot, global: u32 } = global_get_v128;

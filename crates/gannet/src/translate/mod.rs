@@ -1175,6 +1175,28 @@ impl<'m> Translator<'m> {
                 let lanes = V128(lanes);
                 self.emit_result(Op::I8x16Shuffle(op::I8x16Shuffle { dst, lhs, rhs, lanes }), dst);
             }
+            Operator::I64Add128 | Operator::I64Sub128 => {
+                let [lhs_low, lhs_high, rhs_low, rhs_high] = self.operands(4)[..] else { unreachable!() };
+                let dst = self.push_home()?;
+                self.push_home()?;
+                let op = if matches!(op, Operator::I64Add128) {
+                    Op::I64Add128(op::I64Add128 { dst, lhs_low, lhs_high, rhs_low, rhs_high })
+                } else {
+                    Op::I64Sub128(op::I64Sub128 { dst, lhs_low, lhs_high, rhs_low, rhs_high })
+                };
+                self.emit(op);
+            }
+            Operator::I64MulWideS | Operator::I64MulWideU => {
+                let [lhs, rhs] = self.operands(2)[..] else { unreachable!() };
+                let dst = self.push_home()?;
+                self.push_home()?;
+                let op = if matches!(op, Operator::I64MulWideS) {
+                    Op::I64MulWideS(op::I64MulWideS { dst, lhs, rhs })
+                } else {
+                    Op::I64MulWideU(op::I64MulWideU { dst, lhs, rhs })
+                };
+                self.emit(op);
+            }
             Operator::I32ReinterpretF32
             | Operator::F32ReinterpretI32
             | Operator::I64ReinterpretF64
