@@ -158,3 +158,9 @@ fn proposal_wide_arithmetic() {
         run_suite(proposal(Proposal::WideArithmetic), WasmFeatures::WASM2 | WasmFeatures::WIDE_ARITHMETIC, no_skips);
     finish("spec proposals/wide-arithmetic", result);
 }
+
+#[test]
+fn proposal_multi_memory() {
+    let result = run_suite(proposal(Proposal::MultiMemory), WasmFeatures::WASM2 | WasmFeatures::MULTI_MEMORY, no_skips);
+    finish("spec proposals/multi-memory", result);
+}

@@ -41,7 +41,8 @@ impl Default for Config {
             features: WasmFeatures::WASM2
                 | WasmFeatures::RELAXED_SIMD
                 | WasmFeatures::TAIL_CALL
-                | WasmFeatures::EXTENDED_CONST,
+                | WasmFeatures::EXTENDED_CONST
+                | WasmFeatures::MULTI_MEMORY,
             compilation_mode: CompilationMode::Lazy,
             max_call_depth: 100_000,
             max_stack_slots: 8 * 1024 * 1024,
@@ -55,7 +56,7 @@ impl Default for Config {
 
 impl Config {
     /// The default configuration: WebAssembly 2.0 (SIMD included) plus relaxed SIMD, tail
-    /// calls and extended constant expressions, lazy compilation.
+    /// calls, extended constant expressions and multiple memories, lazy compilation.
     pub fn new() -> Self {
         Self::default()
     }

@@ -258,6 +258,17 @@ fn read_memory<const N: usize>(r: &Regs, ptr: u32, offset: u32) -> Option<[u8; N
     Some(unsafe { r.mem.add(at).cast::<[u8; N]>().read_unaligned() })
 }
 
+/// A memory other than memory 0 (multi-memory): its base and length, looked up in the
+/// store on every access, so that memory 0 keeps its registers and short path.
+#[inline(always)]
+fn other_memory(ctx: &mut Executor<'_>, memory: u32) -> Regs {
+    let instance = ctx.instance as usize;
+    let store = ctx.store();
+    let index = store.instances[instance].memories[memory as usize] as usize;
+    let memory = &store.memories[index];
+    Regs { ip: std::ptr::null(), fp: std::ptr::null_mut(), mem: memory.base(), mem_len: memory.len(), acc: 0 }
+}
+
 /// Writes `bytes` at `ptr + offset` of memory 0, or returns `None` if out of bounds.
 #[inline(always)]
 fn write_memory<const N: usize>(r: &Regs, ptr: u32, offset: u32, bytes: [u8; N]) -> Option<()> {
@@ -344,11 +355,13 @@ macro_rules! define_handlers {
                 define_handlers!(@load_add [<$l_name AddImm>], $l_n, $l_out, $l_b, $l_e);
                 define_handlers!(@load_add [<$l_name AddAcc>], $l_n, $l_out, $l_b, $l_e);
                 define_handlers!(@load_add [<$l_name AddImmAcc>], $l_n, $l_out, $l_b, $l_e);
+                define_handlers!(@load_mem [<$l_name Mem>], $l_n, $l_out, $l_b, $l_e);
             )*
             $(
                 define_handlers!(@store $s_name, $s_in, $s_n, $s_v, $s_e);
                 define_handlers!(@store [<$s_name AccPtr>], $s_in, $s_n, $s_v, $s_e);
                 define_handlers!(@store [<$s_name AccValue>], $s_in, $s_n, $s_v, $s_e);
+                define_handlers!(@store_mem [<$s_name Mem>], $s_in, $s_n, $s_v, $s_e);
             )*
             $(
                 #[inline(always)]
@@ -465,6 +478,18 @@ macro_rules! define_handlers {
                     unsafe { set_v128(r.fp, op.dst, $sl_e) };
                     Flow::Next
                 }
+
+                #[inline(always)]
+                pub(super) unsafe fn [<$sl_name Mem>](op: op::[<$sl_name Mem>], r: &mut Regs, ctx: &mut Executor<'_>) -> Flow {
+                    // SAFETY: validated code: the slots are in the frame (module docs).
+                    let ptr: u32 = unsafe { get(r.fp, op.ptr) };
+                    let Some($sl_b) = read_memory::<$sl_n>(&other_memory(ctx, op.memory), ptr, op.offset) else {
+                        return ctx.trap(TrapCode::MemoryOutOfBounds);
+                    };
+                    // SAFETY: as above.
+                    unsafe { set_v128(r.fp, op.dst, $sl_e) };
+                    Flow::Next
+                }
             )*
             $(
                 #[inline(always)]
@@ -473,6 +498,19 @@ macro_rules! define_handlers {
                     // SAFETY: validated code: the slots are in the frame (module docs).
                     let (ptr, $sll_a): (u32, simd::V128) = unsafe { (get(r.fp, op.ptr), get_v128(r.fp, op.src)) };
                     let Some($sll_b) = read_memory::<$sll_n>(r, ptr, op.offset) else {
+                        return ctx.trap(TrapCode::MemoryOutOfBounds);
+                    };
+                    // SAFETY: as above.
+                    unsafe { set_v128(r.fp, op.dst, $sll_e) };
+                    Flow::Next
+                }
+
+                #[inline(always)]
+                pub(super) unsafe fn [<$sll_name Mem>](op: op::[<$sll_name Mem>], r: &mut Regs, ctx: &mut Executor<'_>) -> Flow {
+                    let $sll_lane = op.lane as usize;
+                    // SAFETY: validated code: the slots are in the frame (module docs).
+                    let (ptr, $sll_a): (u32, simd::V128) = unsafe { (get(r.fp, op.ptr), get_v128(r.fp, op.src)) };
+                    let Some($sll_b) = read_memory::<$sll_n>(&other_memory(ctx, op.memory), ptr, op.offset) else {
                         return ctx.trap(TrapCode::MemoryOutOfBounds);
                     };
                     // SAFETY: as above.
@@ -490,6 +528,16 @@ macro_rules! define_handlers {
                         None => ctx.trap(TrapCode::MemoryOutOfBounds),
                     }
                 }
+
+                #[inline(always)]
+                pub(super) unsafe fn [<$sst_name Mem>](op: op::[<$sst_name Mem>], r: &mut Regs, ctx: &mut Executor<'_>) -> Flow {
+                    // SAFETY: validated code: the slots are in the frame (module docs).
+                    let (ptr, $sst_a): (u32, simd::V128) = unsafe { (get(r.fp, op.ptr), get_v128(r.fp, op.value)) };
+                    match write_memory::<$sst_n>(&other_memory(ctx, op.memory), ptr, op.offset, $sst_e) {
+                        Some(()) => Flow::Next,
+                        None => ctx.trap(TrapCode::MemoryOutOfBounds),
+                    }
+                }
             )*
             $(
                 #[inline(always)]
@@ -498,6 +546,17 @@ macro_rules! define_handlers {
                     // SAFETY: validated code: the slots are in the frame (module docs).
                     let (ptr, $ssl_a): (u32, simd::V128) = unsafe { (get(r.fp, op.ptr), get_v128(r.fp, op.value)) };
                     match write_memory::<$ssl_n>(r, ptr, op.offset, $ssl_e) {
+                        Some(()) => Flow::Next,
+                        None => ctx.trap(TrapCode::MemoryOutOfBounds),
+                    }
+                }
+
+                #[inline(always)]
+                pub(super) unsafe fn [<$ssl_name Mem>](op: op::[<$ssl_name Mem>], r: &mut Regs, ctx: &mut Executor<'_>) -> Flow {
+                    let $ssl_lane = op.lane as usize;
+                    // SAFETY: validated code: the slots are in the frame (module docs).
+                    let (ptr, $ssl_a): (u32, simd::V128) = unsafe { (get(r.fp, op.ptr), get_v128(r.fp, op.value)) };
+                    match write_memory::<$ssl_n>(&other_memory(ctx, op.memory), ptr, op.offset, $ssl_e) {
                         Some(()) => Flow::Next,
                         None => ctx.trap(TrapCode::MemoryOutOfBounds),
                     }
@@ -523,10 +582,11 @@ macro_rules! define_handlers {
             $( $ut_name [<$ut_name Acc>] )*
             $( $b_name $b_imm [<$b_name AccL>] [<$b_name AccR>] [<$b_imm Acc>] )*
             $( $bt_name $bt_imm [<$bt_name AccL>] [<$bt_name AccR>] [<$bt_imm Acc>] )*
-            $( $l_name [<$l_name Acc>] [<$l_name Add>] [<$l_name AddImm>] [<$l_name AddAcc>] [<$l_name AddImmAcc>] )*
-            $( $s_name [<$s_name AccPtr>] [<$s_name AccValue>] )*
+            $( $l_name [<$l_name Acc>] [<$l_name Add>] [<$l_name AddImm>] [<$l_name AddAcc>] [<$l_name AddImmAcc>] [<$l_name Mem>] )*
+            $( $s_name [<$s_name AccPtr>] [<$s_name AccValue>] [<$s_name Mem>] )*
             $( $su_name )* $( $sb_name [<$sb_name Imm>] )* $( $st_name )* $( $ss_name )* $( $sr_name )* $( $sp_name )*
-            $( $sx_name )* $( $sw_name )* $( $sl_name )* $( $sll_name )* $( $sst_name )* $( $ssl_name )*
+            $( $sx_name )* $( $sw_name )* $( $sl_name [<$sl_name Mem>] )* $( $sll_name [<$sll_name Mem>] )*
+            $( $sst_name [<$sst_name Mem>] )* $( $ssl_name [<$ssl_name Mem>] )*
             $( $o_name )*
         );
     }};
@@ -633,6 +693,31 @@ macro_rules! define_handlers {
         }
     };
 
+    (@load_mem $name:ident, $n:literal, $out:ty, $bytes:ident, $e:expr) => {
+        #[inline(always)]
+        pub(super) unsafe fn $name(op: op::$name, r: &mut Regs, ctx: &mut Executor<'_>) -> Flow {
+            // SAFETY: validated code: slots are in the frame (module docs).
+            let ptr: u32 = unsafe { get(r.fp, op.ptr) };
+            let Some($bytes) = read_memory::<$n>(&other_memory(ctx, op.memory), ptr, op.offset) else {
+                return ctx.trap(TrapCode::MemoryOutOfBounds);
+            };
+            let value: $out = $e;
+            // SAFETY: as above.
+            unsafe { set(r.fp, op.dst, value) };
+            Flow::Next
+        }
+    };
+    (@store_mem $name:ident, $in:ty, $n:literal, $v:ident, $e:expr) => {
+        #[inline(always)]
+        pub(super) unsafe fn $name(op: op::$name, r: &mut Regs, ctx: &mut Executor<'_>) -> Flow {
+            // SAFETY: validated code: slots are in the frame (module docs).
+            let (ptr, $v): (u32, $in) = unsafe { (get(r.fp, op.ptr), get(r.fp, op.value)) };
+            match write_memory::<$n>(&other_memory(ctx, op.memory), ptr, op.offset, $e) {
+                Some(()) => Flow::Next,
+                None => ctx.trap(TrapCode::MemoryOutOfBounds),
+            }
+        }
+    };
     (@glue $($name:ident)*) => {
         /// Handlers with the calling convention of the build's dispatch mode.
         #[allow(non_snake_case)]

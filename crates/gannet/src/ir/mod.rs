@@ -229,11 +229,13 @@ macro_rules! define_ir {
                 [<$l_name AddImm>] $l_mn { dst: Slot, ptr: Slot, index: i32, offset: u32 }
                 [<$l_name AddAcc>] $l_mn { dst: Slot, ptr: Slot, index: Acc, offset: u32 }
                 [<$l_name AddImmAcc>] $l_mn { dst: Slot, ptr: Acc, index: i32, offset: u32 }
+                [<$l_name Mem>] $l_mn { dst: Slot, ptr: Slot, offset: u32, memory: u32 }
             )*
             $(
                 $s_name $s_mn { ptr: Slot, value: Slot, offset: u32 }
                 [<$s_name AccPtr>] $s_mn { ptr: Acc, value: Slot, offset: u32 }
                 [<$s_name AccValue>] $s_mn { ptr: Slot, value: Acc, offset: u32 }
+                [<$s_name Mem>] $s_mn { ptr: Slot, value: Slot, offset: u32, memory: u32 }
             )*
             $( $su_name $su_mn { dst: Slot, src: Slot } )*
             $( $sb_name $sb_mn { dst: Slot, lhs: Slot, rhs: Slot } [<$sb_name Imm>] $sb_mn { dst: Slot, lhs: Slot, rhs: V128 } )*
@@ -243,10 +245,22 @@ macro_rules! define_ir {
             $( $sp_name $sp_mn { dst: Slot, src: Slot } )*
             $( $sx_name $sx_mn { dst: Slot, src: Slot, lane: u8 } )*
             $( $sw_name $sw_mn { dst: Slot, src: Slot, value: Slot, lane: u8 } )*
-            $( $sl_name $sl_mn { dst: Slot, ptr: Slot, offset: u32 } )*
-            $( $sll_name $sll_mn { dst: Slot, ptr: Slot, src: Slot, offset: u32, lane: u8 } )*
-            $( $sst_name $sst_mn { ptr: Slot, value: Slot, offset: u32 } )*
-            $( $ssl_name $ssl_mn { ptr: Slot, value: Slot, offset: u32, lane: u8 } )*
+            $(
+                $sl_name $sl_mn { dst: Slot, ptr: Slot, offset: u32 }
+                [<$sl_name Mem>] $sl_mn { dst: Slot, ptr: Slot, offset: u32, memory: u32 }
+            )*
+            $(
+                $sll_name $sll_mn { dst: Slot, ptr: Slot, src: Slot, offset: u32, lane: u8 }
+                [<$sll_name Mem>] $sll_mn { dst: Slot, ptr: Slot, src: Slot, offset: u32, lane: u8, memory: u32 }
+            )*
+            $(
+                $sst_name $sst_mn { ptr: Slot, value: Slot, offset: u32 }
+                [<$sst_name Mem>] $sst_mn { ptr: Slot, value: Slot, offset: u32, memory: u32 }
+            )*
+            $(
+                $ssl_name $ssl_mn { ptr: Slot, value: Slot, offset: u32, lane: u8 }
+                [<$ssl_name Mem>] $ssl_mn { ptr: Slot, value: Slot, offset: u32, lane: u8, memory: u32 }
+            )*
             $( $o_name $o_mn { $($o_field: $o_ty),* } )*
         }
 

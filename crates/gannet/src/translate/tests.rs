@@ -463,3 +463,18 @@ fn a_constant_v128_operand_becomes_an_immediate() {
          32: return_span src=s2 len=2",
     );
 }
+
+#[test]
+fn accesses_to_other_memories_name_them_and_memory_0_keeps_its_ops() {
+    check(
+        "(module (memory 1) (memory $second 1)
+           (func (param i32) (result i32)
+             (i32.store $second (local.get 0) (i32.load (local.get 0)))
+             (i32.load $second offset=4 (local.get 0))))",
+        "frame: 3 slots (1 for params, 0 for locals)
+         0: i32.load dst=s2 ptr=s0 offset=0
+         16: i32.store ptr=s0 value=s2 offset=0 memory=1
+         40: i32.load dst=s1 ptr=s0 offset=4 memory=1
+         64: return_slot src=s1",
+    );
+}
