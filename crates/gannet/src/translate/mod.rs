@@ -97,6 +97,19 @@ enum Condition {
     Eqz(Slot),
 }
 
+/// A loop's first instruction, when it is a conditional branch out of the loop that
+/// needs no value moves.
+#[derive(Clone, Copy)]
+struct LoopTest {
+    cond: Condition,
+    /// The branch is taken when `cond` is this.
+    taken_if: bool,
+    /// Where it goes.
+    exit: usize,
+    /// A label on the instruction after it: where the loop body starts.
+    body: usize,
+}
+
 /// Converts raw constant bits to the immediate type of a binary op.
 trait FromBits {
     fn from_bits(bits: u64) -> Self;
@@ -174,6 +187,13 @@ struct Translator<'m> {
     /// The last instruction, if it is a single `copy` (position, dst, src): a copy right
     /// after it merges with it into a `copy2`.
     last_copy: Option<(usize, Slot, Slot)>,
+    /// The last instruction, if it is a `br` to a label not yet bound: (position, label).
+    /// Binding that label right after it removes the `br`, which would only jump to the
+    /// next instruction.
+    last_br: Option<(usize, usize)>,
+    /// Loops whose first instruction is a conditional exit: loop label → the test. The
+    /// loop's back edge repeats the test instead of jumping back to it (loop rotation).
+    loop_tests: Vec<(usize, LoopTest)>,
     metering: Metering,
 }
 
@@ -247,6 +267,8 @@ fn translate_with(
         last_result: None,
         acc_slot: None,
         last_copy: None,
+        last_br: None,
+        loop_tests: Vec::new(),
         metering: Metering {
             fuel: module.engine.config().consume_fuel,
             interrupts: module.engine.config().interruptible,
@@ -397,6 +419,14 @@ impl<'m> Translator<'m> {
     }
 
     fn bind_label(&mut self, label: usize) {
+        if let Some((at, target)) = self.last_br.take()
+            && target == label
+            && at + OpCode::Br.size() == self.code.pos()
+        {
+            // A `br` to the very next instruction: remove it and its pending use.
+            self.code.truncate(at);
+            self.labels[label].uses.retain(|&(instr, _)| instr != at);
+        }
         let pos = self.code.pos();
         self.last_result = None;
         // Control arrives here from elsewhere too, with something else in the accumulator,
@@ -563,6 +593,7 @@ impl<'m> Translator<'m> {
     /// accumulator instead of the slot it mirrors, or a copy merged with the copy before
     /// it. Returns the position and the instruction as emitted.
     fn emit_fused(&mut self, op: Op) -> (usize, Op) {
+        self.last_br = None;
         let op = match self.acc_slot {
             Some(acc) => op.with_acc(acc),
             None => op,
@@ -869,9 +900,27 @@ impl<'m> Translator<'m> {
                 Provider::Const(bits) => self.emit_const(dst, bits),
             }
         }
+        if arity == 0
+            && self.controls[index].kind == FrameKind::Loop
+            && let Some(&(_, test)) = self.loop_tests.iter().find(|(loop_label, _)| *loop_label == label)
+        {
+            // Loop rotation: test here whether the next iteration would leave the loop,
+            // and if not, continue past the test at its start.
+            self.emit_branch_if(test.cond, !test.taken_if, test.body);
+            self.emit_br(test.exit);
+            return Ok(());
+        }
+        self.emit_br(label);
+        Ok(())
+    }
+
+    /// Emits an unconditional branch to `label`.
+    fn emit_br(&mut self, label: usize) {
         let at = self.emit(Op::Br(op::Br { offset: BranchOffset(0) }));
         self.use_label(label, at, at + BRANCH_OFFSET);
-        Ok(())
+        if self.labels[label].pos.is_none() {
+            self.last_br = Some((at, label));
+        }
     }
 
     fn return_values(&mut self) -> Result<()> {
@@ -1407,7 +1456,15 @@ impl<'m> Translator<'m> {
         let cond = self.pop_condition();
         if self.in_place_for(depth) {
             let label = self.controls[self.controls.len() - 1 - depth].label;
+            let loop_label = self.loop_starting_here();
             self.emit_branch_if(cond, true, label);
+            if let Some(loop_label) = loop_label
+                && depth > 0
+            {
+                let body = self.new_label();
+                self.bind_label(body);
+                self.loop_tests.push((loop_label, LoopTest { cond, taken_if: true, exit: label, body }));
+            }
         } else {
             let skip = self.new_label();
             self.emit_branch_if(cond, false, skip);
@@ -1418,6 +1475,14 @@ impl<'m> Translator<'m> {
             self.bind_label(skip);
         }
         Ok(())
+    }
+
+    /// The label of the innermost frame if it is a loop (without parameters) whose code
+    /// starts here, i.e. nothing of its body has been emitted yet.
+    fn loop_starting_here(&self) -> Option<usize> {
+        let frame = self.controls.last()?;
+        let starts_here = self.labels[frame.label].pos == Some(self.code.pos());
+        (frame.kind == FrameKind::Loop && frame.num_params == 0 && !frame.dead && starts_here).then_some(frame.label)
     }
 
     fn visit_br_table(&mut self, depths: &[usize]) -> Result<()> {

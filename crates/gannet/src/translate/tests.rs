@@ -57,7 +57,7 @@ fn a_result_stored_to_a_local_is_computed_straight_into_it() {
          0: br_if_eqz offset=@64 cond=s0
          16: i32.add dst=s1 lhs=s1 rhs=3
          32: i32.sub dst=s0 lhs=s0 rhs=1
-         48: br offset=@0
+         48: br_if_nez offset=@16 cond=s0
          64: return_slot src=s1",
     );
 }
@@ -477,4 +477,44 @@ fn accesses_to_other_memories_name_them_and_memory_0_keeps_its_ops() {
          40: i32.load dst=s1 ptr=s0 offset=4 memory=1
          64: return_slot src=s1",
     );
+}
+
+#[test]
+fn a_loop_that_starts_with_its_exit_test_repeats_it_at_the_back_edge() {
+    // The exit leads past more code, so the back edge needs a `br` after the repeated test.
+    check(
+        "(module (func (param i32) (result i32)
+           (block $out
+             (block $mid
+               (loop
+                 (br_if $out (i32.ge_s (local.get 0) (i32.const 10)))
+                 (br_if $mid (i32.eq (local.get 0) (i32.const 5)))
+                 (local.set 0 (i32.add (local.get 0) (i32.const 1)))
+                 (br 0)))
+             (local.set 0 (i32.mul (local.get 0) (i32.const 3))))
+           (local.get 0)))",
+        "frame: 2 slots (1 for params, 0 for locals)
+         0: br_if.i32.ge_s offset=@120 lhs=s0 rhs=10
+         24: br_if.i32.eq offset=@104 lhs=s0 rhs=5
+         48: i32.add dst=s0 lhs=s0 rhs=1
+         64: br_unless.i32.ge_s offset=@24 lhs=s0 rhs=10
+         88: br offset=@120
+         104: i32.mul dst=s0 lhs=s0 rhs=3
+         120: return_slot src=s0",
+    );
+}
+
+#[test]
+fn a_loop_is_not_rotated_when_its_head_does_more_than_test() {
+    // With fuel, the loop head charges first: the back edge must jump to it.
+    let wat = "(module (func (param i32)
+        (block (loop
+          (br_if 1 (i32.eqz (local.get 0)))
+          (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+          (br 0)))))";
+    let text = ir_with(wat, 0, |config| {
+        config.consume_fuel(true);
+    });
+    assert!(text.contains("br offset=@"), "{text}");
+    assert!(!text.contains("br_if_nez"), "{text}");
 }
