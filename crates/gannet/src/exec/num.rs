@@ -174,16 +174,19 @@ pub fn f64_nearest(a: f64) -> f64 {
 }
 
 macro_rules! rounding {
-    ($float:ty, $int:ty, $integral_from:expr, $trunc:ident, $ceil:ident, $floor:ident) => {
+    ($float:ty, $int:ty, $integral_from:expr, $quiet_bit:expr, $trunc:ident, $ceil:ident, $floor:ident) => {
         /// Rounds toward zero without calling the C library (which x86-64 needs for it
         /// without SSE4.1): below the magnitude where every value is an integer, a round
         /// trip through the integer type truncates exactly (the sign is kept for -0);
-        /// above it (and for NaN, which `+ 0.0` quiets, as WebAssembly requires) the
-        /// value is its own result. Without branches, so lane-wise uses vectorise.
+        /// above it the value is its own result, except that a NaN gets its quiet bit set
+        /// (WebAssembly wants an arithmetic NaN; the bit is set explicitly because the
+        /// optimiser may drop an arithmetic no-op such as `+ 0.0` that would quieten it).
+        /// Without branches, so lane-wise uses vectorise.
         #[inline]
         pub fn $trunc(a: $float) -> $float {
             let small = ((a as $int) as $float).copysign(a);
-            if a.abs() < $integral_from { small } else { a + 0.0 }
+            let quiet = <$float>::from_bits(a.to_bits() | if a.is_nan() { $quiet_bit } else { 0 });
+            if a.abs() < $integral_from { small } else { quiet }
         }
 
         /// Rounds toward +infinity; see the truncation above.
@@ -201,8 +204,36 @@ macro_rules! rounding {
         }
     };
 }
-rounding!(f32, i32, 8_388_608.0, f32_trunc, f32_ceil, f32_floor);
-rounding!(f64, i64, 4_503_599_627_370_496.0, f64_trunc, f64_ceil, f64_floor);
+rounding!(f32, i32, 8_388_608.0, 0x0040_0000, f32_trunc, f32_ceil, f32_floor);
+rounding!(f64, i64, 4_503_599_627_370_496.0, 0x0008_0000_0000_0000, f64_trunc, f64_ceil, f64_floor);
+
+#[cfg(test)]
+mod rounding_tests {
+    use super::*;
+
+    #[test]
+    fn rounding_a_signalling_nan_quietens_it() {
+        // `black_box`: the optimiser must not see the constant.
+        let snan32 = std::hint::black_box(f32::from_bits(0x7fa0_0000));
+        let snan64 = std::hint::black_box(f64::from_bits(0xfff4_0000_0000_0000));
+        for rounded in [f32_trunc(snan32), f32_ceil(snan32), f32_floor(snan32)] {
+            assert_eq!(rounded.to_bits(), 0x7fe0_0000);
+        }
+        for rounded in [f64_trunc(snan64), f64_ceil(snan64), f64_floor(snan64)] {
+            assert_eq!(rounded.to_bits(), 0xfffc_0000_0000_0000);
+        }
+    }
+
+    #[test]
+    fn rounding_keeps_signs_and_large_values() {
+        assert_eq!(f64_ceil(-0.5).to_bits(), (-0.0f64).to_bits());
+        assert_eq!(f64_floor(0.5).to_bits(), 0.0f64.to_bits());
+        assert_eq!(f32_trunc(-7.9), -7.0);
+        assert_eq!(f64_floor(-1.5), -2.0);
+        assert_eq!(f32_ceil(1e30), 1e30);
+        assert_eq!(f64_trunc(f64::NEG_INFINITY), f64::NEG_INFINITY);
+    }
+}
 
 /// `f32.copysign`: the magnitude bits of `a` with the sign bit of `b`
 /// (purely bitwise, NaNs included).
