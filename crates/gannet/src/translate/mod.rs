@@ -110,6 +110,29 @@ struct LoopTest {
     body: usize,
 }
 
+/// Integer ops whose operands may swap sides. (Float ops are left alone: which NaN
+/// payload propagates may depend on the order.)
+fn commutative(op: &Operator<'_>) -> bool {
+    use Operator as O;
+    matches!(
+        op,
+        O::I32Add
+            | O::I32Mul
+            | O::I32And
+            | O::I32Or
+            | O::I32Xor
+            | O::I32Eq
+            | O::I32Ne
+            | O::I64Add
+            | O::I64Mul
+            | O::I64And
+            | O::I64Or
+            | O::I64Xor
+            | O::I64Eq
+            | O::I64Ne
+    )
+}
+
 /// Converts raw constant bits to the immediate type of a binary op.
 trait FromBits {
     fn from_bits(bits: u64) -> Self;
@@ -356,16 +379,19 @@ macro_rules! define_translate_table_ops {
             fn visit_table_op(&mut self, op: &Operator<'_>) -> Option<Result<()>> {
                 Some(match *op {
                     $( Operator::$c_name => self.binary(
+                        commutative(op),
                         |dst, lhs, rhs| Op::$c_name(op::$c_name { dst, lhs, rhs }),
                         |dst, lhs, bits| Op::$c_imm(op::$c_imm { dst, lhs, rhs: <$c_r as FromBits>::from_bits(bits) }),
                     ), )*
                     $( Operator::$u_name => self.unary(|dst, src| Op::$u_name(op::$u_name { dst, src })), )*
                     $( Operator::$ut_name => self.unary(|dst, src| Op::$ut_name(op::$ut_name { dst, src })), )*
                     $( Operator::$b_name => self.binary(
+                        commutative(op),
                         |dst, lhs, rhs| Op::$b_name(op::$b_name { dst, lhs, rhs }),
                         |dst, lhs, bits| Op::$b_imm(op::$b_imm { dst, lhs, rhs: <$b_r as FromBits>::from_bits(bits) }),
                     ), )*
                     $( Operator::$bt_name => self.binary(
+                        false,
                         |dst, lhs, rhs| Op::$bt_name(op::$bt_name { dst, lhs, rhs }),
                         |dst, lhs, bits| Op::$bt_imm(op::$bt_imm { dst, lhs, rhs: <$bt_r as FromBits>::from_bits(bits) }),
                     ), )*
@@ -711,22 +737,28 @@ impl<'m> Translator<'m> {
         Ok(())
     }
 
+    /// A binary op; for a `commutative` one, a constant left operand swaps sides so that
+    /// it becomes the immediate.
     fn binary(
         &mut self,
+        commutative: bool,
         make: impl FnOnce(Slot, Slot, Slot) -> Op,
         make_imm: impl FnOnce(Slot, Slot, u64) -> Op,
     ) -> Result<()> {
-        let (rhs, rhs_height) = self.pop();
-        let (lhs, lhs_height) = self.pop();
+        let (mut rhs, mut rhs_height) = self.pop();
+        let (mut lhs, mut lhs_height) = self.pop();
+        // The result goes to the home slot of the lower operand either way.
+        let dst = self.slot(lhs_height);
+        if commutative && matches!(lhs, Provider::Const(_)) && !matches!(rhs, Provider::Const(_)) {
+            (lhs, rhs) = (rhs, lhs);
+            (lhs_height, rhs_height) = (rhs_height, lhs_height);
+        }
         let lhs = self.operand(lhs, lhs_height);
         let op = match rhs {
-            Provider::Const(bits) => {
-                let dst = self.slot(lhs_height);
-                make_imm(dst, lhs, bits)
-            }
+            Provider::Const(bits) => make_imm(dst, lhs, bits),
             _ => {
                 let rhs = self.operand(rhs, rhs_height);
-                make(self.slot(lhs_height), lhs, rhs)
+                make(dst, lhs, rhs)
             }
         };
         let dst = self.push_home()?;

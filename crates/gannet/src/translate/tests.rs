@@ -518,3 +518,21 @@ fn a_loop_is_not_rotated_when_its_head_does_more_than_test() {
     assert!(text.contains("br offset=@"), "{text}");
     assert!(!text.contains("br_if_nez"), "{text}");
 }
+
+#[test]
+fn a_constant_on_the_left_of_a_commutative_op_becomes_the_immediate() {
+    check(
+        "(module (func (param i32 i64) (result i32)
+           (i32.mul (i32.const 3) (local.get 0))
+           (i32.sub (i32.const 7))
+           (i32.wrap_i64 (i64.and (i64.const 255) (local.get 1)))
+           i32.add))",
+        "frame: 4 slots (2 for params, 0 for locals)
+         0: i32.mul dst=s2 lhs=s0 rhs=3
+         16: i32.sub dst=s2 lhs=acc rhs=7
+         32: i64.and dst=s3 lhs=s1 rhs=255
+         56: i32.wrap_i64 dst=s3 src=acc
+         72: i32.add dst=s2 lhs=s2 rhs=acc
+         88: return_slot src=s2",
+    );
+}
