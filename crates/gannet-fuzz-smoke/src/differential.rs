@@ -20,8 +20,8 @@ pub const TABLE_LIMIT: usize = 10_000;
 const ROUNDS: usize = 2;
 
 /// The `wasm-smith` configuration: WebAssembly 2.0 (bulk memory, reference types,
-/// multi-value, sign extension, saturating conversions, SIMD) plus tail calls, one memory and
-/// one table at most, no imports, everything exported, NaNs canonicalised before they
+/// multi-value, sign extension, saturating conversions, SIMD) plus tail calls, extended
+/// constant expressions, wide arithmetic and up to two memories, one table at most, no imports, everything exported, NaNs canonicalised before they
 /// reach memory.
 pub fn smith_config(u: &mut Unstructured<'_>) -> arbitrary::Result<wasm_smith::Config> {
     let mut config: wasm_smith::Config = u.arbitrary()?;
@@ -39,13 +39,13 @@ pub fn smith_config(u: &mut Unstructured<'_>) -> arbitrary::Result<wasm_smith::C
     config.exceptions_enabled = false;
     config.memory64_enabled = false;
     config.custom_page_sizes_enabled = false;
-    config.wide_arithmetic_enabled = false;
-    config.extended_const_enabled = false;
+    config.wide_arithmetic_enabled = true;
+    config.extended_const_enabled = true;
     config.compact_imports_enabled = false;
     config.custom_descriptors_enabled = false;
     config.multibyte_array_access_enabled = false;
     config.acquire_release_atomics_enabled = false;
-    config.max_memories = config.max_memories.min(1);
+    config.max_memories = config.max_memories.min(2);
     config.max_tables = config.max_tables.min(1);
     config.max_imports = 0;
     config.export_everything = true;
@@ -204,7 +204,7 @@ struct Wasmi {
 
 fn gannet_side(wasm: &[u8]) -> Result<Result<Gannet, gannet::Error>, String> {
     let mut config = gannet::Config::new();
-    config.consume_fuel(true);
+    config.consume_fuel(true).wasm_wide_arithmetic(true);
     let engine = gannet::Engine::new(&config);
     let module = gannet::Module::from_binary(&engine, wasm).map_err(|e| format!("Gannet rejects the module: {e}"))?;
     let mut store = gannet::Store::new(&engine, ());
@@ -218,10 +218,10 @@ fn wasmi_side(wasm: &[u8]) -> Result<Result<Wasmi, wasmi::Error>, String> {
     let mut config = wasmi::Config::default();
     config
         .consume_fuel(true)
-        .wasm_multi_memory(false)
-        .wasm_extended_const(false)
+        .wasm_multi_memory(true)
+        .wasm_extended_const(true)
         .wasm_custom_page_sizes(false)
-        .wasm_wide_arithmetic(false)
+        .wasm_wide_arithmetic(true)
         .wasm_tail_call(true);
     let engine = wasmi::Engine::new(&config);
     let module = wasmi::Module::new(&engine, wasm).map_err(|e| format!("wasmi rejects the module: {e}"))?;

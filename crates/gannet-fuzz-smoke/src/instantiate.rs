@@ -30,7 +30,11 @@ pub struct Outcome {
 /// translated), fuel, and a call depth small enough for quick recursion traps.
 pub fn engine() -> Engine {
     let mut config = Config::new();
-    config.compilation_mode(CompilationMode::Eager).consume_fuel(true).max_call_depth(10_000);
+    config
+        .compilation_mode(CompilationMode::Eager)
+        .consume_fuel(true)
+        .max_call_depth(10_000)
+        .wasm_wide_arithmetic(true);
     Engine::new(&config)
 }
 
