@@ -230,7 +230,15 @@ macro_rules! immediate_source {
         }
     )*};
 }
-immediate_source!(i32, i64, f32, f64);
+immediate_source!(i32, i64, f32, f64, simd::V128);
+
+impl Source<simd::V128> for Slot {
+    #[inline(always)]
+    unsafe fn read(self, r: &Regs) -> simd::V128 {
+        // SAFETY: forwarded to the caller (the slot and the one after it).
+        unsafe { get_v128(r.fp, self) }
+    }
+}
 
 /// Writes an op's result to slot `dst` and to the accumulator.
 ///
@@ -349,19 +357,19 @@ macro_rules! define_handlers {
                 define_handlers!(@binary_trap [<$bt_imm Acc>], $bt_l, $bt_r, $bt_out, $bt_a, $bt_b, $bt_e);
             )*
             $(
-                define_handlers!(@load $l_name, $l_n, $l_out, $l_b, $l_e);
-                define_handlers!(@load [<$l_name Acc>], $l_n, $l_out, $l_b, $l_e);
+                define_handlers!(@load $l_name, memory0, $l_n, $l_out, $l_b, $l_e);
+                define_handlers!(@load [<$l_name Acc>], memory0, $l_n, $l_out, $l_b, $l_e);
                 define_handlers!(@load_add [<$l_name Add>], $l_n, $l_out, $l_b, $l_e);
                 define_handlers!(@load_add [<$l_name AddImm>], $l_n, $l_out, $l_b, $l_e);
                 define_handlers!(@load_add [<$l_name AddAcc>], $l_n, $l_out, $l_b, $l_e);
                 define_handlers!(@load_add [<$l_name AddImmAcc>], $l_n, $l_out, $l_b, $l_e);
-                define_handlers!(@load_mem [<$l_name Mem>], $l_n, $l_out, $l_b, $l_e);
+                define_handlers!(@load [<$l_name Mem>], memory_n, $l_n, $l_out, $l_b, $l_e);
             )*
             $(
-                define_handlers!(@store $s_name, $s_in, $s_n, $s_v, $s_e);
-                define_handlers!(@store [<$s_name AccPtr>], $s_in, $s_n, $s_v, $s_e);
-                define_handlers!(@store [<$s_name AccValue>], $s_in, $s_n, $s_v, $s_e);
-                define_handlers!(@store_mem [<$s_name Mem>], $s_in, $s_n, $s_v, $s_e);
+                define_handlers!(@store $s_name, memory0, $s_in, $s_n, $s_v, $s_e);
+                define_handlers!(@store [<$s_name AccPtr>], memory0, $s_in, $s_n, $s_v, $s_e);
+                define_handlers!(@store [<$s_name AccValue>], memory0, $s_in, $s_n, $s_v, $s_e);
+                define_handlers!(@store [<$s_name Mem>], memory_n, $s_in, $s_n, $s_v, $s_e);
             )*
             $(
                 #[inline(always)]
@@ -375,25 +383,8 @@ macro_rules! define_handlers {
                 }
             )*
             $(
-                #[inline(always)]
-                pub(super) unsafe fn $sb_name(op: op::$sb_name, r: &mut Regs, _ctx: &mut Executor<'_>) -> Flow {
-                    // SAFETY: validated code: the v128 slots are in the frame (module docs).
-                    unsafe {
-                        let ($sb_a, $sb_b) = (get_v128(r.fp, op.lhs), get_v128(r.fp, op.rhs));
-                        set_v128(r.fp, op.dst, $sb_e);
-                    }
-                    Flow::Next
-                }
-
-                #[inline(always)]
-                pub(super) unsafe fn [<$sb_name Imm>](op: op::[<$sb_name Imm>], r: &mut Regs, _ctx: &mut Executor<'_>) -> Flow {
-                    // SAFETY: validated code: the v128 slots are in the frame (module docs).
-                    unsafe {
-                        let ($sb_a, $sb_b) = (get_v128(r.fp, op.lhs), op.rhs);
-                        set_v128(r.fp, op.dst, $sb_e);
-                    }
-                    Flow::Next
-                }
+                define_handlers!(@simd_binary $sb_name, $sb_a, $sb_b, $sb_e);
+                define_handlers!(@simd_binary [<$sb_name Imm>], $sb_a, $sb_b, $sb_e);
             )*
             $(
                 #[inline(always)]
@@ -467,100 +458,20 @@ macro_rules! define_handlers {
                 }
             )*
             $(
-                #[inline(always)]
-                pub(super) unsafe fn $sl_name(op: op::$sl_name, r: &mut Regs, ctx: &mut Executor<'_>) -> Flow {
-                    // SAFETY: validated code: the slots are in the frame (module docs).
-                    let ptr: u32 = unsafe { get(r.fp, op.ptr) };
-                    let Some($sl_b) = read_memory::<$sl_n>(r, ptr, op.offset) else {
-                        return ctx.trap(TrapCode::MemoryOutOfBounds);
-                    };
-                    // SAFETY: as above.
-                    unsafe { set_v128(r.fp, op.dst, $sl_e) };
-                    Flow::Next
-                }
-
-                #[inline(always)]
-                pub(super) unsafe fn [<$sl_name Mem>](op: op::[<$sl_name Mem>], r: &mut Regs, ctx: &mut Executor<'_>) -> Flow {
-                    // SAFETY: validated code: the slots are in the frame (module docs).
-                    let ptr: u32 = unsafe { get(r.fp, op.ptr) };
-                    let Some($sl_b) = read_memory::<$sl_n>(&other_memory(ctx, op.memory), ptr, op.offset) else {
-                        return ctx.trap(TrapCode::MemoryOutOfBounds);
-                    };
-                    // SAFETY: as above.
-                    unsafe { set_v128(r.fp, op.dst, $sl_e) };
-                    Flow::Next
-                }
+                define_handlers!(@simd_load $sl_name, memory0, $sl_n, $sl_b, $sl_e);
+                define_handlers!(@simd_load [<$sl_name Mem>], memory_n, $sl_n, $sl_b, $sl_e);
             )*
             $(
-                #[inline(always)]
-                pub(super) unsafe fn $sll_name(op: op::$sll_name, r: &mut Regs, ctx: &mut Executor<'_>) -> Flow {
-                    let $sll_lane = op.lane as usize;
-                    // SAFETY: validated code: the slots are in the frame (module docs).
-                    let (ptr, $sll_a): (u32, simd::V128) = unsafe { (get(r.fp, op.ptr), get_v128(r.fp, op.src)) };
-                    let Some($sll_b) = read_memory::<$sll_n>(r, ptr, op.offset) else {
-                        return ctx.trap(TrapCode::MemoryOutOfBounds);
-                    };
-                    // SAFETY: as above.
-                    unsafe { set_v128(r.fp, op.dst, $sll_e) };
-                    Flow::Next
-                }
-
-                #[inline(always)]
-                pub(super) unsafe fn [<$sll_name Mem>](op: op::[<$sll_name Mem>], r: &mut Regs, ctx: &mut Executor<'_>) -> Flow {
-                    let $sll_lane = op.lane as usize;
-                    // SAFETY: validated code: the slots are in the frame (module docs).
-                    let (ptr, $sll_a): (u32, simd::V128) = unsafe { (get(r.fp, op.ptr), get_v128(r.fp, op.src)) };
-                    let Some($sll_b) = read_memory::<$sll_n>(&other_memory(ctx, op.memory), ptr, op.offset) else {
-                        return ctx.trap(TrapCode::MemoryOutOfBounds);
-                    };
-                    // SAFETY: as above.
-                    unsafe { set_v128(r.fp, op.dst, $sll_e) };
-                    Flow::Next
-                }
+                define_handlers!(@simd_load_lane $sll_name, memory0, $sll_n, $sll_a, $sll_b, $sll_lane, $sll_e);
+                define_handlers!(@simd_load_lane [<$sll_name Mem>], memory_n, $sll_n, $sll_a, $sll_b, $sll_lane, $sll_e);
             )*
             $(
-                #[inline(always)]
-                pub(super) unsafe fn $sst_name(op: op::$sst_name, r: &mut Regs, ctx: &mut Executor<'_>) -> Flow {
-                    // SAFETY: validated code: the slots are in the frame (module docs).
-                    let (ptr, $sst_a): (u32, simd::V128) = unsafe { (get(r.fp, op.ptr), get_v128(r.fp, op.value)) };
-                    match write_memory::<$sst_n>(r, ptr, op.offset, $sst_e) {
-                        Some(()) => Flow::Next,
-                        None => ctx.trap(TrapCode::MemoryOutOfBounds),
-                    }
-                }
-
-                #[inline(always)]
-                pub(super) unsafe fn [<$sst_name Mem>](op: op::[<$sst_name Mem>], r: &mut Regs, ctx: &mut Executor<'_>) -> Flow {
-                    // SAFETY: validated code: the slots are in the frame (module docs).
-                    let (ptr, $sst_a): (u32, simd::V128) = unsafe { (get(r.fp, op.ptr), get_v128(r.fp, op.value)) };
-                    match write_memory::<$sst_n>(&other_memory(ctx, op.memory), ptr, op.offset, $sst_e) {
-                        Some(()) => Flow::Next,
-                        None => ctx.trap(TrapCode::MemoryOutOfBounds),
-                    }
-                }
+                define_handlers!(@simd_store $sst_name, memory0, $sst_n, $sst_a, _lane, $sst_e);
+                define_handlers!(@simd_store [<$sst_name Mem>], memory_n, $sst_n, $sst_a, _lane, $sst_e);
             )*
             $(
-                #[inline(always)]
-                pub(super) unsafe fn $ssl_name(op: op::$ssl_name, r: &mut Regs, ctx: &mut Executor<'_>) -> Flow {
-                    let $ssl_lane = op.lane as usize;
-                    // SAFETY: validated code: the slots are in the frame (module docs).
-                    let (ptr, $ssl_a): (u32, simd::V128) = unsafe { (get(r.fp, op.ptr), get_v128(r.fp, op.value)) };
-                    match write_memory::<$ssl_n>(r, ptr, op.offset, $ssl_e) {
-                        Some(()) => Flow::Next,
-                        None => ctx.trap(TrapCode::MemoryOutOfBounds),
-                    }
-                }
-
-                #[inline(always)]
-                pub(super) unsafe fn [<$ssl_name Mem>](op: op::[<$ssl_name Mem>], r: &mut Regs, ctx: &mut Executor<'_>) -> Flow {
-                    let $ssl_lane = op.lane as usize;
-                    // SAFETY: validated code: the slots are in the frame (module docs).
-                    let (ptr, $ssl_a): (u32, simd::V128) = unsafe { (get(r.fp, op.ptr), get_v128(r.fp, op.value)) };
-                    match write_memory::<$ssl_n>(&other_memory(ctx, op.memory), ptr, op.offset, $ssl_e) {
-                        Some(()) => Flow::Next,
-                        None => ctx.trap(TrapCode::MemoryOutOfBounds),
-                    }
-                }
+                define_handlers!(@simd_store $ssl_name, memory0, $ssl_n, $ssl_a, $ssl_lane, $ssl_e);
+                define_handlers!(@simd_store [<$ssl_name Mem>], memory_n, $ssl_n, $ssl_a, $ssl_lane, $ssl_e);
             )*
             $(
                 #[inline(always)]
@@ -652,12 +563,15 @@ macro_rules! define_handlers {
             Flow::Next
         }
     };
-    (@load $name:ident, $n:literal, $out:ty, $bytes:ident, $e:expr) => {
+    // The memory an access goes to: memory 0 through the registers, or the op's `memory`.
+    (@memory memory0, $r:ident, $ctx:ident, $op:ident) => { &*$r };
+    (@memory memory_n, $r:ident, $ctx:ident, $op:ident) => { &other_memory($ctx, $op.memory) };
+    (@load $name:ident, $memory:tt, $n:literal, $out:ty, $bytes:ident, $e:expr) => {
         #[inline(always)]
         pub(super) unsafe fn $name(op: op::$name, r: &mut Regs, ctx: &mut Executor<'_>) -> Flow {
             // SAFETY: validated code: slots are in the frame (module docs).
             let ptr: u32 = unsafe { op.ptr.read(r) };
-            let Some($bytes) = read_memory::<$n>(r, ptr, op.offset) else {
+            let Some($bytes) = read_memory::<$n>(define_handlers!(@memory $memory, r, ctx, op), ptr, op.offset) else {
                 return ctx.trap(TrapCode::MemoryOutOfBounds);
             };
             let value: $out = $e;
@@ -681,43 +595,72 @@ macro_rules! define_handlers {
             Flow::Next
         }
     };
-    (@store $name:ident, $in:ty, $n:literal, $v:ident, $e:expr) => {
+    (@store $name:ident, $memory:tt, $in:ty, $n:literal, $v:ident, $e:expr) => {
         #[inline(always)]
         pub(super) unsafe fn $name(op: op::$name, r: &mut Regs, ctx: &mut Executor<'_>) -> Flow {
             // SAFETY: validated code: slots are in the frame (module docs).
             let (ptr, $v): (u32, $in) = unsafe { (op.ptr.read(r), op.value.read(r)) };
-            match write_memory::<$n>(r, ptr, op.offset, $e) {
+            match write_memory::<$n>(define_handlers!(@memory $memory, r, ctx, op), ptr, op.offset, $e) {
                 Some(()) => Flow::Next,
                 None => ctx.trap(TrapCode::MemoryOutOfBounds),
             }
         }
     };
-
-    (@load_mem $name:ident, $n:literal, $out:ty, $bytes:ident, $e:expr) => {
+    (@simd_binary $name:ident, $a:ident, $b:ident, $e:expr) => {
         #[inline(always)]
-        pub(super) unsafe fn $name(op: op::$name, r: &mut Regs, ctx: &mut Executor<'_>) -> Flow {
-            // SAFETY: validated code: slots are in the frame (module docs).
-            let ptr: u32 = unsafe { get(r.fp, op.ptr) };
-            let Some($bytes) = read_memory::<$n>(&other_memory(ctx, op.memory), ptr, op.offset) else {
-                return ctx.trap(TrapCode::MemoryOutOfBounds);
-            };
-            let value: $out = $e;
-            // SAFETY: as above.
-            unsafe { set(r.fp, op.dst, value) };
+        pub(super) unsafe fn $name(op: op::$name, r: &mut Regs, _ctx: &mut Executor<'_>) -> Flow {
+            // SAFETY: validated code: the v128 slots are in the frame (module docs).
+            unsafe {
+                let ($a, $b): (simd::V128, simd::V128) = (op.lhs.read(r), op.rhs.read(r));
+                set_v128(r.fp, op.dst, $e);
+            }
             Flow::Next
         }
     };
-    (@store_mem $name:ident, $in:ty, $n:literal, $v:ident, $e:expr) => {
+    (@simd_load $name:ident, $memory:tt, $n:literal, $bytes:ident, $e:expr) => {
         #[inline(always)]
         pub(super) unsafe fn $name(op: op::$name, r: &mut Regs, ctx: &mut Executor<'_>) -> Flow {
-            // SAFETY: validated code: slots are in the frame (module docs).
-            let (ptr, $v): (u32, $in) = unsafe { (get(r.fp, op.ptr), get(r.fp, op.value)) };
-            match write_memory::<$n>(&other_memory(ctx, op.memory), ptr, op.offset, $e) {
+            // SAFETY: validated code: the slots are in the frame (module docs).
+            let ptr: u32 = unsafe { get(r.fp, op.ptr) };
+            let Some($bytes) = read_memory::<$n>(define_handlers!(@memory $memory, r, ctx, op), ptr, op.offset) else {
+                return ctx.trap(TrapCode::MemoryOutOfBounds);
+            };
+            // SAFETY: as above.
+            unsafe { set_v128(r.fp, op.dst, $e) };
+            Flow::Next
+        }
+    };
+    (@simd_load_lane $name:ident, $memory:tt, $n:literal, $a:ident, $bytes:ident, $lane:ident, $e:expr) => {
+        #[inline(always)]
+        pub(super) unsafe fn $name(op: op::$name, r: &mut Regs, ctx: &mut Executor<'_>) -> Flow {
+            // The validator checked the lane against the lane count.
+            let $lane = op.lane as usize;
+            // SAFETY: validated code: the slots are in the frame (module docs).
+            let (ptr, $a): (u32, simd::V128) = unsafe { (get(r.fp, op.ptr), get_v128(r.fp, op.src)) };
+            let Some($bytes) = read_memory::<$n>(define_handlers!(@memory $memory, r, ctx, op), ptr, op.offset) else {
+                return ctx.trap(TrapCode::MemoryOutOfBounds);
+            };
+            // SAFETY: as above.
+            unsafe { set_v128(r.fp, op.dst, $e) };
+            Flow::Next
+        }
+    };
+    // A store of a whole `v128` (whose ops have no lane: `$lane` is unused) or of a lane.
+    (@simd_store $name:ident, $memory:tt, $n:literal, $a:ident, $lane:ident, $e:expr) => {
+        #[inline(always)]
+        #[allow(clippy::let_unit_value)]
+        pub(super) unsafe fn $name(op: op::$name, r: &mut Regs, ctx: &mut Executor<'_>) -> Flow {
+            let $lane = define_handlers!(@lane op $lane);
+            // SAFETY: validated code: the slots are in the frame (module docs).
+            let (ptr, $a): (u32, simd::V128) = unsafe { (get(r.fp, op.ptr), get_v128(r.fp, op.value)) };
+            match write_memory::<$n>(define_handlers!(@memory $memory, r, ctx, op), ptr, op.offset, $e) {
                 Some(()) => Flow::Next,
                 None => ctx.trap(TrapCode::MemoryOutOfBounds),
             }
         }
     };
+    (@lane $op:ident _lane) => { () };
+    (@lane $op:ident $lane:ident) => { $op.lane as usize };
     (@glue $($name:ident)*) => {
         /// Handlers with the calling convention of the build's dispatch mode.
         #[allow(non_snake_case)]
