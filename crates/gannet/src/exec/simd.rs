@@ -88,6 +88,24 @@ pub(crate) fn from_f64x2(lanes: [f64; 2]) -> V128 {
     from_u64x2(lanes.map(f64::to_bits))
 }
 
+macro_rules! with_lane {
+    ($($name:ident $view:ident $join:ident $lane:ty;)*) => {$(
+        /// `a` with lane `lane` replaced by `value`.
+        #[inline(always)]
+        pub(crate) fn $name(a: V128, lane: usize, value: $lane) -> V128 {
+            let mut lanes = $view(a);
+            lanes[lane] = value;
+            $join(lanes)
+        }
+    )*};
+}
+with_lane! {
+    with_u8_lane u8x16 from_u8x16 u8;
+    with_u16_lane u16x8 from_u16x8 u16;
+    with_u32_lane u32x4 from_u32x4 u32;
+    with_u64_lane u64x2 from_u64x2 u64;
+}
+
 /// Applies `f` to every lane of `a` (viewed with `$view`, joined with `$join`).
 macro_rules! map {
     ($view:ident, $join:ident, $a:expr, |$x:ident| $e:expr) => {{
@@ -159,21 +177,6 @@ compare! {
     i64x2_gt_s i64x2 from_i64x2 i64, |x, y| x > y;
     i64x2_le_s i64x2 from_i64x2 i64, |x, y| x <= y;
     i64x2_ge_s i64x2 from_i64x2 i64, |x, y| x >= y;
-}
-
-macro_rules! float_compare {
-    ($($name:ident $view:ident $join:ident $mask:ty, |$x:ident, $y:ident| $e:expr;)*) => {$(
-        #[inline(always)]
-        pub(crate) fn $name(a: V128, b: V128) -> V128 {
-            let (xs, ys) = ($view(a), $view(b));
-            $join(core::array::from_fn(|i| {
-                let ($x, $y) = (xs[i], ys[i]);
-                mask!($e, $mask)
-            }))
-        }
-    )*};
-}
-float_compare! {
     f32x4_eq f32x4 from_u32x4 u32, |x, y| x == y;
     f32x4_ne f32x4 from_u32x4 u32, |x, y| x != y;
     f32x4_lt f32x4 from_u32x4 u32, |x, y| x < y;
@@ -188,8 +191,8 @@ float_compare! {
     f64x2_ge f64x2 from_u64x2 u64, |x, y| x >= y;
 }
 
-/// Lane-wise integer arithmetic.
-macro_rules! int_binary {
+/// Lane-wise arithmetic.
+macro_rules! binary {
     ($($name:ident $view:ident $join:ident, |$x:ident, $y:ident| $e:expr;)*) => {$(
         #[inline(always)]
         pub(crate) fn $name(a: V128, b: V128) -> V128 {
@@ -197,7 +200,7 @@ macro_rules! int_binary {
         }
     )*};
 }
-int_binary! {
+binary! {
     i8x16_add i8x16 from_i8x16, |x, y| x.wrapping_add(y);
     i8x16_add_sat_s i8x16 from_i8x16, |x, y| x.saturating_add(y);
     i8x16_add_sat_u u8x16 from_u8x16, |x, y| x.saturating_add(y);
@@ -240,16 +243,7 @@ fn q15mulr(x: i16, y: i16) -> i16 {
     ((x as i32 * y as i32 + 0x4000) >> 15).clamp(i16::MIN as i32, i16::MAX as i32) as i16
 }
 
-/// Lane-wise float arithmetic.
-macro_rules! float_binary {
-    ($($name:ident $view:ident $join:ident, |$x:ident, $y:ident| $e:expr;)*) => {$(
-        #[inline(always)]
-        pub(crate) fn $name(a: V128, b: V128) -> V128 {
-            zip!($view, $join, a, b, |$x, $y| $e)
-        }
-    )*};
-}
-float_binary! {
+binary! {
     f32x4_add f32x4 from_f32x4, |x, y| x + y;
     f32x4_sub f32x4 from_f32x4, |x, y| x - y;
     f32x4_mul f32x4 from_f32x4, |x, y| x * y;

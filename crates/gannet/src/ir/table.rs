@@ -456,12 +456,12 @@ macro_rules! for_each_op {
             }
             // `a` with lane `lane` replaced by the scalar `x`.
             simd_replace {
-                I8x16ReplaceLane "i8x16.replace_lane" (i32) = |a, x, lane| { let mut l = simd::i8x16(a); l[lane] = x as i8; simd::from_i8x16(l) };
-                I16x8ReplaceLane "i16x8.replace_lane" (i32) = |a, x, lane| { let mut l = simd::i16x8(a); l[lane] = x as i16; simd::from_i16x8(l) };
-                I32x4ReplaceLane "i32x4.replace_lane" (i32) = |a, x, lane| { let mut l = simd::i32x4(a); l[lane] = x; simd::from_i32x4(l) };
-                I64x2ReplaceLane "i64x2.replace_lane" (i64) = |a, x, lane| { let mut l = simd::i64x2(a); l[lane] = x; simd::from_i64x2(l) };
-                F32x4ReplaceLane "f32x4.replace_lane" (f32) = |a, x, lane| { let mut l = simd::u32x4(a); l[lane] = x.to_bits(); simd::from_u32x4(l) };
-                F64x2ReplaceLane "f64x2.replace_lane" (f64) = |a, x, lane| { let mut l = simd::u64x2(a); l[lane] = x.to_bits(); simd::from_u64x2(l) };
+                I8x16ReplaceLane "i8x16.replace_lane" (i32) = |a, x, lane| simd::with_u8_lane(a, lane, x as u8);
+                I16x8ReplaceLane "i16x8.replace_lane" (i32) = |a, x, lane| simd::with_u16_lane(a, lane, x as u16);
+                I32x4ReplaceLane "i32x4.replace_lane" (i32) = |a, x, lane| simd::with_u32_lane(a, lane, x as u32);
+                I64x2ReplaceLane "i64x2.replace_lane" (i64) = |a, x, lane| simd::with_u64_lane(a, lane, x as u64);
+                F32x4ReplaceLane "f32x4.replace_lane" (f32) = |a, x, lane| simd::with_u32_lane(a, lane, x.to_bits());
+                F64x2ReplaceLane "f64x2.replace_lane" (f64) = |a, x, lane| simd::with_u64_lane(a, lane, x.to_bits());
             }
             // `dst = f(memory[ptr + offset .. + N])`.
             simd_load {
@@ -481,10 +481,10 @@ macro_rules! for_each_op {
             }
             // `dst = a` with lane `lane` loaded from `memory[ptr + offset .. + N]`.
             simd_load_lane {
-                V128Load8Lane "v128.load8_lane" [1] = |a, b, lane| { let mut l = simd::u8x16(a); l[lane] = b[0]; simd::from_u8x16(l) };
-                V128Load16Lane "v128.load16_lane" [2] = |a, b, lane| { let mut l = simd::u16x8(a); l[lane] = u16::from_le_bytes(b); simd::from_u16x8(l) };
-                V128Load32Lane "v128.load32_lane" [4] = |a, b, lane| { let mut l = simd::u32x4(a); l[lane] = u32::from_le_bytes(b); simd::from_u32x4(l) };
-                V128Load64Lane "v128.load64_lane" [8] = |a, b, lane| { let mut l = simd::u64x2(a); l[lane] = u64::from_le_bytes(b); simd::from_u64x2(l) };
+                V128Load8Lane "v128.load8_lane" [1] = |a, b, lane| simd::with_u8_lane(a, lane, b[0]);
+                V128Load16Lane "v128.load16_lane" [2] = |a, b, lane| simd::with_u16_lane(a, lane, u16::from_le_bytes(b));
+                V128Load32Lane "v128.load32_lane" [4] = |a, b, lane| simd::with_u32_lane(a, lane, u32::from_le_bytes(b));
+                V128Load64Lane "v128.load64_lane" [8] = |a, b, lane| simd::with_u64_lane(a, lane, u64::from_le_bytes(b));
             }
             // `memory[ptr + offset .. + 16] = a`.
             simd_store {
