@@ -175,7 +175,7 @@ pub(crate) unsafe fn get_v128(fp: *mut u64, slot: Slot) -> simd::V128 {
     } else {
         // SAFETY: as above.
         let (low, high) = unsafe { (*at, *at.add(1)) };
-        simd::V128::from_u128(low as u128 | (high as u128) << 64)
+        simd::V128::from_halves(low, high)
     }
 }
 

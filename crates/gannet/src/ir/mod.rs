@@ -71,6 +71,11 @@ impl V128 {
         V128(bits.to_le_bytes())
     }
 
+    /// The vector whose low and high 64 bits are these.
+    pub(crate) fn from_halves(low: u64, high: u64) -> V128 {
+        V128::from_u128(low as u128 | (high as u128) << 64)
+    }
+
     /// The vector as a number with lane 0 in the low bits.
     pub(crate) fn to_u128(self) -> u128 {
         u128::from_le_bytes(self.0)

@@ -46,6 +46,8 @@ struct Entry {
 
 impl Entry {
     const HOME: Entry = Entry { provider: Provider::Home, upper: false };
+    /// The high half of a `v128` computed into its home slots.
+    const UPPER_HOME: Entry = Entry { provider: Provider::Home, upper: true };
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -71,6 +73,9 @@ struct ControlFrame {
     else_label: Option<usize>,
     /// The block was entered in unreachable code: nothing of it is translated.
     dead: bool,
+    /// For a loop that starts with a conditional exit: that test, which its back edges
+    /// repeat instead of jumping back to it (loop rotation).
+    loop_test: Option<LoopTest>,
 }
 
 impl ControlFrame {
@@ -98,12 +103,10 @@ enum Condition {
 }
 
 /// A loop's first instruction, when it is a conditional branch out of the loop that
-/// needs no value moves.
+/// needs no value moves (taken when `cond` holds).
 #[derive(Clone, Copy)]
 struct LoopTest {
     cond: Condition,
-    /// The branch is taken when `cond` is this.
-    taken_if: bool,
     /// Where it goes.
     exit: usize,
     /// A label on the instruction after it: where the loop body starts.
@@ -214,9 +217,6 @@ struct Translator<'m> {
     /// Binding that label right after it removes the `br`, which would only jump to the
     /// next instruction.
     last_br: Option<(usize, usize)>,
-    /// Loops whose first instruction is a conditional exit: loop label → the test. The
-    /// loop's back edge repeats the test instead of jumping back to it (loop rotation).
-    loop_tests: Vec<(usize, LoopTest)>,
     metering: Metering,
 }
 
@@ -262,7 +262,7 @@ fn translate_with(
         if let Some(validator) = &mut validator {
             validator.define_locals(offset, count, local_ty).map_err(Error::compile)?;
         }
-        let width = if local_ty == wasmparser::ValType::V128 { 2 } else { 1 };
+        let width = slots_of(local_ty);
         if width == 2 && local_slots.is_none() {
             local_slots = Some((0..=num_locals as u16).collect());
         }
@@ -291,7 +291,6 @@ fn translate_with(
         acc_slot: None,
         last_copy: None,
         last_br: None,
-        loop_tests: Vec::new(),
         metering: Metering {
             fuel: module.engine.config().consume_fuel,
             interrupts: module.engine.config().interruptible,
@@ -308,6 +307,7 @@ fn translate_with(
         label,
         else_label: None,
         dead: false,
+        loop_test: None,
     });
     t.start_region(true);
 
@@ -339,6 +339,11 @@ fn slot_starts(widths: impl Iterator<Item = usize>, first: usize) -> Vec<u16> {
         starts.push(at as u16);
     }
     starts
+}
+
+/// Frame slots a value of type `ty` takes (see `ValType::slots`).
+fn slots_of(ty: wasmparser::ValType) -> usize {
+    if ty == wasmparser::ValType::V128 { 2 } else { 1 }
 }
 
 fn too_large(offset: usize) -> Error {
@@ -544,22 +549,28 @@ impl<'m> Translator<'m> {
         (entry.provider, self.stack.len())
     }
 
-    /// Pushes values of the given types computed into their home slots.
-    fn push_typed(&mut self, types: impl IntoIterator<Item = crate::types::ValType>) -> Result<()> {
-        for ty in types {
-            self.push_entry(Entry::HOME)?;
-            if ty.slots() == 2 {
-                self.push_entry(Entry { provider: Provider::Home, upper: true })?;
-            }
+    /// Pushes a value that takes `slots` slots, computed into its home slots.
+    fn push_homes(&mut self, slots: usize) -> Result<()> {
+        self.push_entry(Entry::HOME)?;
+        if slots == 2 {
+            self.push_entry(Entry::UPPER_HOME)?;
         }
         Ok(())
     }
 
-    /// Pushes a `v128` computed into its home slots; returns the first.
+    /// Pushes values of the given types computed into their home slots.
+    fn push_typed(&mut self, types: impl IntoIterator<Item = crate::types::ValType>) -> Result<()> {
+        for ty in types {
+            self.push_homes(ty.slots())?;
+        }
+        Ok(())
+    }
+
+    /// Pushes a `v128` that an instruction computes into its home slots; returns the first.
     fn push_home_v128(&mut self) -> Result<Slot> {
-        let slot = self.push_home()?;
-        self.slot(self.stack.len());
-        self.push_entry(Entry { provider: Provider::Home, upper: true })?;
+        let slot = self.slot(self.stack.len());
+        self.slot(self.stack.len() + 1);
+        self.push_homes(2)?;
         Ok(slot)
     }
 
@@ -568,28 +579,49 @@ impl<'m> Translator<'m> {
         let (high, high_height) = self.pop();
         let (low, low_height) = self.pop();
         match (low, high) {
-            (Provider::Home, Provider::Home) => return self.slot(low_height),
-            (Provider::Local(a), Provider::Local(b)) if b == a + 1 => return Slot(a),
-            (Provider::Const(low), Provider::Const(high)) => {
+            (Provider::Home, Provider::Home) => self.slot(low_height),
+            (Provider::Local(a), Provider::Local(b)) if b == a + 1 => Slot(a),
+            _ => {
                 self.slot(high_height);
-                let dst = self.slot(low_height);
-                let value = V128::from_u128(low as u128 | (high as u128) << 64);
-                self.emit(Op::ConstV128(op::ConstV128 { dst, value }));
-                return dst;
+                let home = self.slot(low_height);
+                self.place_v128(low, high, home, home);
+                home
             }
-            _ => {}
         }
-        for (provider, height) in [(low, low_height), (high, high_height)] {
-            let home = self.slot(height);
-            match provider {
-                Provider::Home => {}
-                Provider::Local(local) => {
-                    self.emit(Op::Copy(op::Copy { dst: home, src: Slot(local) }));
+    }
+
+    /// Emits what puts the `v128` whose halves `low` and `high` provide (a `Home` half
+    /// being in `home` or the slot after it) into `dst` and the slot after it.
+    fn place_v128(&mut self, low: Provider, high: Provider, home: Slot, dst: Slot) {
+        match (low, high) {
+            (Provider::Const(low), Provider::Const(high)) => {
+                self.emit(Op::ConstV128(op::ConstV128 { dst, value: V128::from_halves(low, high) }));
+            }
+            (Provider::Home, Provider::Home) if home != dst => {
+                self.emit(Op::CopyV128(op::CopyV128 { dst, src: home }));
+            }
+            (Provider::Local(a), Provider::Local(b)) if b == a + 1 => {
+                if Slot(a) != dst {
+                    self.emit(Op::CopyV128(op::CopyV128 { dst, src: Slot(a) }));
                 }
-                Provider::Const(bits) => self.emit_const(home, bits),
+            }
+            _ => {
+                for (provider, half) in [(low, 0), (high, 1)] {
+                    let to = Slot(dst.0 + half);
+                    let from = match provider {
+                        Provider::Home => Slot(home.0 + half),
+                        Provider::Local(local) => Slot(local),
+                        Provider::Const(bits) => {
+                            self.emit_const(to, bits);
+                            continue;
+                        }
+                    };
+                    if from != to {
+                        self.emit(Op::Copy(op::Copy { dst: to, src: from }));
+                    }
+                }
             }
         }
-        self.slot(low_height)
     }
 
     /// The first slot of local `index`, and whether it is a `v128`.
@@ -721,7 +753,7 @@ impl<'m> Translator<'m> {
     fn block_arity(&self, ty: BlockType) -> (usize, usize) {
         match ty {
             BlockType::Empty => (0, 0),
-            BlockType::Type(t) => (0, if t == wasmparser::ValType::V128 { 2 } else { 1 }),
+            BlockType::Type(t) => (0, slots_of(t)),
             BlockType::FuncType(index) => {
                 let ty = &self.module.types[index as usize];
                 (ty.param_slots(), ty.result_slots())
@@ -840,8 +872,7 @@ impl<'m> Translator<'m> {
             self.stack.truncate(len - 2);
             let lhs = self.pop_v128();
             let dst = self.push_home_v128()?;
-            let imm = V128::from_u128(low as u128 | (high as u128) << 64);
-            self.emit_result(make_imm(dst, lhs, imm), dst);
+            self.emit_result(make_imm(dst, lhs, V128::from_halves(low, high)), dst);
             return Ok(());
         }
         self.simd(2, 0, |dst, v, _| make(dst, v[0], v[1]))
@@ -878,6 +909,16 @@ impl<'m> Translator<'m> {
         let (provider, height) = self.pop();
         let ptr = self.operand(provider, height);
         self.emit(make(ptr, value, offset, memory));
+        Ok(())
+    }
+
+    /// A wide-arithmetic instruction over `count` `i64` operands, with two `i64` results
+    /// (low, high) in consecutive home slots.
+    fn wide_arithmetic(&mut self, count: usize, make: impl FnOnce(Slot, &[Slot]) -> Op) -> Result<()> {
+        let operands = self.operands(count);
+        let dst = self.push_home()?;
+        self.push_home()?;
+        self.emit(make(dst, &operands));
         Ok(())
     }
 
@@ -933,12 +974,11 @@ impl<'m> Translator<'m> {
             }
         }
         if arity == 0
-            && self.controls[index].kind == FrameKind::Loop
-            && let Some(&(_, test)) = self.loop_tests.iter().find(|(loop_label, _)| *loop_label == label)
+            && let Some(test) = self.controls[index].loop_test
         {
             // Loop rotation: test here whether the next iteration would leave the loop,
             // and if not, continue past the test at its start.
-            self.emit_branch_if(test.cond, !test.taken_if, test.body);
+            self.emit_branch_if(test.cond, false, test.body);
             self.emit_br(test.exit);
             return Ok(());
         }
@@ -991,13 +1031,7 @@ impl<'m> Translator<'m> {
         match ty {
             BlockType::Empty => Ok(()),
             BlockType::Type(_) if params => Ok(()),
-            BlockType::Type(t) => {
-                self.push_entry(Entry::HOME)?;
-                if t == wasmparser::ValType::V128 {
-                    self.push_entry(Entry { provider: Provider::Home, upper: true })?;
-                }
-                Ok(())
-            }
+            BlockType::Type(t) => self.push_homes(slots_of(t)),
             BlockType::FuncType(index) => {
                 let ty = self.module.types[index as usize].clone();
                 if params {
@@ -1021,6 +1055,7 @@ impl<'m> Translator<'m> {
                 label,
                 else_label: None,
                 dead: true,
+                loop_test: None,
             });
             return Ok(());
         }
@@ -1053,6 +1088,7 @@ impl<'m> Translator<'m> {
             label,
             else_label,
             dead: false,
+            loop_test: None,
         });
         Ok(())
     }
@@ -1276,27 +1312,17 @@ impl<'m> Translator<'m> {
                 let lanes = V128(lanes);
                 self.emit_result(Op::I8x16Shuffle(op::I8x16Shuffle { dst, lhs, rhs, lanes }), dst);
             }
-            Operator::I64Add128 | Operator::I64Sub128 => {
-                let [lhs_low, lhs_high, rhs_low, rhs_high] = self.operands(4)[..] else { unreachable!() };
-                let dst = self.push_home()?;
-                self.push_home()?;
-                let op = if matches!(op, Operator::I64Add128) {
-                    Op::I64Add128(op::I64Add128 { dst, lhs_low, lhs_high, rhs_low, rhs_high })
-                } else {
-                    Op::I64Sub128(op::I64Sub128 { dst, lhs_low, lhs_high, rhs_low, rhs_high })
-                };
-                self.emit(op);
+            Operator::I64Add128 => self.wide_arithmetic(4, |dst, s| {
+                Op::I64Add128(op::I64Add128 { dst, lhs_low: s[0], lhs_high: s[1], rhs_low: s[2], rhs_high: s[3] })
+            })?,
+            Operator::I64Sub128 => self.wide_arithmetic(4, |dst, s| {
+                Op::I64Sub128(op::I64Sub128 { dst, lhs_low: s[0], lhs_high: s[1], rhs_low: s[2], rhs_high: s[3] })
+            })?,
+            Operator::I64MulWideS => {
+                self.wide_arithmetic(2, |dst, s| Op::I64MulWideS(op::I64MulWideS { dst, lhs: s[0], rhs: s[1] }))?
             }
-            Operator::I64MulWideS | Operator::I64MulWideU => {
-                let [lhs, rhs] = self.operands(2)[..] else { unreachable!() };
-                let dst = self.push_home()?;
-                self.push_home()?;
-                let op = if matches!(op, Operator::I64MulWideS) {
-                    Op::I64MulWideS(op::I64MulWideS { dst, lhs, rhs })
-                } else {
-                    Op::I64MulWideU(op::I64MulWideU { dst, lhs, rhs })
-                };
-                self.emit(op);
+            Operator::I64MulWideU => {
+                self.wide_arithmetic(2, |dst, s| Op::I64MulWideU(op::I64MulWideU { dst, lhs: s[0], rhs: s[1] }))?
             }
             Operator::I32ReinterpretF32
             | Operator::F32ReinterpretI32
@@ -1413,36 +1439,15 @@ impl<'m> Translator<'m> {
         let (low, low_height) = self.pop();
         let preserved = self.preserve_local(local) | self.preserve_local(local + 1);
         let home = self.slot(low_height);
-        match (low, high) {
-            (Provider::Local(a), Provider::Local(_)) if a == local => {}
-            (Provider::Home, Provider::Home) => match self.last_result {
-                Some((at, dst, _)) if dst == home && !preserved => {
-                    debug_assert_eq!(self.code.read_u16(at + DST_OFFSET), home.0);
-                    self.code.patch_u16(at + DST_OFFSET, local);
-                    self.last_result = None;
-                    self.acc_slot = None;
-                }
-                _ => {
-                    self.emit(Op::CopyV128(op::CopyV128 { dst: Slot(local), src: home }));
-                }
-            },
-            (Provider::Local(a), Provider::Local(b)) if b == a + 1 => {
-                self.emit(Op::CopyV128(op::CopyV128 { dst: Slot(local), src: Slot(a) }));
+        match (low, high, self.last_result) {
+            // The instruction that computed it writes the local instead.
+            (Provider::Home, Provider::Home, Some((at, dst, _))) if dst == home && !preserved => {
+                debug_assert_eq!(self.code.read_u16(at + DST_OFFSET), home.0);
+                self.code.patch_u16(at + DST_OFFSET, local);
+                self.last_result = None;
+                self.acc_slot = None;
             }
-            _ => {
-                for (provider, half) in [(low, 0), (high, 1)] {
-                    let dst = Slot(local + half);
-                    match provider {
-                        Provider::Home => {
-                            self.emit(Op::Copy(op::Copy { dst, src: Slot(home.0 + half) }));
-                        }
-                        Provider::Local(src) => {
-                            self.emit(Op::Copy(op::Copy { dst, src: Slot(src) }));
-                        }
-                        Provider::Const(bits) => self.emit_const(dst, bits),
-                    }
-                }
-            }
+            _ => self.place_v128(low, high, home, Slot(local)),
         }
         if tee {
             self.push(Provider::Local(local))?;
@@ -1488,14 +1493,13 @@ impl<'m> Translator<'m> {
         let cond = self.pop_condition();
         if self.in_place_for(depth) {
             let label = self.controls[self.controls.len() - 1 - depth].label;
-            let loop_label = self.loop_starting_here();
+            let rotates = depth > 0 && self.loop_starts_here();
             self.emit_branch_if(cond, true, label);
-            if let Some(loop_label) = loop_label
-                && depth > 0
-            {
+            if rotates {
                 let body = self.new_label();
                 self.bind_label(body);
-                self.loop_tests.push((loop_label, LoopTest { cond, taken_if: true, exit: label, body }));
+                let test = LoopTest { cond, exit: label, body };
+                self.controls.last_mut().expect("in a loop").loop_test = Some(test);
             }
         } else {
             let skip = self.new_label();
@@ -1509,12 +1513,15 @@ impl<'m> Translator<'m> {
         Ok(())
     }
 
-    /// The label of the innermost frame if it is a loop (without parameters) whose code
-    /// starts here, i.e. nothing of its body has been emitted yet.
-    fn loop_starting_here(&self) -> Option<usize> {
-        let frame = self.controls.last()?;
-        let starts_here = self.labels[frame.label].pos == Some(self.code.pos());
-        (frame.kind == FrameKind::Loop && frame.num_params == 0 && !frame.dead && starts_here).then_some(frame.label)
+    /// Is the innermost frame a loop (without parameters) whose code starts here, i.e.
+    /// nothing of its body has been emitted yet?
+    fn loop_starts_here(&self) -> bool {
+        self.controls.last().is_some_and(|frame| {
+            frame.kind == FrameKind::Loop
+                && frame.num_params == 0
+                && !frame.dead
+                && self.labels[frame.label].pos == Some(self.code.pos())
+        })
     }
 
     fn visit_br_table(&mut self, depths: &[usize]) -> Result<()> {
