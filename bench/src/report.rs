@@ -334,6 +334,22 @@ fn color(engine: &str) -> &'static str {
     COLORS.iter().find(|(e, _)| *e == engine).map(|(_, c)| *c).unwrap_or("#888")
 }
 
+/// A section with a bar chart of one ratio per (program, engine), if there are any.
+fn ratio_section<'a>(
+    out: &mut String,
+    title: &str,
+    caption: &str,
+    ratios: impl Iterator<Item = (&'a String, &'a String, f64)>,
+) {
+    let bars: Vec<(String, String, f64, String)> = ratios
+        .map(|(program, engine, ratio)| (format!("{program} {engine}"), engine.clone(), ratio, fmt_ratio(ratio)))
+        .collect();
+    if !bars.is_empty() {
+        write!(out, "<h2>{title}</h2>").unwrap();
+        out.push_str(&bar_chart(caption, &bars));
+    }
+}
+
 /// Horizontal bars, one per (label, value); values on a linear scale from zero.
 fn bar_chart(title: &str, bars: &[(String, String, f64, String)]) -> String {
     let label_w = 130.0;
@@ -507,26 +523,20 @@ pub fn html(report: &Report) -> String {
         let (h, rows) = geomean_rows(report, r);
         html_table(&mut out, &h, &rows);
     }
-    if !report.summary.tail_call_vs_native.is_empty() {
-        out.push_str("<h2>Tail-call layer: overhead over the fastest native run</h2>");
-        let bars: Vec<(String, String, f64, String)> = report
-            .summary
-            .tail_call_vs_native
-            .iter()
-            .map(|o| (format!("{} {}", o.program, o.engine), o.engine.clone(), o.overhead, fmt_ratio(o.overhead)))
-            .collect();
-        out.push_str(&bar_chart("engine median / fastest native run", &bars));
-    }
-    if !report.summary.simd_speedups.is_empty() {
-        out.push_str("<h2>SIMD builds: speed-up over the scalar build of the same source</h2>");
-        let bars: Vec<(String, String, f64, String)> = report
-            .summary
-            .simd_speedups
-            .iter()
-            .map(|s| (format!("{} {}", s.program, s.engine), s.engine.clone(), s.speedup, fmt_ratio(s.speedup)))
-            .collect();
-        out.push_str(&bar_chart("scalar build median / SIMD build median", &bars));
-    }
+    let overheads = report.summary.tail_call_vs_native.iter().map(|o| (&o.program, &o.engine, o.overhead));
+    ratio_section(
+        &mut out,
+        "Tail-call layer: overhead over the fastest native run",
+        "engine median / fastest native run",
+        overheads,
+    );
+    let speedups = report.summary.simd_speedups.iter().map(|s| (&s.program, &s.engine, s.speedup));
+    ratio_section(
+        &mut out,
+        "SIMD builds: speed-up over the scalar build of the same source",
+        "scalar build median / SIMD build median",
+        speedups,
+    );
     out.push_str(
         "<h2>Load: parse + validate + compile + instantiate</h2><p>stitch and wasm3 compile lazily, on first call.</p>",
     );
