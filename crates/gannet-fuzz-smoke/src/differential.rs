@@ -21,8 +21,9 @@ const ROUNDS: usize = 2;
 
 /// The `wasm-smith` configuration: WebAssembly 2.0 (bulk memory, reference types,
 /// multi-value, sign extension, saturating conversions, SIMD) plus tail calls, extended
-/// constant expressions, wide arithmetic and up to two memories, one table at most, no imports, everything exported, NaNs canonicalised before they
-/// reach memory.
+/// constant expressions, wide arithmetic, 64-bit memories and tables, 1-byte pages and
+/// up to two memories; one table at most, no imports, everything exported, NaNs
+/// canonicalised before they reach memory.
 pub fn smith_config(u: &mut Unstructured<'_>) -> arbitrary::Result<wasm_smith::Config> {
     let mut config: wasm_smith::Config = u.arbitrary()?;
     config.bulk_memory_enabled = true;
@@ -37,8 +38,8 @@ pub fn smith_config(u: &mut Unstructured<'_>) -> arbitrary::Result<wasm_smith::C
     config.shared_everything_threads_enabled = false;
     config.gc_enabled = false;
     config.exceptions_enabled = false;
-    config.memory64_enabled = false;
-    config.custom_page_sizes_enabled = false;
+    config.memory64_enabled = true;
+    config.custom_page_sizes_enabled = true;
     config.wide_arithmetic_enabled = true;
     config.extended_const_enabled = true;
     config.compact_imports_enabled = false;
@@ -51,6 +52,7 @@ pub fn smith_config(u: &mut Unstructured<'_>) -> arbitrary::Result<wasm_smith::C
     config.export_everything = true;
     config.canonicalize_nans = true;
     config.max_memory32_bytes = config.max_memory32_bytes.min(MEMORY_LIMIT as u64);
+    config.max_memory64_bytes = config.max_memory64_bytes.min(MEMORY_LIMIT as u128);
     config.max_table_elements = config.max_table_elements.min(TABLE_LIMIT as u64);
     config.max_funcs = config.max_funcs.min(50);
     config.max_instructions = config.max_instructions.min(500);
@@ -204,7 +206,7 @@ struct Wasmi {
 
 fn gannet_side(wasm: &[u8]) -> Result<Result<Gannet, gannet::Error>, String> {
     let mut config = gannet::Config::new();
-    config.consume_fuel(true).wasm_wide_arithmetic(true);
+    config.consume_fuel(true).wasm_wide_arithmetic(true).wasm_custom_page_sizes(true);
     let engine = gannet::Engine::new(&config);
     let module = gannet::Module::from_binary(&engine, wasm).map_err(|e| format!("Gannet rejects the module: {e}"))?;
     let mut store = gannet::Store::new(&engine, ());
@@ -220,7 +222,8 @@ fn wasmi_side(wasm: &[u8]) -> Result<Result<Wasmi, wasmi::Error>, String> {
         .consume_fuel(true)
         .wasm_multi_memory(true)
         .wasm_extended_const(true)
-        .wasm_custom_page_sizes(false)
+        .wasm_custom_page_sizes(true)
+        .wasm_memory64(true)
         .wasm_wide_arithmetic(true)
         .wasm_tail_call(true);
     let engine = wasmi::Engine::new(&config);
@@ -385,7 +388,7 @@ fn compare_state(g: &mut Gannet, w: &mut Wasmi) -> Result<(), String> {
             Extern::Table(gt) => {
                 let wt = w.instance.get_table(&w.store, &name).ok_or_else(|| format!("wasmi lacks table {name:?}"))?;
                 let (gsize, wsize) = (gt.size(&g.store), wt.size(&w.store));
-                if u64::from(gsize) != wsize {
+                if gsize != wsize {
                     return Err(format!("table {name:?}: Gannet has {gsize} elements, wasmi {wsize}"));
                 }
                 for index in 0..gsize {
@@ -394,7 +397,7 @@ fn compare_state(g: &mut Gannet, w: &mut Wasmi) -> Result<(), String> {
                         Some(gannet::Val::ExternRef(r)) => r.is_none(),
                         other => return Err(format!("table {name:?}[{index}]: Gannet gives {other:?}")),
                     };
-                    let wnull = wt.get(&w.store, u64::from(index)).map(|r| match r {
+                    let wnull = wt.get(&w.store, index).map(|r| match r {
                         wasmi::Val::FuncRef(f) => f.is_null(),
                         wasmi::Val::ExternRef(r) => r.is_null(),
                         _ => false,

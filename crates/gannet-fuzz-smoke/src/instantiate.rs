@@ -34,7 +34,8 @@ pub fn engine() -> Engine {
         .compilation_mode(CompilationMode::Eager)
         .consume_fuel(true)
         .max_call_depth(10_000)
-        .wasm_wide_arithmetic(true);
+        .wasm_wide_arithmetic(true)
+        .wasm_custom_page_sizes(true);
     Engine::new(&config)
 }
 

@@ -164,3 +164,19 @@ fn proposal_multi_memory() {
     let result = run_suite(proposal(Proposal::MultiMemory), WasmFeatures::WASM2 | WasmFeatures::MULTI_MEMORY, no_skips);
     finish("spec proposals/multi-memory", result);
 }
+
+#[test]
+fn proposal_memory64() {
+    // The suite predates multi-memory: it expects a second memory to be invalid.
+    let features = WasmFeatures::WASM2 | WasmFeatures::MEMORY64;
+    let result = run_suite(proposal(Proposal::Memory64), features, no_skips);
+    finish("spec proposals/memory64", result);
+}
+
+#[test]
+fn proposal_custom_page_sizes() {
+    let features =
+        WasmFeatures::WASM2 | WasmFeatures::MEMORY64 | WasmFeatures::MULTI_MEMORY | WasmFeatures::CUSTOM_PAGE_SIZES;
+    let result = run_suite(proposal(Proposal::CustomPageSizes), features, no_skips);
+    finish("spec proposals/custom-page-sizes", result);
+}

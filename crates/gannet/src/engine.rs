@@ -42,7 +42,8 @@ impl Default for Config {
                 | WasmFeatures::RELAXED_SIMD
                 | WasmFeatures::TAIL_CALL
                 | WasmFeatures::EXTENDED_CONST
-                | WasmFeatures::MULTI_MEMORY,
+                | WasmFeatures::MULTI_MEMORY
+                | WasmFeatures::MEMORY64,
             compilation_mode: CompilationMode::Lazy,
             max_call_depth: 100_000,
             max_stack_slots: 8 * 1024 * 1024,
@@ -56,7 +57,8 @@ impl Default for Config {
 
 impl Config {
     /// The default configuration: WebAssembly 2.0 (SIMD included) plus relaxed SIMD, tail
-    /// calls, extended constant expressions and multiple memories, lazy compilation.
+    /// calls, extended constant expressions, multiple memories and 64-bit memories and
+    /// tables; lazy compilation.
     pub fn new() -> Self {
         Self::default()
     }
@@ -78,6 +80,19 @@ impl Config {
     /// `i64.mul_wide_s`, `i64.mul_wide_u`); off by default.
     pub fn wasm_wide_arithmetic(&mut self, enable: bool) -> &mut Self {
         self.features.set(WasmFeatures::WIDE_ARITHMETIC, enable);
+        self
+    }
+
+    /// Enables or disables 64-bit memories and tables (the memory64 proposal).
+    pub fn wasm_memory64(&mut self, enable: bool) -> &mut Self {
+        self.features.set(WasmFeatures::MEMORY64, enable);
+        self
+    }
+
+    /// Enables or disables the custom-page-sizes proposal (memories with 1-byte pages);
+    /// off by default.
+    pub fn wasm_custom_page_sizes(&mut self, enable: bool) -> &mut Self {
+        self.features.set(WasmFeatures::CUSTOM_PAGE_SIZES, enable);
         self
     }
 

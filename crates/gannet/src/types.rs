@@ -150,45 +150,86 @@ impl GlobalType {
     }
 }
 
-/// The type of a table: element type and limits (in elements).
+/// The type of a table: element type, limits (in elements) and index type (32- or
+/// 64-bit, the memory64 proposal's table64).
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
 pub struct TableType {
     element: ValType,
-    minimum: u32,
-    maximum: Option<u32>,
+    minimum: u64,
+    maximum: Option<u64>,
+    index64: bool,
 }
 
 impl TableType {
-    /// A table of `element` references with the given limits.
+    /// A table of `element` references with 32-bit indices and the given limits.
     pub fn new(element: ValType, minimum: u32, maximum: Option<u32>) -> Self {
-        TableType { element, minimum, maximum }
+        TableType { element, minimum: minimum.into(), maximum: maximum.map(Into::into), index64: false }
+    }
+    /// A table of `element` references with 64-bit indices and the given limits.
+    pub fn new64(element: ValType, minimum: u64, maximum: Option<u64>) -> Self {
+        TableType { element, minimum, maximum, index64: true }
     }
     /// The element type.
     pub fn element(&self) -> ValType {
         self.element
     }
     /// The initial size.
-    pub fn minimum(&self) -> u32 {
+    pub fn minimum(&self) -> u64 {
         self.minimum
     }
     /// The maximum size, if any.
-    pub fn maximum(&self) -> Option<u32> {
+    pub fn maximum(&self) -> Option<u64> {
         self.maximum
+    }
+    /// Whether indices are 64-bit (`i64`) rather than 32-bit.
+    pub fn is_64(&self) -> bool {
+        self.index64
+    }
+
+    /// The same table type with limits `minimum` and `maximum`.
+    pub(crate) fn with_limits(mut self, minimum: u64, maximum: Option<u64>) -> Self {
+        self.minimum = minimum;
+        self.maximum = maximum;
+        self
     }
 }
 
-/// The type of a linear memory: limits in 64 KiB pages.
+/// The type of a linear memory: limits in pages, the address type (32- or 64-bit, the
+/// memory64 proposal) and the page size (64 KiB, or 1 byte with custom page sizes).
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
 pub struct MemoryType {
     minimum: u64,
     maximum: Option<u64>,
+    address64: bool,
+    page_size_log2: u8,
 }
 
 impl MemoryType {
-    /// A memory with the given limits in pages.
+    /// The log2 of the default page size, 64 KiB.
+    pub const DEFAULT_PAGE_SIZE_LOG2: u8 = 16;
+
+    /// A memory with 32-bit addresses, 64 KiB pages and the given limits in pages.
     pub fn new(minimum: u32, maximum: Option<u32>) -> Self {
-        MemoryType { minimum: minimum.into(), maximum: maximum.map(Into::into) }
+        MemoryType {
+            minimum: minimum.into(),
+            maximum: maximum.map(Into::into),
+            address64: false,
+            page_size_log2: Self::DEFAULT_PAGE_SIZE_LOG2,
+        }
     }
+
+    /// A memory with 64-bit addresses (memory64), 64 KiB pages and the given limits.
+    pub fn new64(minimum: u64, maximum: Option<u64>) -> Self {
+        MemoryType { minimum, maximum, address64: true, page_size_log2: Self::DEFAULT_PAGE_SIZE_LOG2 }
+    }
+
+    /// The same type with pages of `2^log2` bytes (the custom-page-sizes proposal allows
+    /// 1 byte and 64 KiB).
+    pub fn with_page_size_log2(mut self, log2: u8) -> Self {
+        self.page_size_log2 = log2;
+        self
+    }
+
     /// The initial size in pages.
     pub fn minimum(&self) -> u64 {
         self.minimum
@@ -196,6 +237,40 @@ impl MemoryType {
     /// The maximum size in pages, if any.
     pub fn maximum(&self) -> Option<u64> {
         self.maximum
+    }
+    /// Whether addresses are 64-bit (`i64`) rather than 32-bit.
+    pub fn is_64(&self) -> bool {
+        self.address64
+    }
+    /// The page size in bytes.
+    pub fn page_size(&self) -> u64 {
+        1 << self.page_size_log2
+    }
+    /// The log2 of the page size.
+    pub fn page_size_log2(&self) -> u8 {
+        self.page_size_log2
+    }
+
+    /// The most pages the address type allows: the whole 2^32 (or 2^64) byte address
+    /// space, but never more pages than the limits' encoding can state.
+    pub(crate) fn address_space_pages(&self) -> u64 {
+        let bits = if self.address64 { 64 } else { 32 };
+        let pages = 1u128 << (bits - u32::from(self.page_size_log2));
+        let encodable = if self.address64 { u64::MAX as u128 } else { u32::MAX as u128 };
+        pages.min(encodable) as u64
+    }
+
+    /// The same memory type with 64-bit addresses or not (the limits are kept as they are).
+    pub(crate) fn with_address64(mut self, address64: bool) -> Self {
+        self.address64 = address64;
+        self
+    }
+
+    /// The same memory type with limits `minimum` and `maximum`.
+    pub(crate) fn with_limits(mut self, minimum: u64, maximum: Option<u64>) -> Self {
+        self.minimum = minimum;
+        self.maximum = maximum;
+        self
     }
 }
 
@@ -230,8 +305,18 @@ impl fmt::Display for ExternType {
                 let mutability = if ty.mutability == Mutability::Var { "mut " } else { "" };
                 write!(f, "(global {mutability}{})", ty.content)
             }
-            ExternType::Table(ty) => write!(f, "(table {} {:?} {})", ty.minimum, ty.maximum, ty.element),
-            ExternType::Memory(ty) => write!(f, "(memory {} {:?})", ty.minimum, ty.maximum),
+            ExternType::Table(ty) => {
+                let index = if ty.index64 { "i64 " } else { "" };
+                write!(f, "(table {index}{} {:?} {})", ty.minimum, ty.maximum, ty.element)
+            }
+            ExternType::Memory(ty) => {
+                let address = if ty.address64 { "i64 " } else { "" };
+                write!(f, "(memory {address}{} {:?}", ty.minimum, ty.maximum)?;
+                if ty.page_size_log2 != MemoryType::DEFAULT_PAGE_SIZE_LOG2 {
+                    write!(f, " (pagesize {})", ty.page_size())?;
+                }
+                write!(f, ")")
+            }
         }
     }
 }

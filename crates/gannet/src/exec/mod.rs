@@ -28,7 +28,7 @@ use std::sync::OnceLock;
 
 use crate::error::{Error, FrameInfo, Trap, TrapCode};
 use crate::ir::table::for_each_op;
-use crate::ir::{Acc, HANDLER_SIZE, OpCode, Slot, op};
+use crate::ir::{Acc, HANDLER_SIZE, MemoryRef, OpCode, Slot, op};
 use crate::module::FuncBody;
 use crate::runtime::store::{FuncKind, HostContext, StoreInner};
 use crate::values::Val;
@@ -258,32 +258,69 @@ pub(crate) fn effective_address(ptr: u32, offset: u32, size: usize, mem_len: usi
     if start + size as u64 > mem_len as u64 { None } else { Some(start as usize) }
 }
 
-/// The `N` bytes at `ptr + offset` of memory 0, or `None` if they are out of bounds.
+/// Where the `N` bytes at `ptr + offset` of (32-bit) memory 0 start, or `None` if they
+/// are out of bounds.
 #[inline(always)]
-fn read_memory<const N: usize>(r: &Regs, ptr: u32, offset: u32) -> Option<[u8; N]> {
+fn memory0_address<const N: usize>(r: &Regs, ptr: u32, offset: u32) -> Option<*mut u8> {
     let at = effective_address(ptr, offset, N, r.mem_len)?;
-    // SAFETY: `at + N <= mem_len`, and `mem` points to `mem_len` readable bytes.
-    Some(unsafe { r.mem.add(at).cast::<[u8; N]>().read_unaligned() })
+    // SAFETY: `at + N <= mem_len`, and `mem` points to `mem_len` accessible bytes.
+    Some(unsafe { r.mem.add(at) })
 }
 
-/// A memory other than memory 0 (multi-memory): its base and length, looked up in the
-/// store on every access, so that memory 0 keeps its registers and short path.
+/// Where the `N` bytes at `ptr + offset` of `memory` start, or `None` if they are out of
+/// bounds. Memory 0 is still found in the registers; others are looked up in the store
+/// on every access (multi-memory). `ptr` is the raw slot: only its low 32 bits count for
+/// a 32-bit memory. With 64-bit addresses the sums may overflow, which is out of bounds.
 #[inline(always)]
-fn other_memory(ctx: &mut Executor<'_>, memory: u32) -> Regs {
+fn memory_address<const N: usize>(
+    r: &Regs,
+    ctx: &mut Executor<'_>,
+    ptr: u64,
+    offset: u64,
+    memory: MemoryRef,
+) -> Option<*mut u8> {
+    let (base, len) = match memory.index() {
+        0 => (r.mem, r.mem_len),
+        index => other_memory(ctx, index),
+    };
+    let ptr = if memory.is_64() { ptr } else { ptr as u32 as u64 };
+    let start = ptr.checked_add(offset)?;
+    if start.checked_add(N as u64)? > len as u64 {
+        return None;
+    }
+    // SAFETY: `start + N <= len`, and `base` points to `len` accessible bytes.
+    Some(unsafe { base.add(start as usize) })
+}
+
+/// A memory other than memory 0: its base and length, looked up in the store, so that
+/// memory 0 keeps its registers and short path.
+#[inline(always)]
+fn other_memory(ctx: &mut Executor<'_>, memory: u32) -> (*mut u8, usize) {
     let instance = ctx.instance as usize;
     let store = ctx.store();
     let index = store.instances[instance].memories[memory as usize] as usize;
     let memory = &store.memories[index];
-    Regs { ip: std::ptr::null(), fp: std::ptr::null_mut(), mem: memory.base(), mem_len: memory.len(), acc: 0 }
+    (memory.base(), memory.len())
 }
 
-/// Writes `bytes` at `ptr + offset` of memory 0, or returns `None` if out of bounds.
+/// Reads the `N` bytes at `at`.
+///
+/// # Safety
+/// `at` must come from [`memory0_address`] or [`memory_address`] in the same handler.
 #[inline(always)]
-fn write_memory<const N: usize>(r: &Regs, ptr: u32, offset: u32, bytes: [u8; N]) -> Option<()> {
-    let at = effective_address(ptr, offset, N, r.mem_len)?;
-    // SAFETY: `at + N <= mem_len`, and `mem` points to `mem_len` writable bytes.
-    unsafe { r.mem.add(at).cast::<[u8; N]>().write_unaligned(bytes) };
-    Some(())
+unsafe fn read_at<const N: usize>(at: *mut u8) -> [u8; N] {
+    // SAFETY: the caller's `at` starts `N` readable bytes of a linear memory.
+    unsafe { at.cast::<[u8; N]>().read_unaligned() }
+}
+
+/// Writes `bytes` at `at`.
+///
+/// # Safety
+/// As for [`read_at`].
+#[inline(always)]
+unsafe fn write_at<const N: usize>(at: *mut u8, bytes: [u8; N]) {
+    // SAFETY: the caller's `at` starts `N` writable bytes of a linear memory.
+    unsafe { at.cast::<[u8; N]>().write_unaligned(bytes) }
 }
 
 /// Generates the handler bodies (`semantics`), the dispatch glue for the build's
@@ -563,19 +600,26 @@ macro_rules! define_handlers {
             Flow::Next
         }
     };
-    // The memory an access goes to: memory 0 through the registers, or the op's `memory`.
-    (@memory memory0, $r:ident, $ctx:ident, $op:ident) => { &*$r };
-    (@memory memory_n, $r:ident, $ctx:ident, $op:ident) => { &other_memory($ctx, $op.memory) };
+    // Where an access of `$n` bytes starts, or `None` if it is out of bounds: in 32-bit
+    // memory 0 through the registers, or in the op's `memory`.
+    (@address memory0, $n:literal, $r:ident, $ctx:ident, $op:ident) => {
+        // SAFETY: validated code: the address slot is in the frame (module docs).
+        memory0_address::<$n>($r, unsafe { $op.ptr.read($r) }, $op.offset)
+    };
+    (@address memory_n, $n:literal, $r:ident, $ctx:ident, $op:ident) => {
+        // SAFETY: as above.
+        memory_address::<$n>($r, $ctx, unsafe { get::<u64>($r.fp, $op.ptr) }, $op.offset, $op.memory)
+    };
     (@load $name:ident, $memory:tt, $n:literal, $out:ty, $bytes:ident, $e:expr) => {
         #[inline(always)]
         pub(super) unsafe fn $name(op: op::$name, r: &mut Regs, ctx: &mut Executor<'_>) -> Flow {
-            // SAFETY: validated code: slots are in the frame (module docs).
-            let ptr: u32 = unsafe { op.ptr.read(r) };
-            let Some($bytes) = read_memory::<$n>(define_handlers!(@memory $memory, r, ctx, op), ptr, op.offset) else {
+            let Some(at) = define_handlers!(@address $memory, $n, r, ctx, op) else {
                 return ctx.trap(TrapCode::MemoryOutOfBounds);
             };
+            // SAFETY: `at` is in bounds (just checked).
+            let $bytes = unsafe { read_at::<$n>(at) };
             let value: $out = $e;
-            // SAFETY: as above.
+            // SAFETY: validated code: slots are in the frame (module docs).
             unsafe { put(r, op.dst, value) };
             Flow::Next
         }
@@ -586,9 +630,11 @@ macro_rules! define_handlers {
             // SAFETY: validated code: slots are in the frame (module docs).
             let (base, index): (i32, i32) = unsafe { (op.ptr.read(r), op.index.read(r)) };
             let ptr = (base as u32).wrapping_add(index as u32);
-            let Some($bytes) = read_memory::<$n>(r, ptr, op.offset) else {
+            let Some(at) = memory0_address::<$n>(r, ptr, op.offset) else {
                 return ctx.trap(TrapCode::MemoryOutOfBounds);
             };
+            // SAFETY: `at` is in bounds (just checked).
+            let $bytes = unsafe { read_at::<$n>(at) };
             let value: $out = $e;
             // SAFETY: as above.
             unsafe { put(r, op.dst, value) };
@@ -599,11 +645,13 @@ macro_rules! define_handlers {
         #[inline(always)]
         pub(super) unsafe fn $name(op: op::$name, r: &mut Regs, ctx: &mut Executor<'_>) -> Flow {
             // SAFETY: validated code: slots are in the frame (module docs).
-            let (ptr, $v): (u32, $in) = unsafe { (op.ptr.read(r), op.value.read(r)) };
-            match write_memory::<$n>(define_handlers!(@memory $memory, r, ctx, op), ptr, op.offset, $e) {
-                Some(()) => Flow::Next,
-                None => ctx.trap(TrapCode::MemoryOutOfBounds),
-            }
+            let $v: $in = unsafe { op.value.read(r) };
+            let Some(at) = define_handlers!(@address $memory, $n, r, ctx, op) else {
+                return ctx.trap(TrapCode::MemoryOutOfBounds);
+            };
+            // SAFETY: `at` is in bounds (just checked).
+            unsafe { write_at::<$n>(at, $e) };
+            Flow::Next
         }
     };
     (@simd_binary $name:ident, $a:ident, $b:ident, $e:expr) => {
@@ -620,13 +668,15 @@ macro_rules! define_handlers {
     (@simd_load $name:ident, $memory:tt, $n:literal, $bytes:ident, $e:expr) => {
         #[inline(always)]
         pub(super) unsafe fn $name(op: op::$name, r: &mut Regs, ctx: &mut Executor<'_>) -> Flow {
-            // SAFETY: validated code: the slots are in the frame (module docs).
-            let ptr: u32 = unsafe { get(r.fp, op.ptr) };
-            let Some($bytes) = read_memory::<$n>(define_handlers!(@memory $memory, r, ctx, op), ptr, op.offset) else {
+            let Some(at) = define_handlers!(@address $memory, $n, r, ctx, op) else {
                 return ctx.trap(TrapCode::MemoryOutOfBounds);
             };
-            // SAFETY: as above.
-            unsafe { set_v128(r.fp, op.dst, $e) };
+            // SAFETY: `at` is in bounds (just checked); validated code: the slots are in
+            // the frame (module docs).
+            unsafe {
+                let $bytes = read_at::<$n>(at);
+                set_v128(r.fp, op.dst, $e);
+            }
             Flow::Next
         }
     };
@@ -635,13 +685,15 @@ macro_rules! define_handlers {
         pub(super) unsafe fn $name(op: op::$name, r: &mut Regs, ctx: &mut Executor<'_>) -> Flow {
             // The validator checked the lane against the lane count.
             let $lane = op.lane as usize;
-            // SAFETY: validated code: the slots are in the frame (module docs).
-            let (ptr, $a): (u32, simd::V128) = unsafe { (get(r.fp, op.ptr), get_v128(r.fp, op.src)) };
-            let Some($bytes) = read_memory::<$n>(define_handlers!(@memory $memory, r, ctx, op), ptr, op.offset) else {
+            let Some(at) = define_handlers!(@address $memory, $n, r, ctx, op) else {
                 return ctx.trap(TrapCode::MemoryOutOfBounds);
             };
-            // SAFETY: as above.
-            unsafe { set_v128(r.fp, op.dst, $e) };
+            // SAFETY: `at` is in bounds (just checked); validated code: the slots are in
+            // the frame (module docs).
+            unsafe {
+                let ($a, $bytes) = (get_v128(r.fp, op.src), read_at::<$n>(at));
+                set_v128(r.fp, op.dst, $e);
+            }
             Flow::Next
         }
     };
@@ -652,11 +704,13 @@ macro_rules! define_handlers {
         pub(super) unsafe fn $name(op: op::$name, r: &mut Regs, ctx: &mut Executor<'_>) -> Flow {
             let $lane = define_handlers!(@lane op $lane);
             // SAFETY: validated code: the slots are in the frame (module docs).
-            let (ptr, $a): (u32, simd::V128) = unsafe { (get(r.fp, op.ptr), get_v128(r.fp, op.value)) };
-            match write_memory::<$n>(define_handlers!(@memory $memory, r, ctx, op), ptr, op.offset, $e) {
-                Some(()) => Flow::Next,
-                None => ctx.trap(TrapCode::MemoryOutOfBounds),
-            }
+            let $a: simd::V128 = unsafe { get_v128(r.fp, op.value) };
+            let Some(at) = define_handlers!(@address $memory, $n, r, ctx, op) else {
+                return ctx.trap(TrapCode::MemoryOutOfBounds);
+            };
+            // SAFETY: `at` is in bounds (just checked).
+            unsafe { write_at::<$n>(at, $e) };
+            Flow::Next
         }
     };
     (@lane $op:ident _lane) => { () };

@@ -238,14 +238,16 @@ struct IndirectCallee {
 
 /// Finds the function `call_indirect` calls, or the trap it raises.
 #[inline(always)]
-fn resolve_indirect(ctx: &mut Executor<'_>, table: u32, ty: u32, index: u32) -> Result<IndirectCallee, TrapCode> {
+fn resolve_indirect(ctx: &mut Executor<'_>, table: u32, ty: u32, index: u64) -> Result<IndirectCallee, TrapCode> {
     let running = ctx.instance;
     // SAFETY: validated code: `table` indexes the running instance's tables and `ty` its
     // module's types, whose lists `switch_instance` pointed these at.
     let (table, expected) = unsafe { (*ctx.table_indices.add(table as usize), *ctx.type_ids.add(ty as usize)) };
     let store = ctx.store();
     let table = &store.tables[table as usize];
-    let raw = *table.elements.get(index as usize).ok_or(TrapCode::UndefinedElement)?;
+    let index = if table.ty.is_64() { index } else { index as u32 as u64 };
+    let raw =
+        *usize::try_from(index).ok().and_then(|index| table.elements.get(index)).ok_or(TrapCode::UndefinedElement)?;
     if raw == 0 {
         return Err(TrapCode::UninitializedElement);
     }
@@ -263,7 +265,7 @@ fn resolve_indirect(ctx: &mut Executor<'_>, table: u32, ty: u32, index: u32) -> 
 
 pub(super) unsafe fn call_indirect(op: op::CallIndirect, r: R, ctx: Ctx) -> Flow {
     // SAFETY: validated code: the slot is in the frame.
-    let index: u32 = unsafe { get(r.fp, op.index) };
+    let index: u64 = unsafe { get(r.fp, op.index) };
     // SAFETY (both calls): the arguments are in the frame; the instruction is followed by
     // the next; an internal callee is defined by the running instance's module.
     match resolve_indirect(ctx, op.table, op.ty, index) {
@@ -288,7 +290,7 @@ pub(super) unsafe fn return_call(op: op::ReturnCall, r: R, ctx: Ctx) -> Flow {
 
 pub(super) unsafe fn return_call_indirect(op: op::ReturnCallIndirect, r: R, ctx: Ctx) -> Flow {
     // SAFETY: validated code: the slot is in the frame.
-    let index: u32 = unsafe { get(r.fp, op.index) };
+    let index: u64 = unsafe { get(r.fp, op.index) };
     // SAFETY (both calls): the arguments are in the frame; an internal callee is defined
     // by the running instance's module.
     match resolve_indirect(ctx, op.table, op.ty, index) {
@@ -343,37 +345,62 @@ fn memory_index(ctx: &mut Executor<'_>, memory: u32) -> usize {
     ctx.store().instances[instance].memories[memory as usize] as usize
 }
 
+/// A memory's address operand or size from its raw slot: all 64 bits for a 64-bit
+/// memory, the low 32 (an `i32`, unsigned) otherwise.
+fn address(raw: u64, address64: bool) -> u64 {
+    if address64 { raw } else { raw as u32 as u64 }
+}
+
+/// Writes a memory's size or `memory.grow` result as its address type: an `i64` for a
+/// 64-bit memory, an `i32` otherwise (`u64::MAX`, the failure value, becomes `-1`).
+///
+/// # Safety
+/// `dst` must be in the frame at `r.fp`.
+unsafe fn set_address(r: R, dst: Slot, value: u64, address64: bool) {
+    // SAFETY: forwarded to the caller.
+    unsafe {
+        if address64 {
+            set::<u64>(r.fp, dst, value);
+        } else {
+            set::<u32>(r.fp, dst, value as u32);
+        }
+    }
+}
+
 pub(super) unsafe fn memory_size(op: op::MemorySize, r: R, ctx: Ctx) -> Flow {
     let memory = memory_index(ctx, op.memory);
-    let pages = ctx.store().memories[memory].pages();
+    let memory = &ctx.store().memories[memory];
+    let (pages, address64) = (memory.pages(), memory.is_64());
     // SAFETY: validated code: the slot is in the frame.
-    unsafe { set::<u32>(r.fp, op.dst, pages as u32) };
+    unsafe { set_address(r, op.dst, pages, address64) };
     Flow::Next
 }
 
 pub(super) unsafe fn memory_grow(op: op::MemoryGrow, r: R, ctx: Ctx) -> Flow {
-    // SAFETY: validated code: the slot is in the frame.
-    let delta: u32 = unsafe { get(r.fp, op.delta) };
     let memory = memory_index(ctx, op.memory);
-    let old = ctx.store().grow_memory(memory, delta as u64).map_or(u32::MAX, |pages| pages as u32);
+    let address64 = ctx.store().memories[memory].is_64();
+    // SAFETY: validated code: the slot is in the frame.
+    let delta = address(unsafe { get(r.fp, op.delta) }, address64);
+    let old = ctx.store().grow_memory(memory, delta).unwrap_or(u64::MAX);
     // SAFETY: as above.
-    unsafe { set::<u32>(r.fp, op.dst, old) };
+    unsafe { set_address(r, op.dst, old, address64) };
     ctx.load_memory(r);
     Flow::Next
 }
 
 /// `start..start + len` if it lies within `size`.
-fn range(start: u32, len: u32, size: usize) -> Option<std::ops::Range<usize>> {
-    let end = start as u64 + len as u64;
+fn range(start: u64, len: u64, size: usize) -> Option<std::ops::Range<usize>> {
+    let end = start.checked_add(len)?;
     (end <= size as u64).then_some(start as usize..end as usize)
 }
 
 pub(super) unsafe fn memory_fill(op: op::MemoryFill, r: R, ctx: Ctx) -> Flow {
-    // SAFETY: validated code: the slots are in the frame.
-    let (dst, value, len): (u32, i32, u32) = unsafe { (get(r.fp, op.dst), get(r.fp, op.value), get(r.fp, op.len)) };
     let memory = memory_index(ctx, op.memory);
+    let address64 = ctx.store().memories[memory].is_64();
+    // SAFETY: validated code: the slots are in the frame.
+    let (dst, value, len): (u64, i32, u64) = unsafe { (get(r.fp, op.dst), get(r.fp, op.value), get(r.fp, op.len)) };
     let data = ctx.store().memories[memory].data_mut();
-    match range(dst, len, data.len()) {
+    match range(address(dst, address64), address(len, address64), data.len()) {
         Some(range) => data[range].fill(value as u8),
         None => return ctx.trap(TrapCode::MemoryOutOfBounds),
     }
@@ -382,12 +409,16 @@ pub(super) unsafe fn memory_fill(op: op::MemoryFill, r: R, ctx: Ctx) -> Flow {
 
 pub(super) unsafe fn memory_copy(op: op::MemoryCopy, r: R, ctx: Ctx) -> Flow {
     // SAFETY: validated code: the slots are in the frame.
-    let (dst, src, len): (u32, u32, u32) = unsafe { (get(r.fp, op.dst), get(r.fp, op.src), get(r.fp, op.len)) };
+    let (dst, src, len): (u64, u64, u64) = unsafe { (get(r.fp, op.dst), get(r.fp, op.src), get(r.fp, op.len)) };
     let dst_memory = memory_index(ctx, op.dst_memory);
     let src_memory = memory_index(ctx, op.src_memory);
     let store = ctx.store();
+    let (src_64, dst_64) = (store.memories[src_memory].is_64(), store.memories[dst_memory].is_64());
+    // The length is 64-bit only if both memories are.
+    let len = address(len, src_64 && dst_64);
     let (src_len, dst_len) = (store.memories[src_memory].len(), store.memories[dst_memory].len());
-    let (Some(src), Some(dst)) = (range(src, len, src_len), range(dst, len, dst_len)) else {
+    let (Some(src), Some(dst)) = (range(address(src, src_64), len, src_len), range(address(dst, dst_64), len, dst_len))
+    else {
         return ctx.trap(TrapCode::MemoryOutOfBounds);
     };
     if src_memory == dst_memory {
@@ -401,15 +432,18 @@ pub(super) unsafe fn memory_copy(op: op::MemoryCopy, r: R, ctx: Ctx) -> Flow {
 
 pub(super) unsafe fn memory_init(op: op::MemoryInit, r: R, ctx: Ctx) -> Flow {
     // SAFETY: validated code: the slots are in the frame.
-    let (dst, src, len): (u32, u32, u32) = unsafe { (get(r.fp, op.dst), get(r.fp, op.src), get(r.fp, op.len)) };
+    let (dst, src, len): (u64, u32, u32) = unsafe { (get(r.fp, op.dst), get(r.fp, op.src), get(r.fp, op.len)) };
     let memory = memory_index(ctx, op.memory);
     let instance = ctx.instance as usize;
     let store = ctx.store();
     let instance = &store.instances[instance];
     let module = instance.module.inner.clone();
     let segment = instance.datas[op.data as usize].clone();
+    let address64 = store.memories[memory].is_64();
     let data = store.memories[memory].data_mut();
-    let (Some(src), Some(dst)) = (range(src, len, segment.len()), range(dst, len, data.len())) else {
+    let (Some(src), Some(dst)) =
+        (range(src.into(), len.into(), segment.len()), range(address(dst, address64), len.into(), data.len()))
+    else {
         return ctx.trap(TrapCode::MemoryOutOfBounds);
     };
     data[dst].copy_from_slice(&module.bytes[segment][src]);
@@ -427,11 +461,18 @@ fn table_index(ctx: &mut Executor<'_>, table: u32) -> usize {
     ctx.store().instances[instance].tables[table as usize] as usize
 }
 
+/// A table's index operand from its raw slot, as an element position (`usize::MAX`, out
+/// of bounds, if it does not fit).
+fn element(raw: u64, index64: bool) -> usize {
+    usize::try_from(address(raw, index64)).unwrap_or(usize::MAX)
+}
+
 pub(super) unsafe fn table_get(op: op::TableGet, r: R, ctx: Ctx) -> Flow {
     // SAFETY: validated code: the slot is in the frame.
-    let index: u32 = unsafe { get(r.fp, op.index) };
+    let index: u64 = unsafe { get(r.fp, op.index) };
     let table = table_index(ctx, op.table);
-    match ctx.store().tables[table].elements.get(index as usize) {
+    let table = &ctx.store().tables[table];
+    match table.elements.get(element(index, table.ty.is_64())) {
         // SAFETY: as above.
         Some(&value) => unsafe { set::<u64>(r.fp, op.dst, value) },
         None => return ctx.trap(TrapCode::TableOutOfBounds),
@@ -441,9 +482,11 @@ pub(super) unsafe fn table_get(op: op::TableGet, r: R, ctx: Ctx) -> Flow {
 
 pub(super) unsafe fn table_set(op: op::TableSet, r: R, ctx: Ctx) -> Flow {
     // SAFETY: validated code: the slots are in the frame.
-    let (index, value): (u32, u64) = unsafe { (get(r.fp, op.index), get(r.fp, op.value)) };
+    let (index, value): (u64, u64) = unsafe { (get(r.fp, op.index), get(r.fp, op.value)) };
     let table = table_index(ctx, op.table);
-    match ctx.store().tables[table].elements.get_mut(index as usize) {
+    let table = &mut ctx.store().tables[table];
+    let index = element(index, table.ty.is_64());
+    match table.elements.get_mut(index) {
         Some(element) => *element = value,
         None => return ctx.trap(TrapCode::TableOutOfBounds),
     }
@@ -452,29 +495,32 @@ pub(super) unsafe fn table_set(op: op::TableSet, r: R, ctx: Ctx) -> Flow {
 
 pub(super) unsafe fn table_size(op: op::TableSize, r: R, ctx: Ctx) -> Flow {
     let table = table_index(ctx, op.table);
-    let size = ctx.store().tables[table].elements.len();
+    let table = &ctx.store().tables[table];
+    let (size, index64) = (table.elements.len() as u64, table.ty.is_64());
     // SAFETY: validated code: the slot is in the frame.
-    unsafe { set::<u32>(r.fp, op.dst, size as u32) };
+    unsafe { set_address(r, op.dst, size, index64) };
     Flow::Next
 }
 
 pub(super) unsafe fn table_grow(op: op::TableGrow, r: R, ctx: Ctx) -> Flow {
     // SAFETY: validated code: the slots are in the frame.
-    let (init, delta): (u64, u32) = unsafe { (get(r.fp, op.init), get(r.fp, op.delta)) };
+    let (init, delta): (u64, u64) = unsafe { (get(r.fp, op.init), get(r.fp, op.delta)) };
     let table = table_index(ctx, op.table);
-    let old = ctx.store().grow_table(table, delta, init).unwrap_or(u32::MAX);
+    let index64 = ctx.store().tables[table].ty.is_64();
+    let old = ctx.store().grow_table(table, address(delta, index64), init).unwrap_or(u64::MAX);
     // SAFETY: as above.
-    unsafe { set::<u32>(r.fp, op.dst, old) };
+    unsafe { set_address(r, op.dst, old, index64) };
     Flow::Next
 }
 
 pub(super) unsafe fn table_fill(op: op::TableFill, r: R, ctx: Ctx) -> Flow {
     // SAFETY: validated code: the slots are in the frame.
-    let (dst, value, len): (u32, u64, u32) = unsafe { (get(r.fp, op.dst), get(r.fp, op.value), get(r.fp, op.len)) };
+    let (dst, value, len): (u64, u64, u64) = unsafe { (get(r.fp, op.dst), get(r.fp, op.value), get(r.fp, op.len)) };
     let table = table_index(ctx, op.table);
-    let elements = &mut ctx.store().tables[table].elements;
-    match range(dst, len, elements.len()) {
-        Some(range) => elements[range].fill(value),
+    let table = &mut ctx.store().tables[table];
+    let index64 = table.ty.is_64();
+    match range(address(dst, index64), address(len, index64), table.elements.len()) {
+        Some(range) => table.elements[range].fill(value),
         None => return ctx.trap(TrapCode::TableOutOfBounds),
     }
     Flow::Next
@@ -482,12 +528,16 @@ pub(super) unsafe fn table_fill(op: op::TableFill, r: R, ctx: Ctx) -> Flow {
 
 pub(super) unsafe fn table_copy(op: op::TableCopy, r: R, ctx: Ctx) -> Flow {
     // SAFETY: validated code: the slots are in the frame.
-    let (dst, src, len): (u32, u32, u32) = unsafe { (get(r.fp, op.dst), get(r.fp, op.src), get(r.fp, op.len)) };
+    let (dst, src, len): (u64, u64, u64) = unsafe { (get(r.fp, op.dst), get(r.fp, op.src), get(r.fp, op.len)) };
     let dst_table = table_index(ctx, op.dst_table);
     let src_table = table_index(ctx, op.src_table);
     let store = ctx.store();
+    let (src_64, dst_64) = (store.tables[src_table].ty.is_64(), store.tables[dst_table].ty.is_64());
+    // The length is 64-bit only if both tables are.
+    let len = address(len, src_64 && dst_64);
     let (src_len, dst_len) = (store.tables[src_table].elements.len(), store.tables[dst_table].elements.len());
-    let (Some(src), Some(dst)) = (range(src, len, src_len), range(dst, len, dst_len)) else {
+    let (Some(src), Some(dst)) = (range(address(src, src_64), len, src_len), range(address(dst, dst_64), len, dst_len))
+    else {
         return ctx.trap(TrapCode::TableOutOfBounds);
     };
     if src_table == dst_table {
@@ -501,17 +551,19 @@ pub(super) unsafe fn table_copy(op: op::TableCopy, r: R, ctx: Ctx) -> Flow {
 
 pub(super) unsafe fn table_init(op: op::TableInit, r: R, ctx: Ctx) -> Flow {
     // SAFETY: validated code: the slots are in the frame.
-    let (dst, src, len): (u32, u32, u32) = unsafe { (get(r.fp, op.dst), get(r.fp, op.src), get(r.fp, op.len)) };
+    let (dst, src, len): (u64, u32, u32) = unsafe { (get(r.fp, op.dst), get(r.fp, op.src), get(r.fp, op.len)) };
     let table = table_index(ctx, op.table);
     let instance = ctx.instance as usize;
     let store = ctx.store();
     let segment = &store.instances[instance].elems[op.elem as usize];
-    let elements = &store.tables[table].elements;
-    let (Some(src), Some(dst)) = (range(src, len, segment.len()), range(dst, len, elements.len())) else {
+    let table = &mut store.tables[table];
+    let dst = address(dst, table.ty.is_64());
+    let (Some(src), Some(dst)) =
+        (range(src.into(), len.into(), segment.len()), range(dst, len.into(), table.elements.len()))
+    else {
         return ctx.trap(TrapCode::TableOutOfBounds);
     };
-    let values = segment[src].to_vec();
-    store.tables[table].elements[dst].copy_from_slice(&values);
+    table.elements[dst].copy_from_slice(&segment[src]);
     Flow::Next
 }
 

@@ -147,6 +147,47 @@ impl Operand for BranchOffset {
     }
 }
 
+/// The memory an access names when it is not the plain memory-0 form: the memory's
+/// index, and whether it takes 64-bit addresses (memory64). Encoded as one `u32` whose
+/// top bit is the address width (a module has far fewer than 2^31 memories).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[repr(transparent)]
+pub struct MemoryRef(u32);
+
+impl MemoryRef {
+    const ADDRESS64: u32 = 1 << 31;
+
+    pub(crate) fn new(index: u32, address64: bool) -> MemoryRef {
+        debug_assert!(index < Self::ADDRESS64);
+        MemoryRef(index | if address64 { Self::ADDRESS64 } else { 0 })
+    }
+
+    /// The memory's index in its module.
+    #[inline(always)]
+    pub(crate) fn index(self) -> u32 {
+        self.0 & !Self::ADDRESS64
+    }
+
+    /// Whether addresses are 64-bit.
+    #[inline(always)]
+    pub(crate) fn is_64(self) -> bool {
+        self.0 & Self::ADDRESS64 != 0
+    }
+}
+
+impl Operand for MemoryRef {
+    const SIZE: usize = 4;
+    fn encode(self, out: &mut Vec<u8>) {
+        self.0.encode(out)
+    }
+    fn decode(bytes: &[u8]) -> Self {
+        MemoryRef(u32::decode(bytes))
+    }
+    fn show(self, _at: usize) -> String {
+        format!("{}{}", self.index(), if self.is_64() { ":i64" } else { "" })
+    }
+}
+
 /// An operand taken from the accumulator (see the op table): encoded as nothing.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub struct Acc;
@@ -234,13 +275,13 @@ macro_rules! define_ir {
                 [<$l_name AddImm>] $l_mn { dst: Slot, ptr: Slot, index: i32, offset: u32 }
                 [<$l_name AddAcc>] $l_mn { dst: Slot, ptr: Slot, index: Acc, offset: u32 }
                 [<$l_name AddImmAcc>] $l_mn { dst: Slot, ptr: Acc, index: i32, offset: u32 }
-                [<$l_name Mem>] $l_mn { dst: Slot, ptr: Slot, offset: u32, memory: u32 }
+                [<$l_name Mem>] $l_mn { dst: Slot, ptr: Slot, offset: u64, memory: MemoryRef }
             )*
             $(
                 $s_name $s_mn { ptr: Slot, value: Slot, offset: u32 }
                 [<$s_name AccPtr>] $s_mn { ptr: Acc, value: Slot, offset: u32 }
                 [<$s_name AccValue>] $s_mn { ptr: Slot, value: Acc, offset: u32 }
-                [<$s_name Mem>] $s_mn { ptr: Slot, value: Slot, offset: u32, memory: u32 }
+                [<$s_name Mem>] $s_mn { ptr: Slot, value: Slot, offset: u64, memory: MemoryRef }
             )*
             $( $su_name $su_mn { dst: Slot, src: Slot } )*
             $( $sb_name $sb_mn { dst: Slot, lhs: Slot, rhs: Slot } [<$sb_name Imm>] $sb_mn { dst: Slot, lhs: Slot, rhs: V128 } )*
@@ -252,19 +293,19 @@ macro_rules! define_ir {
             $( $sw_name $sw_mn { dst: Slot, src: Slot, value: Slot, lane: u8 } )*
             $(
                 $sl_name $sl_mn { dst: Slot, ptr: Slot, offset: u32 }
-                [<$sl_name Mem>] $sl_mn { dst: Slot, ptr: Slot, offset: u32, memory: u32 }
+                [<$sl_name Mem>] $sl_mn { dst: Slot, ptr: Slot, offset: u64, memory: MemoryRef }
             )*
             $(
                 $sll_name $sll_mn { dst: Slot, ptr: Slot, src: Slot, offset: u32, lane: u8 }
-                [<$sll_name Mem>] $sll_mn { dst: Slot, ptr: Slot, src: Slot, offset: u32, lane: u8, memory: u32 }
+                [<$sll_name Mem>] $sll_mn { dst: Slot, ptr: Slot, src: Slot, offset: u64, lane: u8, memory: MemoryRef }
             )*
             $(
                 $sst_name $sst_mn { ptr: Slot, value: Slot, offset: u32 }
-                [<$sst_name Mem>] $sst_mn { ptr: Slot, value: Slot, offset: u32, memory: u32 }
+                [<$sst_name Mem>] $sst_mn { ptr: Slot, value: Slot, offset: u64, memory: MemoryRef }
             )*
             $(
                 $ssl_name $ssl_mn { ptr: Slot, value: Slot, offset: u32, lane: u8 }
-                [<$ssl_name Mem>] $ssl_mn { ptr: Slot, value: Slot, offset: u32, lane: u8, memory: u32 }
+                [<$ssl_name Mem>] $ssl_mn { ptr: Slot, value: Slot, offset: u64, lane: u8, memory: MemoryRef }
             )*
             $( $o_name $o_mn { $($o_field: $o_ty),* } )*
         }

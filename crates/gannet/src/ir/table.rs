@@ -26,6 +26,11 @@
 //!   their names are `wasmparser`'s, which is how the translator maps them;
 //! - `other`: an operand struct and a handler function in `exec::ops`.
 //!
+//! Memory accesses (`load`, `store` and the SIMD ones) come in two forms: the plain one
+//! for a 32-bit memory 0, whose base and length the dispatcher keeps in registers, and
+//! a `Mem` variant for any memory, named by a `MemoryRef` (index and address width, so
+//! 64-bit addresses too) with a 64-bit offset.
+//!
 //! Accumulator variants: every op of the groups above also writes its result to the
 //! accumulator, a register the dispatcher passes from handler to handler, and has
 //! variants that take an operand from it instead of from a slot (named with `Acc`, `AccL`,

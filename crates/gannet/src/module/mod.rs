@@ -216,11 +216,13 @@ impl std::fmt::Debug for Module {
 fn table_type(ty: &wasmparser::TableType) -> Result<TableType> {
     let element = ValType::from_wasmparser(wasmparser::ValType::Ref(ty.element_type))
         .ok_or_else(|| Error::usage(format!("unsupported table element type {:?}", ty.element_type)))?;
-    Ok(TableType::new(element, ty.initial as u32, ty.maximum.map(|max| max as u32)))
+    let ty64 = TableType::new64(element, ty.initial, ty.maximum);
+    Ok(if ty.table64 { ty64 } else { TableType::new(element, 0, None).with_limits(ty.initial, ty.maximum) })
 }
 
 fn memory_type(ty: &wasmparser::MemoryType) -> MemoryType {
-    MemoryType::new(ty.initial as u32, ty.maximum.map(|max| max as u32))
+    let page_size_log2 = ty.page_size_log2.map_or(MemoryType::DEFAULT_PAGE_SIZE_LOG2, |log2| log2 as u8);
+    MemoryType::new64(ty.initial, ty.maximum).with_address64(ty.memory64).with_page_size_log2(page_size_log2)
 }
 
 fn global_type(ty: &wasmparser::GlobalType) -> Result<GlobalType> {

@@ -132,34 +132,22 @@ pub(crate) fn instantiate<T>(store: &mut crate::Store<T>, module: &Module, impor
             Extern::Global(g) => ExternType::Global(inner.globals[g.index as usize].ty),
             Extern::Table(t) => {
                 let table = &inner.tables[t.index as usize];
-                ExternType::Table(crate::TableType::new(
-                    table.ty.element(),
-                    table.elements.len() as u32,
-                    table.ty.maximum(),
-                ))
+                ExternType::Table(table.ty.with_limits(table.elements.len() as u64, table.ty.maximum()))
             }
-            Extern::Memory(mem) => {
-                let memory = &inner.memories[mem.index as usize];
-                ExternType::Memory(crate::MemoryType::new(
-                    memory.pages() as u32,
-                    memory.maximum_pages().map(|max| max as u32),
-                ))
-            }
+            Extern::Memory(mem) => ExternType::Memory(inner.memories[mem.index as usize].ty()),
         };
         let matches = match (&import.ty, &found) {
             (ExternType::Func(expected), ExternType::Func(actual)) => expected == actual,
             (ExternType::Global(expected), ExternType::Global(actual)) => expected == actual,
             (ExternType::Table(expected), ExternType::Table(actual)) => {
                 expected.element() == actual.element()
-                    && limits_match(
-                        actual.minimum().into(),
-                        actual.maximum().map(Into::into),
-                        expected.minimum().into(),
-                        expected.maximum().map(Into::into),
-                    )
+                    && expected.is_64() == actual.is_64()
+                    && limits_match(actual.minimum(), actual.maximum(), expected.minimum(), expected.maximum())
             }
             (ExternType::Memory(expected), ExternType::Memory(actual)) => {
-                limits_match(actual.minimum(), actual.maximum(), expected.minimum(), expected.maximum())
+                expected.is_64() == actual.is_64()
+                    && expected.page_size_log2() == actual.page_size_log2()
+                    && limits_match(actual.minimum(), actual.maximum(), expected.minimum(), expected.maximum())
             }
             _ => false,
         };
@@ -247,8 +235,8 @@ fn check_limits(inner: &StoreInner, m: &ModuleInner) -> std::result::Result<(), 
     StoreLimits::check_count("instances", limits.instances, inner.instances.len(), 1)?;
     StoreLimits::check_count("memories", limits.memories, inner.memories.len(), memories.len())?;
     StoreLimits::check_count("tables", limits.tables, inner.tables.len(), tables.len())?;
-    memories.iter().try_for_each(|ty| limits.check_memory(ty.minimum()))?;
-    tables.iter().try_for_each(|ty| limits.check_table(ty.minimum().into()))
+    memories.iter().try_for_each(|ty| limits.check_memory(ty.minimum(), ty.page_size_log2()))?;
+    tables.iter().try_for_each(|ty| limits.check_table(ty.minimum()))
 }
 
 /// Applies active element and data segments in order, then drops them (and the
@@ -262,13 +250,14 @@ fn initialise_segments(inner: &mut StoreInner, module: &Module, instance_index: 
             ElemMode::Declared => {}
             ElemMode::Active { table, offset } => {
                 let instance = &inner.instances[instance_index as usize];
-                let offset = eval_const(offset, inner, &instance.funcs, &instance.globals) as u32;
+                let offset = eval_const(offset, inner, &instance.funcs, &instance.globals) as u64;
                 let table = instance.tables[*table as usize] as usize;
+                let offset = if inner.tables[table].ty.is_64() { offset } else { offset as u32 as u64 };
                 let items = &instance.elems[index];
-                let end = offset as u64 + items.len() as u64;
-                if end > inner.tables[table].elements.len() as u64 {
+                let size = inner.tables[table].elements.len() as u64;
+                let Some(end) = offset.checked_add(items.len() as u64).filter(|&end| end <= size) else {
                     return Err(trap(TrapCode::TableOutOfBounds));
-                }
+                };
                 let items = items.clone();
                 inner.tables[table].elements[offset as usize..end as usize].copy_from_slice(&items);
             }
@@ -280,14 +269,14 @@ fn initialise_segments(inner: &mut StoreInner, module: &Module, instance_index: 
             continue;
         };
         let instance = &inner.instances[instance_index as usize];
-        let offset = eval_const(offset, inner, &instance.funcs, &instance.globals) as u32;
+        let offset = eval_const(offset, inner, &instance.funcs, &instance.globals) as u64;
         let memory = instance.memories[*memory as usize] as usize;
+        let offset = if inner.memories[memory].is_64() { offset } else { offset as u32 as u64 };
         let bytes = &m.bytes[segment.range.clone()];
-        let end = offset as u64 + bytes.len() as u64;
         let data = inner.memories[memory].data_mut();
-        if end > data.len() as u64 {
+        let Some(end) = offset.checked_add(bytes.len() as u64).filter(|&end| end <= data.len() as u64) else {
             return Err(trap(TrapCode::MemoryOutOfBounds));
-        }
+        };
         data[offset as usize..end as usize].copy_from_slice(bytes);
         inner.instances[instance_index as usize].datas[index] = 0..0;
     }

@@ -1,8 +1,6 @@
 //! Resource limits of a store: how large its memories and tables may grow, and how many
 //! instances, memories and tables it may hold.
 
-use crate::runtime::memory::WASM_PAGE_SIZE;
-
 /// The default for each count limit, as in wasmtime.
 const DEFAULT_COUNT_LIMIT: usize = 10_000;
 
@@ -43,17 +41,12 @@ impl StoreLimits {
         Self::default()
     }
 
-    /// The most pages one memory may have, if limited.
-    pub(crate) fn memory_pages(&self) -> Option<u64> {
-        self.memory_size.map(|bytes| bytes as u64 / WASM_PAGE_SIZE)
-    }
-
-    /// Why a memory of `pages` pages is refused, if it is.
-    pub(crate) fn check_memory(&self, pages: u64) -> Result<(), String> {
-        match (self.memory_size, self.memory_pages()) {
-            (Some(bytes), Some(max)) if pages > max => Err(format!(
-                "memory of {pages} pages ({} bytes) exceeds the store's memory_size limit of {bytes} bytes",
-                pages * WASM_PAGE_SIZE
+    /// Why a memory of `pages` pages of `2^page_size_log2` bytes is refused, if it is.
+    pub(crate) fn check_memory(&self, pages: u64, page_size_log2: u8) -> Result<(), String> {
+        let bytes = u128::from(pages) << page_size_log2;
+        match self.memory_size {
+            Some(limit) if bytes > limit as u128 => Err(format!(
+                "memory of {pages} pages ({bytes} bytes) exceeds the store's memory_size limit of {limit} bytes"
             )),
             _ => Ok(()),
         }

@@ -1,46 +1,43 @@
 //! WebAssembly linear memory.
 //!
-//! On unix a memory reserves its whole possible address range up front
-//! (`PROT_NONE`) and commits pages on `memory.grow` by making them readable and
-//! writable, so the base pointer never moves and growing copies nothing. Should
-//! the full reservation be refused (e.g. under `ulimit -v`), the memory falls
-//! back to mapping exactly what it needs and relocates when it grows past that.
+//! On unix a memory reserves address space up front (`PROT_NONE`) and commits
+//! pages on `memory.grow` by making them readable and writable, so the base
+//! pointer does not move and growing copies nothing. A 32-bit memory reserves
+//! its whole possible range (at most 4 GiB); a 64-bit one reserves 4 GiB (or its
+//! maximum, if smaller) and, should it outgrow that, moves to a reservation
+//! twice its new size. Should a reservation be refused (e.g. under `ulimit -v`),
+//! the memory falls back to mapping exactly what it needs and relocates when it
+//! grows past that.
 //!
 //! Elsewhere memory is a zero-filled heap buffer whose base may move on growth.
 
 use core::ptr::NonNull;
 
-/// Size of a WebAssembly page in bytes.
+use crate::types::MemoryType;
+
+/// The default size of a WebAssembly page in bytes.
+#[cfg(test)]
 pub const WASM_PAGE_SIZE: u64 = 65536;
 
-/// The most pages a 32-bit memory can ever have (4 GiB), further capped so
-/// that the byte length always fits in an `isize` on hosts with a small
-/// address space.
-pub const MAX_PAGES: u64 = {
-    let by_address_space = (isize::MAX as u64) / WASM_PAGE_SIZE;
-    if by_address_space < 65536 { by_address_space } else { 65536 }
-};
+/// The most bytes any memory may span, so that lengths and offsets always fit in an
+/// `isize` (and a `usize`) on every host.
+const MAX_BYTES: u64 = isize::MAX as u64;
 
-/// Byte length of `pages` pages. Callers guarantee `pages <= MAX_PAGES`, so the
-/// product fits in a `usize` (and an `isize`).
-#[inline]
-fn pages_to_bytes(pages: u64) -> usize {
-    debug_assert!(pages <= MAX_PAGES);
-    (pages * WASM_PAGE_SIZE) as usize
-}
+/// Address space reserved up front for a memory that may grow larger than this: all of
+/// a 32-bit memory's 4 GiB, so that it never moves. A bigger (64-bit) memory moves when
+/// it outgrows its reservation, to one twice the new size.
+const RESERVATION_BYTES: u64 = 4 << 30;
 
 /// A WebAssembly linear memory.
 pub struct LinearMemory {
     /// Start of the accessible bytes. Always refreshed from `backing` after it
     /// changes; dangling (but non-null and aligned) while no memory is mapped.
     base: NonNull<u8>,
-    /// Number of accessible bytes, `pages * WASM_PAGE_SIZE`.
+    /// Number of accessible bytes, `pages * page size`.
     len: usize,
-    /// Current size in pages.
-    pages: u64,
-    /// The maximum declared by the module, if any.
-    maximum: Option<u64>,
-    /// The size growth may never exceed: min(maximum, embedder limit, MAX_PAGES).
+    /// The declared type, with the current size in pages as its minimum.
+    ty: MemoryType,
+    /// The size growth may never exceed: min(maximum, embedder limit, address space).
     cap_pages: u64,
     /// Owner of the underlying storage.
     backing: Backing,
@@ -60,30 +57,27 @@ unsafe impl Send for LinearMemory {}
 unsafe impl Sync for LinearMemory {}
 
 impl LinearMemory {
-    /// Creates a memory of `initial_pages` zeroed pages.
+    /// Creates a memory of type `ty`, its `minimum()` pages zeroed.
     ///
-    /// `maximum_pages` is the module's declared maximum (`None` means unbounded,
-    /// i.e. 65536 pages for a 32-bit memory); `limit_pages` is an embedder limit
-    /// that also caps growth. Fails if `initial_pages` exceeds either of them or
-    /// 65536 pages, or if the memory cannot be allocated.
-    pub fn new(initial_pages: u64, maximum_pages: Option<u64>, limit_pages: Option<u64>) -> Result<Self, String> {
-        Self::create(initial_pages, maximum_pages, limit_pages, true)
+    /// `limit_bytes` is an embedder limit that also caps growth. Fails if the initial
+    /// size exceeds the maximum, the limit or what the host can address, or if the
+    /// memory cannot be allocated.
+    pub fn new(ty: MemoryType, limit_bytes: Option<u64>) -> Result<Self, String> {
+        Self::create(ty, limit_bytes, true)
     }
 
-    /// Implements [`LinearMemory::new`]. With `reserve_full == false` the
-    /// backing is sized to exactly the initial size, as if reserving the full
-    /// range had failed (used to test the relocating fallback).
-    fn create(
-        initial_pages: u64,
-        maximum_pages: Option<u64>,
-        limit_pages: Option<u64>,
-        reserve_full: bool,
-    ) -> Result<Self, String> {
-        if let Some(max) = maximum_pages
+    /// Implements [`LinearMemory::new`]. With `reserve_ahead == false` the
+    /// backing is sized to exactly the initial size, as if reserving more had
+    /// failed (used to test the relocating fallback).
+    fn create(ty: MemoryType, limit_bytes: Option<u64>, reserve_ahead: bool) -> Result<Self, String> {
+        let initial_pages = ty.minimum();
+        if let Some(max) = ty.maximum()
             && initial_pages > max
         {
             return Err(format!("initial memory size ({initial_pages} pages) exceeds the maximum ({max} pages)"));
         }
+        let page_size_log2 = ty.page_size_log2();
+        let limit_pages = limit_bytes.map(|bytes| bytes >> page_size_log2);
         if let Some(limit) = limit_pages
             && initial_pages > limit
         {
@@ -91,28 +85,29 @@ impl LinearMemory {
                 "initial memory size ({initial_pages} pages) exceeds the memory limit ({limit} pages)"
             ));
         }
-        if initial_pages > MAX_PAGES {
+        let addressable = (MAX_BYTES >> page_size_log2).min(ty.address_space_pages());
+        if initial_pages > addressable {
             return Err(format!(
-                "initial memory size ({initial_pages} pages) exceeds the largest possible memory ({MAX_PAGES} pages)"
+                "initial memory size ({initial_pages} pages) exceeds the largest possible memory ({addressable} pages)"
             ));
         }
-        let cap_pages = maximum_pages.unwrap_or(MAX_PAGES).min(limit_pages.unwrap_or(MAX_PAGES)).min(MAX_PAGES);
-        let len = pages_to_bytes(initial_pages);
-        let reserve = if reserve_full { pages_to_bytes(cap_pages) } else { len };
+        let cap_pages = ty.maximum().unwrap_or(u64::MAX).min(limit_pages.unwrap_or(u64::MAX)).min(addressable);
+        let len = (initial_pages << page_size_log2) as usize;
+        let cap = cap_pages << page_size_log2;
+        let reserve = if reserve_ahead { cap.min(RESERVATION_BYTES.max(len as u64)) as usize } else { len };
         let mut backing = Backing::new(len, reserve)?;
-        Ok(LinearMemory { base: backing.base(), len, pages: initial_pages, maximum: maximum_pages, cap_pages, backing })
+        Ok(LinearMemory { base: backing.base(), len, ty, cap_pages, backing })
     }
 
     /// Start of the memory. Non-null even when the memory is empty. Valid for
     /// reads and writes of [`len`](Self::len) bytes until the memory is grown
-    /// (on non-unix hosts, or after a failed reservation, growth may move it)
-    /// or dropped.
+    /// (growth may move it) or dropped.
     #[inline]
     pub fn base(&self) -> *mut u8 {
         self.base.as_ptr()
     }
 
-    /// Number of accessible bytes (`pages() * WASM_PAGE_SIZE`).
+    /// Number of accessible bytes (`pages()` times the page size).
     #[inline]
     pub fn len(&self) -> usize {
         self.len
@@ -128,21 +123,27 @@ impl LinearMemory {
     /// Current size in pages.
     #[inline]
     pub fn pages(&self) -> u64 {
-        self.pages
+        self.ty.minimum()
     }
 
-    /// The module's declared maximum, if any.
+    /// The memory's type, with its current size as the minimum.
     #[inline]
-    pub fn maximum_pages(&self) -> Option<u64> {
-        self.maximum
+    pub fn ty(&self) -> MemoryType {
+        self.ty
+    }
+
+    /// Whether the memory takes 64-bit addresses.
+    #[inline]
+    pub fn is_64(&self) -> bool {
+        self.ty.is_64()
     }
 
     /// Grows the memory by `delta` zeroed pages, returning the previous size in
     /// pages. Returns `None` and leaves the memory unchanged if the new size
-    /// would exceed the maximum, the embedder limit or 65536 pages, or if the
-    /// operating system refuses. `grow(0)` returns the current size.
+    /// would exceed the maximum, the embedder limit or the address space, or if
+    /// the operating system refuses. `grow(0)` returns the current size.
     pub fn grow(&mut self, delta: u64) -> Option<u64> {
-        let old_pages = self.pages;
+        let old_pages = self.pages();
         if delta == 0 {
             return Some(old_pages);
         }
@@ -150,13 +151,16 @@ impl LinearMemory {
         if new_pages > self.cap_pages {
             return None;
         }
-        let new_len = pages_to_bytes(new_pages);
-        if !self.backing.grow(self.len, new_len, pages_to_bytes(self.cap_pages)) {
+        let page_size_log2 = self.ty.page_size_log2();
+        let new_len = (new_pages << page_size_log2) as usize;
+        let cap = self.cap_pages << page_size_log2;
+        let reserve = cap.min(RESERVATION_BYTES.max((new_len as u64).saturating_mul(2))) as usize;
+        if !self.backing.grow(self.len, new_len, reserve) {
             return None;
         }
         self.base = self.backing.base();
         self.len = new_len;
-        self.pages = new_pages;
+        self.ty = self.ty.with_limits(new_pages, self.ty.maximum());
         Some(old_pages)
     }
 
@@ -166,9 +170,9 @@ impl LinearMemory {
         // SAFETY: `base` points to `len` initialised (zero-filled or written)
         // bytes that are readable and writable and owned by `self`; it is
         // non-null and trivially aligned for `u8` even when `len == 0`, and
-        // `len <= isize::MAX` because `pages <= MAX_PAGES`. The slice borrows
-        // `self`, so the memory can be neither grown (moved) nor freed while
-        // it lives.
+        // `len <= isize::MAX` because the size never exceeds `MAX_BYTES`. The
+        // slice borrows `self`, so the memory can be neither grown (moved) nor
+        // freed while it lives.
         unsafe { core::slice::from_raw_parts(self.base.as_ptr(), self.len) }
     }
 
@@ -184,11 +188,7 @@ impl LinearMemory {
 
 impl core::fmt::Debug for LinearMemory {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("LinearMemory")
-            .field("pages", &self.pages)
-            .field("maximum", &self.maximum)
-            .field("cap_pages", &self.cap_pages)
-            .finish_non_exhaustive()
+        f.debug_struct("LinearMemory").field("ty", &self.ty).field("cap_pages", &self.cap_pages).finish_non_exhaustive()
     }
 }
 
@@ -205,9 +205,20 @@ mod mmap {
     use core::ptr::{self, NonNull};
     use rustix::mm::{MapFlags, MprotectFlags, ProtFlags, mmap_anonymous, mprotect, munmap};
 
+    /// `bytes` rounded up to whole host pages: the unit of `mmap` and
+    /// `mprotect`. (With 1-byte wasm pages a memory's length need not be one;
+    /// the bytes between its length and the next host page are then accessible
+    /// to the host but never to the guest, whose accesses are checked against
+    /// the length, so they stay zero until the memory grows over them.)
+    fn whole_pages(bytes: usize) -> usize {
+        let page = rustix::param::page_size();
+        bytes.div_ceil(page).saturating_mul(page)
+    }
+
     /// One private anonymous mapping of `reserved` bytes at `ptr`, or nothing
     /// when `reserved == 0`. Bytes below the committed length the owner tracks
-    /// are readable and writable; the rest is `PROT_NONE`.
+    /// (rounded up to whole host pages) are readable and writable; the rest is
+    /// `PROT_NONE`.
     pub(super) struct Backing {
         ptr: NonNull<u8>,
         pub(super) reserved: usize,
@@ -220,10 +231,10 @@ mod mmap {
         /// wasm page size.
         pub(super) fn new(len: usize, reserve: usize) -> Result<Self, String> {
             debug_assert!(len <= reserve);
-            let mut this = Self::reserve(reserve)
-                .or_else(|| Self::reserve(len))
+            let mut this = Self::reserve(whole_pages(reserve))
+                .or_else(|| Self::reserve(whole_pages(len)))
                 .ok_or_else(|| format!("could not reserve {len} bytes of address space for a linear memory"))?;
-            if !this.commit(0, len) {
+            if !this.commit(0, whole_pages(len)) {
                 return Err(format!("could not allocate {len} bytes for a linear memory"));
             }
             Ok(this)
@@ -247,8 +258,7 @@ mod mmap {
         }
 
         /// Makes bytes `start..end` of the reservation readable and writable.
-        /// `start` must be a multiple of the wasm page size (which is a
-        /// multiple of the system page size on all supported systems).
+        /// `start` must be a multiple of the host page size.
         fn commit(&mut self, start: usize, end: usize) -> bool {
             assert!(start <= end && end <= self.reserved);
             if start == end {
@@ -275,18 +285,19 @@ mod mmap {
 
         /// Grows the committed length from `old_len` to `new_len`, in place if
         /// the reservation allows, otherwise by moving to a new mapping (of
-        /// `cap` bytes if possible, else of exactly `new_len`). On failure
+        /// `reserve` bytes if possible, else of just `new_len`). On failure
         /// nothing changes and `false` is returned.
-        pub(super) fn grow(&mut self, old_len: usize, new_len: usize, cap: usize) -> bool {
-            debug_assert!(old_len <= new_len && new_len <= cap);
-            if new_len <= self.reserved {
-                return self.commit(old_len, new_len);
+        pub(super) fn grow(&mut self, old_len: usize, new_len: usize, reserve: usize) -> bool {
+            debug_assert!(old_len <= new_len && new_len <= reserve);
+            let (old_end, new_end) = (whole_pages(old_len), whole_pages(new_len));
+            if new_end <= self.reserved {
+                return self.commit(old_end, new_end);
             }
-            let fresh = if cap > new_len { Self::reserve(cap) } else { None };
-            let Some(mut fresh) = fresh.or_else(|| Self::reserve(new_len)) else {
+            let fresh = if reserve > new_len { Self::reserve(whole_pages(reserve)) } else { None };
+            let Some(mut fresh) = fresh.or_else(|| Self::reserve(new_end)) else {
                 return false;
             };
-            if !fresh.commit(0, new_len) {
+            if !fresh.commit(0, new_end) {
                 return false;
             }
             if old_len > 0 {
@@ -368,6 +379,13 @@ mod tests {
     use super::*;
 
     const PAGE: usize = WASM_PAGE_SIZE as usize;
+    const MAX_PAGES: u64 = 65536;
+
+    /// A 32-bit memory with 64 KiB pages; `limit` in pages.
+    fn memory(initial: u64, maximum: Option<u64>, limit: Option<u64>) -> Result<LinearMemory, String> {
+        let ty = MemoryType::new(initial as u32, maximum.map(|max| max as u32));
+        LinearMemory::new(ty, limit.map(|pages| pages * WASM_PAGE_SIZE))
+    }
 
     fn fill_pattern(data: &mut [u8]) {
         for (i, b) in data.iter_mut().enumerate() {
@@ -383,18 +401,18 @@ mod tests {
 
     #[test]
     fn new_memory_is_zeroed() {
-        let m = LinearMemory::new(3, Some(10), None).unwrap();
+        let m = memory(3, Some(10), None).unwrap();
         assert_eq!(m.pages(), 3);
         assert_eq!(m.len(), 3 * PAGE);
         assert_eq!(m.data().len(), 3 * PAGE);
         assert!(!m.is_empty());
-        assert_eq!(m.maximum_pages(), Some(10));
+        assert_eq!(m.ty().maximum(), Some(10));
         assert!(m.data().iter().all(|&b| b == 0));
     }
 
     #[test]
     fn data_mut_and_base_agree() {
-        let mut m = LinearMemory::new(1, None, None).unwrap();
+        let mut m = memory(1, None, None).unwrap();
         m.data_mut()[100] = 42;
         m.data_mut()[PAGE - 1] = 7;
         assert_eq!(m.data()[100], 42);
@@ -409,7 +427,7 @@ mod tests {
 
     #[test]
     fn grow_preserves_contents_and_zeroes_new_pages() {
-        let mut m = LinearMemory::new(2, Some(8), None).unwrap();
+        let mut m = memory(2, Some(8), None).unwrap();
         fill_pattern(m.data_mut());
         let base = m.base();
         assert_eq!(m.grow(3), Some(2));
@@ -428,7 +446,7 @@ mod tests {
 
     #[test]
     fn grow_beyond_maximum_fails_and_leaves_memory() {
-        let mut m = LinearMemory::new(1, Some(2), None).unwrap();
+        let mut m = memory(1, Some(2), None).unwrap();
         m.data_mut()[5] = 1;
         assert_eq!(m.grow(2), None);
         assert_eq!(m.pages(), 1);
@@ -443,7 +461,7 @@ mod tests {
 
     #[test]
     fn grow_beyond_4gib_fails() {
-        let mut m = LinearMemory::new(0, None, None).unwrap();
+        let mut m = memory(0, None, None).unwrap();
         assert_eq!(m.grow(MAX_PAGES + 1), None);
         assert_eq!(m.grow(u64::MAX), None);
         assert_eq!(m.pages(), 0);
@@ -454,37 +472,37 @@ mod tests {
 
     #[test]
     fn grow_zero_returns_current_size() {
-        let mut m = LinearMemory::new(4, Some(4), None).unwrap();
+        let mut m = memory(4, Some(4), None).unwrap();
         assert_eq!(m.grow(0), Some(4));
         assert_eq!(m.pages(), 4);
-        let mut e = LinearMemory::new(0, Some(0), None).unwrap();
+        let mut e = memory(0, Some(0), None).unwrap();
         assert_eq!(e.grow(0), Some(0));
     }
 
     #[test]
     fn limit_caps_creation_and_growth() {
-        let mut m = LinearMemory::new(1, None, Some(3)).unwrap();
-        assert_eq!(m.maximum_pages(), None);
+        let mut m = memory(1, None, Some(3)).unwrap();
+        assert_eq!(m.ty().maximum(), None);
         assert_eq!(m.grow(3), None);
         assert_eq!(m.grow(2), Some(1));
         assert_eq!(m.grow(1), None);
         assert_eq!(m.pages(), 3);
 
         // The smaller of maximum and limit wins.
-        let mut m = LinearMemory::new(0, Some(2), Some(5)).unwrap();
+        let mut m = memory(0, Some(2), Some(5)).unwrap();
         assert_eq!(m.grow(3), None);
         assert_eq!(m.grow(2), Some(0));
-        let mut m = LinearMemory::new(0, Some(5), Some(2)).unwrap();
+        let mut m = memory(0, Some(5), Some(2)).unwrap();
         assert_eq!(m.grow(3), None);
         assert_eq!(m.grow(2), Some(0));
 
-        assert!(LinearMemory::new(4, None, Some(3)).is_err());
-        assert!(LinearMemory::new(3, None, Some(3)).is_ok());
+        assert!(memory(4, None, Some(3)).is_err());
+        assert!(memory(3, None, Some(3)).is_ok());
     }
 
     #[test]
     fn zero_page_memory() {
-        let mut m = LinearMemory::new(0, Some(0), None).unwrap();
+        let mut m = memory(0, Some(0), None).unwrap();
         assert_eq!(m.pages(), 0);
         assert_eq!(m.len(), 0);
         assert!(m.is_empty());
@@ -494,7 +512,7 @@ mod tests {
         assert_eq!(m.grow(1), None);
         assert_eq!(m.pages(), 0);
 
-        let mut m = LinearMemory::new(0, None, None).unwrap();
+        let mut m = memory(0, None, None).unwrap();
         assert!(m.is_empty());
         assert_eq!(m.grow(1), Some(0));
         assert_eq!(m.len(), PAGE);
@@ -505,10 +523,10 @@ mod tests {
 
     #[test]
     fn initial_above_maximum_is_an_error() {
-        assert!(LinearMemory::new(2, Some(1), None).is_err());
-        assert!(LinearMemory::new(1, Some(0), Some(10)).is_err());
-        assert!(LinearMemory::new(MAX_PAGES + 1, None, None).is_err());
-        assert!(LinearMemory::new(1, Some(1), None).is_ok());
+        assert!(memory(2, Some(1), None).is_err());
+        assert!(memory(1, Some(0), Some(10)).is_err());
+        assert!(memory(MAX_PAGES + 1, None, None).is_err());
+        assert!(memory(1, Some(1), None).is_ok());
     }
 
     #[test]
@@ -516,7 +534,7 @@ mod tests {
         // Each memory reserves 4 GiB of address space (on 64-bit unix); they
         // must be released on drop or this would exhaust the address space.
         for i in 0..2000u32 {
-            let mut m = LinearMemory::new(1, None, None).unwrap();
+            let mut m = memory(1, None, None).unwrap();
             m.data_mut()[0] = i as u8;
             assert_eq!(m.grow(1), Some(1));
             m.data_mut()[PAGE] = 1;
@@ -527,18 +545,56 @@ mod tests {
     #[cfg(all(unix, target_pointer_width = "64"))]
     #[test]
     fn unbounded_memory_reserves_4gib() {
-        let m = LinearMemory::new(1, None, None).unwrap();
+        let m = memory(1, None, None).unwrap();
         assert_eq!(m.cap_pages, 65536);
         assert_eq!(m.backing.reserved, 4 << 30);
-        let m = LinearMemory::new(1, Some(3), None).unwrap();
+        let m = memory(1, Some(3), None).unwrap();
         assert_eq!(m.backing.reserved, 3 * PAGE);
+    }
+
+    #[test]
+    fn one_byte_pages() {
+        let ty = MemoryType::new(3, Some(5)).with_page_size_log2(0);
+        let mut m = LinearMemory::new(ty, None).unwrap();
+        assert_eq!((m.pages(), m.len()), (3, 3));
+        assert_eq!(m.grow(2), Some(3));
+        assert_eq!(m.len(), 5);
+        assert_eq!(m.grow(1), None);
+        // A 32-bit memory of 1-byte pages has at most 2^32 - 1 of them.
+        let unbounded = MemoryType::new(0, None).with_page_size_log2(0);
+        let mut m = LinearMemory::new(unbounded, Some(10)).unwrap();
+        assert_eq!(m.grow(11), None);
+        assert_eq!(m.grow(10), Some(0));
+        assert_eq!(m.cap_pages, 10);
+        let m = LinearMemory::new(unbounded, None).unwrap();
+        assert_eq!(m.cap_pages, u32::MAX as u64);
+    }
+
+    #[cfg(all(unix, target_pointer_width = "64"))]
+    #[test]
+    fn memory64_grows_past_4gib_by_moving() {
+        let mut m = LinearMemory::new(MemoryType::new64(1, None), None).unwrap();
+        assert!(m.is_64());
+        assert_eq!(m.backing.reserved, 4 << 30);
+        m.data_mut()[7] = 7;
+        // Past the reservation: the memory moves to a larger one, keeping its bytes.
+        assert_eq!(m.grow(MAX_PAGES), Some(1));
+        assert_eq!(m.len(), (MAX_PAGES as usize + 1) * PAGE);
+        assert!(m.backing.reserved >= m.len());
+        assert_eq!(m.data()[7], 7);
+        let last = m.len() - 1;
+        m.data_mut()[last] = 1;
+        assert_eq!(m.data()[last], 1);
+        // 2^48 pages is the address space, far beyond what the host can give.
+        assert_eq!(m.grow(1 << 48), None);
+        assert_eq!(m.pages(), MAX_PAGES + 1);
     }
 
     #[test]
     fn growth_without_full_reservation_relocates() {
         // Simulates a refused full reservation: the backing holds exactly the
         // initial size and growth has to move the memory.
-        let mut m = LinearMemory::create(2, Some(100), None, false).unwrap();
+        let mut m = LinearMemory::create(MemoryType::new(2, Some(100)), None, false).unwrap();
         fill_pattern(m.data_mut());
         assert_eq!(m.grow(3), Some(2));
         assert_eq!(m.pages(), 5);
@@ -558,7 +614,7 @@ mod tests {
         assert_eq!(m.len(), 100 * PAGE);
 
         // From an empty memory too.
-        let mut m = LinearMemory::create(0, None, None, false).unwrap();
+        let mut m = LinearMemory::create(MemoryType::new(0, None), None, false).unwrap();
         assert_eq!(m.grow(1), Some(0));
         assert!(m.data().iter().all(|&b| b == 0));
     }

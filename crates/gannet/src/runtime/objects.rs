@@ -6,7 +6,7 @@ use std::sync::Arc;
 use crate::error::{Error, Result};
 use crate::exec::Executor;
 use crate::runtime::limits::StoreLimits;
-use crate::runtime::memory::{LinearMemory, WASM_PAGE_SIZE};
+use crate::runtime::memory::LinearMemory;
 use crate::runtime::store::{AsContext, AsContextMut, Caller, GlobalEntity, TableEntity};
 use crate::types::{ExternType, FuncType, GlobalType, MemoryType, Mutability, TableType, ValType};
 use crate::values::Val;
@@ -318,24 +318,24 @@ impl Table {
     /// The table's type (with its current size as minimum).
     pub fn ty(&self, store: impl AsContext) -> TableType {
         let table = &store.as_store().inner.tables[self.index as usize];
-        TableType::new(table.ty.element(), table.elements.len() as u32, table.ty.maximum())
+        table.ty.with_limits(table.elements.len() as u64, table.ty.maximum())
     }
 
     /// The number of elements.
-    pub fn size(&self, store: impl AsContext) -> u32 {
-        store.as_store().inner.tables[self.index as usize].elements.len() as u32
+    pub fn size(&self, store: impl AsContext) -> u64 {
+        store.as_store().inner.tables[self.index as usize].elements.len() as u64
     }
 
     /// Element `index`, if in bounds.
-    pub fn get(&self, store: impl AsContext, index: u32) -> Option<Val> {
+    pub fn get(&self, store: impl AsContext, index: u64) -> Option<Val> {
         let store = store.as_store();
         let table = &store.inner.tables[self.index as usize];
-        let raw = *table.elements.get(index as usize)?;
+        let raw = *table.elements.get(usize::try_from(index).ok()?)?;
         Some(Val::from_raw(raw as u128, table.ty.element(), store.inner.id))
     }
 
     /// Sets element `index`.
-    pub fn set(&self, mut store: impl AsContextMut, index: u32, value: Val) -> Result<()> {
+    pub fn set(&self, mut store: impl AsContextMut, index: u64, value: Val) -> Result<()> {
         let store = store.as_store_mut();
         let element = store.inner.tables[self.index as usize].ty.element();
         if value.ty() != element || !value.belongs_to(store.inner.id) {
@@ -344,14 +344,14 @@ impl Table {
         let raw = value.to_raw(&mut store.inner) as u64;
         let slot = store.inner.tables[self.index as usize]
             .elements
-            .get_mut(index as usize)
+            .get_mut(usize::try_from(index).unwrap_or(usize::MAX))
             .ok_or_else(|| Error::usage("table index out of bounds"))?;
         *slot = raw;
         Ok(())
     }
 
     /// Grows by `delta` elements set to `init`; returns the old size.
-    pub fn grow(&self, mut store: impl AsContextMut, delta: u32, init: Val) -> Result<u32> {
+    pub fn grow(&self, mut store: impl AsContextMut, delta: u64, init: Val) -> Result<u64> {
         let store = store.as_store_mut();
         let raw = init.to_raw(&mut store.inner) as u64;
         store.inner.grow_table(self.index as usize, delta, raw).ok_or_else(|| Error::usage("table cannot grow"))
@@ -375,8 +375,7 @@ impl Memory {
 
     /// The memory's type (with its current size as minimum).
     pub fn ty(&self, store: impl AsContext) -> MemoryType {
-        let memory = &store.as_store().inner.memories[self.index as usize];
-        MemoryType::new(memory.pages() as u32, memory.maximum_pages().map(|max| max as u32))
+        store.as_store().inner.memories[self.index as usize].ty()
     }
 
     /// The current size in pages.
@@ -435,10 +434,9 @@ impl crate::runtime::store::StoreInner {
     /// Creates a memory, within the store's limits.
     pub(crate) fn new_memory(&mut self, ty: MemoryType) -> Result<u32> {
         StoreLimits::check_count("memories", self.limits.memories, self.memories.len(), 1)
-            .and_then(|()| self.limits.check_memory(ty.minimum()))
+            .and_then(|()| self.limits.check_memory(ty.minimum(), ty.page_size_log2()))
             .map_err(Error::Instantiate)?;
-        let memory = LinearMemory::new(ty.minimum(), ty.maximum(), None).map_err(Error::Instantiate)?;
-        debug_assert_eq!(memory.len() as u64, ty.minimum() * WASM_PAGE_SIZE);
+        let memory = LinearMemory::new(ty, None).map_err(Error::Instantiate)?;
         self.memories.push(memory);
         Ok(self.memories.len() as u32 - 1)
     }
@@ -446,9 +444,9 @@ impl crate::runtime::store::StoreInner {
     /// Creates a table, within the store's limits.
     pub(crate) fn new_table(&mut self, ty: TableType, init: u64) -> Result<u32> {
         StoreLimits::check_count("tables", self.limits.tables, self.tables.len(), 1)
-            .and_then(|()| self.limits.check_table(ty.minimum().into()))
+            .and_then(|()| self.limits.check_table(ty.minimum()))
             .map_err(Error::Instantiate)?;
-        if ty.minimum() as usize > crate::runtime::store::MAX_TABLE_ELEMENTS {
+        if ty.minimum() > crate::runtime::store::MAX_TABLE_ELEMENTS as u64 {
             return Err(Error::Instantiate(format!("table of {} elements is too large", ty.minimum())));
         }
         self.tables.push(TableEntity { ty, elements: vec![init; ty.minimum() as usize] });

@@ -38,12 +38,12 @@ pub(crate) struct TableEntity {
 impl TableEntity {
     /// Grows by `delta` elements set to `init`; returns the old size, or `None` if the
     /// maximum or the store's limits would be exceeded.
-    fn grow(&mut self, delta: u32, init: u64, limits: &StoreLimits) -> Option<u32> {
-        let old = self.elements.len() as u32;
+    fn grow(&mut self, delta: u64, init: u64, limits: &StoreLimits) -> Option<u64> {
+        let old = self.elements.len() as u64;
         let new = old.checked_add(delta)?;
         if self.ty.maximum().is_some_and(|max| new > max)
-            || new as usize > MAX_TABLE_ELEMENTS
-            || (delta > 0 && limits.check_table(new.into()).is_err())
+            || new > MAX_TABLE_ELEMENTS as u64
+            || (delta > 0 && limits.check_table(new).is_err())
         {
             return None;
         }
@@ -105,7 +105,9 @@ impl StoreInner {
     /// limits; returns the old size in pages.
     pub(crate) fn grow_memory(&mut self, index: usize, delta: u64) -> Option<u64> {
         let memory = &mut self.memories[index];
-        if delta > 0 && self.limits.check_memory(memory.pages().saturating_add(delta)).is_err() {
+        if delta > 0
+            && self.limits.check_memory(memory.pages().saturating_add(delta), memory.ty().page_size_log2()).is_err()
+        {
             return None;
         }
         memory.grow(delta)
@@ -113,7 +115,7 @@ impl StoreInner {
 
     /// Grows store table `index` by `delta` elements set to `init`, within its maximum and
     /// the store's limits; returns the old size.
-    pub(crate) fn grow_table(&mut self, index: usize, delta: u32, init: u64) -> Option<u32> {
+    pub(crate) fn grow_table(&mut self, index: usize, delta: u64, init: u64) -> Option<u64> {
         self.tables[index].grow(delta, init, &self.limits)
     }
 }

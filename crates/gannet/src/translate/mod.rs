@@ -22,7 +22,9 @@ use wasmparser::{BlockType, FuncToValidate, FuncValidator, Operator, ValidatorRe
 use crate::error::{Error, Result};
 use crate::exec::handler_table;
 use crate::ir::table::for_each_op;
-use crate::ir::{BRANCH_OFFSET, BranchOffset, DST_OFFSET, Encoder, HANDLER_SIZE, Listing, Op, OpCode, Slot, V128, op};
+use crate::ir::{
+    BRANCH_OFFSET, BranchOffset, DST_OFFSET, Encoder, HANDLER_SIZE, Listing, MemoryRef, Op, OpCode, Slot, V128, op,
+};
 use crate::module::{CompiledFunc, ModuleInner};
 
 /// Where the value of an operand stack entry lives.
@@ -220,6 +222,15 @@ struct Translator<'m> {
     metering: Metering,
 }
 
+/// Where a load or store goes, which decides the form of its instruction.
+#[derive(Clone, Copy)]
+enum MemoryAccess {
+    /// 32-bit memory 0, whose base and length the interpreter keeps in registers.
+    Memory0 { offset: u32 },
+    /// Any memory, with 32- or 64-bit addresses.
+    Any { offset: u64, memory: MemoryRef },
+}
+
 /// Translates defined function `func` of `module`, validating it first if `validation`
 /// is given.
 pub(crate) fn translate(
@@ -400,13 +411,13 @@ macro_rules! define_translate_table_ops {
                         |dst, lhs, rhs| Op::$bt_name(op::$bt_name { dst, lhs, rhs }),
                         |dst, lhs, bits| Op::$bt_imm(op::$bt_imm { dst, lhs, rhs: <$bt_r as FromBits>::from_bits(bits) }),
                     ), )*
-                    $( Operator::$l_name { memarg } => self.load(memarg, |dst, ptr, offset, memory| match memory {
-                        0 => Op::$l_name(op::$l_name { dst, ptr, offset }),
-                        _ => Op::[<$l_name Mem>](op::[<$l_name Mem>] { dst, ptr, offset, memory }),
+                    $( Operator::$l_name { memarg } => self.load(memarg, |dst, ptr, access| match access {
+                        MemoryAccess::Memory0 { offset } => Op::$l_name(op::$l_name { dst, ptr, offset }),
+                        MemoryAccess::Any { offset, memory } => Op::[<$l_name Mem>](op::[<$l_name Mem>] { dst, ptr, offset, memory }),
                     }), )*
-                    $( Operator::$s_name { memarg } => self.store(memarg, |ptr, value, offset, memory| match memory {
-                        0 => Op::$s_name(op::$s_name { ptr, value, offset }),
-                        _ => Op::[<$s_name Mem>](op::[<$s_name Mem>] { ptr, value, offset, memory }),
+                    $( Operator::$s_name { memarg } => self.store(memarg, |ptr, value, access| match access {
+                        MemoryAccess::Memory0 { offset } => Op::$s_name(op::$s_name { ptr, value, offset }),
+                        MemoryAccess::Any { offset, memory } => Op::[<$s_name Mem>](op::[<$s_name Mem>] { ptr, value, offset, memory }),
                     }), )*
                     $( Operator::$su_name => self.simd(1, 0, |dst, v, _| Op::$su_name(op::$su_name { dst, src: v[0] })), )*
                     $( Operator::$sb_name => self.simd_binary(
@@ -419,21 +430,21 @@ macro_rules! define_translate_table_ops {
                     $( Operator::$sw_name { lane } => self.simd(1, 1, |dst, v, value| Op::$sw_name(op::$sw_name { dst, src: v[0], value, lane })), )*
                     $( Operator::$sr_name => self.simd_to_scalar(|dst, src| Op::$sr_name(op::$sr_name { dst, src })), )*
                     $( Operator::$sx_name { lane } => self.simd_to_scalar(|dst, src| Op::$sx_name(op::$sx_name { dst, src, lane })), )*
-                    $( Operator::$sl_name { memarg } => self.simd_load(memarg, false, |dst, ptr, _, offset, memory| match memory {
-                        0 => Op::$sl_name(op::$sl_name { dst, ptr, offset }),
-                        _ => Op::[<$sl_name Mem>](op::[<$sl_name Mem>] { dst, ptr, offset, memory }),
+                    $( Operator::$sl_name { memarg } => self.simd_load(memarg, false, |dst, ptr, _, access| match access {
+                        MemoryAccess::Memory0 { offset } => Op::$sl_name(op::$sl_name { dst, ptr, offset }),
+                        MemoryAccess::Any { offset, memory } => Op::[<$sl_name Mem>](op::[<$sl_name Mem>] { dst, ptr, offset, memory }),
                     }), )*
-                    $( Operator::$sll_name { memarg, lane } => self.simd_load(memarg, true, |dst, ptr, src, offset, memory| match memory {
-                        0 => Op::$sll_name(op::$sll_name { dst, ptr, src, offset, lane }),
-                        _ => Op::[<$sll_name Mem>](op::[<$sll_name Mem>] { dst, ptr, src, offset, lane, memory }),
+                    $( Operator::$sll_name { memarg, lane } => self.simd_load(memarg, true, |dst, ptr, src, access| match access {
+                        MemoryAccess::Memory0 { offset } => Op::$sll_name(op::$sll_name { dst, ptr, src, offset, lane }),
+                        MemoryAccess::Any { offset, memory } => Op::[<$sll_name Mem>](op::[<$sll_name Mem>] { dst, ptr, src, offset, lane, memory }),
                     }), )*
-                    $( Operator::$sst_name { memarg } => self.simd_store(memarg, |ptr, value, offset, memory| match memory {
-                        0 => Op::$sst_name(op::$sst_name { ptr, value, offset }),
-                        _ => Op::[<$sst_name Mem>](op::[<$sst_name Mem>] { ptr, value, offset, memory }),
+                    $( Operator::$sst_name { memarg } => self.simd_store(memarg, |ptr, value, access| match access {
+                        MemoryAccess::Memory0 { offset } => Op::$sst_name(op::$sst_name { ptr, value, offset }),
+                        MemoryAccess::Any { offset, memory } => Op::[<$sst_name Mem>](op::[<$sst_name Mem>] { ptr, value, offset, memory }),
                     }), )*
-                    $( Operator::$ssl_name { memarg, lane } => self.simd_store(memarg, |ptr, value, offset, memory| match memory {
-                        0 => Op::$ssl_name(op::$ssl_name { ptr, value, offset, lane }),
-                        _ => Op::[<$ssl_name Mem>](op::[<$ssl_name Mem>] { ptr, value, offset, lane, memory }),
+                    $( Operator::$ssl_name { memarg, lane } => self.simd_store(memarg, |ptr, value, access| match access {
+                        MemoryAccess::Memory0 { offset } => Op::$ssl_name(op::$ssl_name { ptr, value, offset, lane }),
+                        MemoryAccess::Any { offset, memory } => Op::[<$ssl_name Mem>](op::[<$ssl_name Mem>] { ptr, value, offset, lane, memory }),
                     }), )*
                     _ => return None,
                 })
@@ -798,17 +809,20 @@ impl<'m> Translator<'m> {
         Ok(())
     }
 
-    /// A memory access's offset and memory index.
-    fn memory_offset(&self, memarg: wasmparser::MemArg) -> Result<(u32, u32)> {
+    /// Where a memory access goes: the plain form for 32-bit memory 0, else any memory.
+    fn memory_access(&self, memarg: wasmparser::MemArg) -> Result<MemoryAccess> {
         let wasmparser::MemArgTarget::Memory(memory) = memarg.target else {
             return Err(unsupported("GC array accesses"));
         };
-        let offset = u32::try_from(memarg.offset).map_err(|_| unsupported("64-bit memory offsets"))?;
-        Ok((offset, memory))
+        let address64 = self.module.memories[memory as usize].is_64();
+        Ok(match u32::try_from(memarg.offset) {
+            Ok(offset) if memory == 0 && !address64 => MemoryAccess::Memory0 { offset },
+            _ => MemoryAccess::Any { offset: memarg.offset, memory: MemoryRef::new(memory, address64) },
+        })
     }
 
-    fn load(&mut self, memarg: wasmparser::MemArg, make: impl FnOnce(Slot, Slot, u32, u32) -> Op) -> Result<()> {
-        let (offset, memory) = self.memory_offset(memarg)?;
+    fn load(&mut self, memarg: wasmparser::MemArg, make: impl FnOnce(Slot, Slot, MemoryAccess) -> Op) -> Result<()> {
+        let access = self.memory_access(memarg)?;
         let (provider, height) = self.pop();
         // An address the previous instruction computed with `i32.add`: the load adds it.
         let address_add = match (provider, self.last_result) {
@@ -817,7 +831,7 @@ impl<'m> Translator<'m> {
         };
         let ptr = self.operand(provider, height);
         let dst = self.push_home()?;
-        let load = make(dst, ptr, offset, memory);
+        let load = make(dst, ptr, access);
         if let Some((at, add)) = address_add
             && let Some(fused) = load.with_address_add(&add)
         {
@@ -829,13 +843,13 @@ impl<'m> Translator<'m> {
         Ok(())
     }
 
-    fn store(&mut self, memarg: wasmparser::MemArg, make: impl FnOnce(Slot, Slot, u32, u32) -> Op) -> Result<()> {
-        let (offset, memory) = self.memory_offset(memarg)?;
+    fn store(&mut self, memarg: wasmparser::MemArg, make: impl FnOnce(Slot, Slot, MemoryAccess) -> Op) -> Result<()> {
+        let access = self.memory_access(memarg)?;
         let (value, value_height) = self.pop();
         let (ptr, ptr_height) = self.pop();
         let value = self.operand(value, value_height);
         let ptr = self.operand(ptr, ptr_height);
-        self.emit(make(ptr, value, offset, memory));
+        self.emit(make(ptr, value, access));
         Ok(())
     }
 
@@ -891,24 +905,28 @@ impl<'m> Translator<'m> {
         &mut self,
         memarg: wasmparser::MemArg,
         lane: bool,
-        make: impl FnOnce(Slot, Slot, Slot, u32, u32) -> Op,
+        make: impl FnOnce(Slot, Slot, Slot, MemoryAccess) -> Op,
     ) -> Result<()> {
-        let (offset, memory) = self.memory_offset(memarg)?;
+        let access = self.memory_access(memarg)?;
         let src = if lane { self.pop_v128() } else { Slot(0) };
         let (provider, height) = self.pop();
         let ptr = self.operand(provider, height);
         let dst = self.push_home_v128()?;
-        self.emit_result(make(dst, ptr, src, offset, memory), dst);
+        self.emit_result(make(dst, ptr, src, access), dst);
         Ok(())
     }
 
     /// A store of a `v128` or of one of its lanes.
-    fn simd_store(&mut self, memarg: wasmparser::MemArg, make: impl FnOnce(Slot, Slot, u32, u32) -> Op) -> Result<()> {
-        let (offset, memory) = self.memory_offset(memarg)?;
+    fn simd_store(
+        &mut self,
+        memarg: wasmparser::MemArg,
+        make: impl FnOnce(Slot, Slot, MemoryAccess) -> Op,
+    ) -> Result<()> {
+        let access = self.memory_access(memarg)?;
         let value = self.pop_v128();
         let (provider, height) = self.pop();
         let ptr = self.operand(provider, height);
-        self.emit(make(ptr, value, offset, memory));
+        self.emit(make(ptr, value, access));
         Ok(())
     }
 

@@ -480,6 +480,20 @@ fn accesses_to_other_memories_name_them_and_memory_0_keeps_its_ops() {
 }
 
 #[test]
+fn accesses_to_a_64_bit_memory_0_take_the_general_form_with_a_64_bit_offset() {
+    // No `i32.add` address fusion either: that form wraps its sum at 32 bits.
+    check(
+        "(module (memory i64 1)
+           (func (param i64) (result i32)
+             (i32.load offset=0x100000000 (i64.add (local.get 0) (i64.const 4)))))",
+        "frame: 2 slots (1 for params, 0 for locals)
+         0: i64.add dst=s1 lhs=s0 rhs=4
+         24: i32.load dst=s1 ptr=s1 offset=4294967296 memory=0:i64
+         48: return_slot src=s1",
+    );
+}
+
+#[test]
 fn a_loop_that_starts_with_its_exit_test_repeats_it_at_the_back_edge() {
     // The exit leads past more code, so the back edge needs a `br` after the repeated test.
     check(
