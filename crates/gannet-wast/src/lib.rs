@@ -440,6 +440,8 @@ impl Runner {
             WastArgCore::RefNull(heap) => match null_kind(heap) {
                 Some(RefKind::Func) => Val::FuncRef(None),
                 Some(RefKind::Extern) => Val::ExternRef(None),
+                Some(RefKind::Any) => Val::AnyRef(None),
+                Some(RefKind::Exn) => Val::ExnRef(None),
                 None => return Err(format!("unsupported argument: ref.null {heap:?}")),
             },
             WastArgCore::RefExtern(n) => {
@@ -584,6 +586,12 @@ impl Runner {
             (WastRetCore::RefNull(heap), Val::ExternRef(None)) => {
                 heap.as_ref().is_none_or(|h| null_kind(h) == Some(RefKind::Extern))
             }
+            (WastRetCore::RefNull(heap), Val::AnyRef(None)) => {
+                heap.as_ref().is_none_or(|h| null_kind(h) == Some(RefKind::Any))
+            }
+            (WastRetCore::RefNull(heap), Val::ExnRef(None)) => {
+                heap.as_ref().is_none_or(|h| null_kind(h) == Some(RefKind::Exn))
+            }
             (WastRetCore::RefFunc(_), Val::FuncRef(Some(_))) => true,
             (WastRetCore::RefExtern(None), Val::ExternRef(Some(_))) => true,
             (WastRetCore::RefExtern(Some(n)), Val::ExternRef(Some(r))) => {
@@ -612,6 +620,8 @@ impl Runner {
             Val::FuncRef(None) => "ref.null func".to_string(),
             Val::FuncRef(Some(_)) => "ref.func".to_string(),
             Val::ExternRef(None) => "ref.null extern".to_string(),
+            Val::AnyRef(None) => "ref.null any".to_string(),
+            Val::ExnRef(None) => "ref.null exn".to_string(),
             Val::ExternRef(Some(r)) => {
                 let data = r.data(&self.store).ok();
                 if let Some(n) = data.and_then(|d| d.downcast_ref::<u32>()) {
@@ -651,17 +661,21 @@ fn show_error(error: &Error) -> String {
 enum RefKind {
     Func,
     Extern,
+    Any,
+    Exn,
 }
 
 /// Which of Gannet's reference types a `ref.null` heap type denotes.
 fn null_kind(heap: &HeapType<'_>) -> Option<RefKind> {
+    use AbstractHeapType as A;
     match heap {
-        HeapType::Abstract { shared: false, ty: AbstractHeapType::Func | AbstractHeapType::NoFunc } => {
-            Some(RefKind::Func)
-        }
-        HeapType::Abstract { shared: false, ty: AbstractHeapType::Extern | AbstractHeapType::NoExtern } => {
-            Some(RefKind::Extern)
-        }
+        HeapType::Abstract { shared: false, ty } => match ty {
+            A::Func | A::NoFunc => Some(RefKind::Func),
+            A::Extern | A::NoExtern => Some(RefKind::Extern),
+            A::Any | A::Eq | A::I31 | A::Struct | A::Array | A::None => Some(RefKind::Any),
+            A::Exn | A::NoExn => Some(RefKind::Exn),
+            A::Cont | A::NoCont => None,
+        },
         _ => None,
     }
 }
@@ -757,6 +771,8 @@ fn show_expected(want: &WastRetCore<'_>) -> String {
         WastRetCore::RefNull(Some(heap)) => match null_kind(heap) {
             Some(RefKind::Func) => "ref.null func".to_string(),
             Some(RefKind::Extern) => "ref.null extern".to_string(),
+            Some(RefKind::Any) => "ref.null any".to_string(),
+            Some(RefKind::Exn) => "ref.null exn".to_string(),
             None => format!("ref.null {heap:?}"),
         },
         WastRetCore::RefExtern(None) => "ref.extern".to_string(),

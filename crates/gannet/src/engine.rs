@@ -1,10 +1,10 @@
 //! Configuration and the engine shared by modules and stores.
 
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::exec::profile::OpCounts;
+use crate::registry::{Composite, SubType, TypeRegistry};
 use crate::types::FuncType;
 
 pub use wasmparser::WasmFeatures;
@@ -43,7 +43,8 @@ impl Default for Config {
                 | WasmFeatures::TAIL_CALL
                 | WasmFeatures::EXTENDED_CONST
                 | WasmFeatures::MULTI_MEMORY
-                | WasmFeatures::MEMORY64,
+                | WasmFeatures::MEMORY64
+                | WasmFeatures::FUNCTION_REFERENCES,
             compilation_mode: CompilationMode::Lazy,
             max_call_depth: 100_000,
             max_stack_slots: 8 * 1024 * 1024,
@@ -57,8 +58,8 @@ impl Default for Config {
 
 impl Config {
     /// The default configuration: WebAssembly 2.0 (SIMD included) plus relaxed SIMD, tail
-    /// calls, extended constant expressions, multiple memories and 64-bit memories and
-    /// tables; lazy compilation.
+    /// calls, extended constant expressions, multiple memories, 64-bit memories and
+    /// tables and typed function references; lazy compilation.
     pub fn new() -> Self {
         Self::default()
     }
@@ -93,6 +94,13 @@ impl Config {
     /// off by default.
     pub fn wasm_custom_page_sizes(&mut self, enable: bool) -> &mut Self {
         self.features.set(WasmFeatures::CUSTOM_PAGE_SIZES, enable);
+        self
+    }
+
+    /// Enables or disables typed function references (`call_ref`, non-nullable and
+    /// concrete reference types, `br_on_null` …).
+    pub fn wasm_function_references(&mut self, enable: bool) -> &mut Self {
+        self.features.set(WasmFeatures::FUNCTION_REFERENCES, enable);
         self
     }
 
@@ -186,11 +194,6 @@ impl Config {
 
 /// Interns function types so that a type check is one integer comparison.
 #[derive(Default)]
-struct TypeRegistry {
-    ids: HashMap<FuncType, u32>,
-    types: Vec<FuncType>,
-}
-
 pub(crate) struct EngineInner {
     pub(crate) config: Config,
     types: Mutex<TypeRegistry>,
@@ -261,16 +264,16 @@ impl Engine {
         self.inner.interrupts.load(Ordering::Relaxed)
     }
 
-    /// The engine-wide identifier of a function type: equal types get equal ids.
+    /// The engine-wide index of a function type declared on its own (final, no
+    /// supertype), as host functions have: equal types get equal indices.
     pub(crate) fn type_id(&self, ty: &FuncType) -> u32 {
-        let mut registry = self.inner.types.lock().unwrap_or_else(|poison| poison.into_inner());
-        if let Some(&id) = registry.ids.get(ty) {
-            return id;
-        }
-        let id = registry.types.len() as u32;
-        registry.types.push(ty.clone());
-        registry.ids.insert(ty.clone(), id);
-        id
+        let member = SubType { is_final: true, supertype: None, composite: Composite::Func(ty.clone()) };
+        self.types().register_group(vec![member])
+    }
+
+    /// The engine's type registry.
+    pub(crate) fn types(&self) -> MutexGuard<'_, TypeRegistry> {
+        self.inner.types.lock().unwrap_or_else(|poison| poison.into_inner())
     }
 }
 

@@ -32,6 +32,8 @@ pub enum TrapCode {
     Interrupted,
     /// A null reference was dereferenced.
     NullReference,
+    /// `call_ref` through a null reference.
+    NullFunctionReference,
 }
 
 impl TrapCode {
@@ -51,6 +53,7 @@ impl TrapCode {
             TrapCode::OutOfFuel => "all fuel consumed",
             TrapCode::Interrupted => "interrupted",
             TrapCode::NullReference => "null reference",
+            TrapCode::NullFunctionReference => "null function reference",
         }
     }
 }

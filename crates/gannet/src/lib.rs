@@ -31,6 +31,7 @@ mod error;
 mod exec;
 mod ir;
 mod module;
+mod registry;
 mod runtime;
 mod translate;
 mod types;
@@ -47,5 +48,8 @@ pub use runtime::objects::{
     Extern, Func, Global, IntoFunc, IntoResults, Memory, Table, TypedFunc, WasmParams, WasmResults, WasmTy,
 };
 pub use runtime::store::{AsContext, AsContextMut, Caller, Store};
-pub use types::{ExternType, FuncType, GlobalType, MemoryType, Mutability, TableType, ValType};
+pub use types::{
+    CompositeKind, ExternType, FuncType, GlobalType, HeapType, MemoryType, Mutability, RefType, TableType, TypeIndex,
+    ValType,
+};
 pub use values::{ExternRef, StoreRef, Val};

@@ -4,6 +4,10 @@ use std::fmt;
 use std::sync::Arc;
 
 /// The type of a WebAssembly value.
+///
+/// The two reference types of WebAssembly 2.0, `funcref` and `externref`, have their own
+/// variants; every other reference type is a [`ValType::Ref`] (constructed with
+/// [`ValType::reference`], which keeps that split, so equal types compare equal).
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
 #[non_exhaustive]
 pub enum ValType {
@@ -17,16 +21,114 @@ pub enum ValType {
     F64,
     /// 128-bit vector.
     V128,
-    /// A nullable reference to a function.
+    /// A nullable reference to a function, `(ref null func)`.
     FuncRef,
-    /// A nullable reference to a host object.
+    /// A nullable reference to a host object, `(ref null extern)`.
     ExternRef,
+    /// Any other reference type (typed function references, GC).
+    Ref(RefType),
+}
+
+/// What a reference may point to.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+#[non_exhaustive]
+pub enum HeapType {
+    /// Any function.
+    Func,
+    /// No function (the bottom of the function types; only null).
+    NoFunc,
+    /// Any host object.
+    Extern,
+    /// No host object (only null).
+    NoExtern,
+    /// Any GC object or `i31` (internal references).
+    Any,
+    /// Objects comparable with `ref.eq`.
+    Eq,
+    /// Unboxed 31-bit integers.
+    I31,
+    /// Any struct.
+    Struct,
+    /// Any array.
+    Array,
+    /// No internal reference (only null).
+    None,
+    /// Any exception.
+    Exn,
+    /// No exception (only null).
+    NoExn,
+    /// A type a module defines, by its engine-wide index: equal (canonically equivalent)
+    /// types have equal indices, in every module of the engine.
+    Concrete(TypeIndex),
+}
+
+/// The engine-wide index of a function, struct or array type, with what kind of type
+/// it is (which decides the hierarchy its references belong to).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub struct TypeIndex {
+    pub(crate) index: u32,
+    pub(crate) kind: CompositeKind,
+}
+
+impl TypeIndex {
+    /// What kind of type it is.
+    pub fn kind(&self) -> CompositeKind {
+        self.kind
+    }
+}
+
+/// The kinds of defined types.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub enum CompositeKind {
+    /// A function type.
+    Func,
+    /// A struct type (GC).
+    Struct,
+    /// An array type (GC).
+    Array,
+}
+
+/// A reference type: what it points to and whether it may be null.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub struct RefType {
+    nullable: bool,
+    heap: HeapType,
+}
+
+impl RefType {
+    /// Whether the reference may be null.
+    pub fn is_nullable(&self) -> bool {
+        self.nullable
+    }
+    /// What the reference points to.
+    pub fn heap_type(&self) -> HeapType {
+        self.heap
+    }
 }
 
 impl ValType {
+    /// The reference type to `heap`, nullable or not.
+    pub fn reference(nullable: bool, heap: HeapType) -> ValType {
+        match (nullable, heap) {
+            (true, HeapType::Func) => ValType::FuncRef,
+            (true, HeapType::Extern) => ValType::ExternRef,
+            _ => ValType::Ref(RefType { nullable, heap }),
+        }
+    }
+
+    /// This reference type's nullability and heap type; `None` for a number or vector.
+    pub fn as_ref(&self) -> Option<RefType> {
+        match *self {
+            ValType::FuncRef => Some(RefType { nullable: true, heap: HeapType::Func }),
+            ValType::ExternRef => Some(RefType { nullable: true, heap: HeapType::Extern }),
+            ValType::Ref(r) => Some(r),
+            _ => None,
+        }
+    }
+
     /// Is this a reference type?
     pub fn is_ref(self) -> bool {
-        matches!(self, ValType::FuncRef | ValType::ExternRef)
+        self.as_ref().is_some()
     }
 
     /// How many 64-bit frame slots a value of this type takes: a `v128` takes two
@@ -35,7 +137,10 @@ impl ValType {
         if self == ValType::V128 { 2 } else { 1 }
     }
 
-    pub(crate) fn from_wasmparser(ty: wasmparser::ValType) -> Option<Self> {
+    /// Converts a `wasmparser` type whose concrete heap types name module type indices,
+    /// which `type_index` maps to engine-wide ones. `None` for what Gannet does not
+    /// support (shared references, stack switching).
+    pub(crate) fn from_wasmparser(ty: wasmparser::ValType, type_index: &impl Fn(u32) -> TypeIndex) -> Option<Self> {
         use wasmparser::ValType as W;
         Some(match ty {
             W::I32 => ValType::I32,
@@ -43,10 +148,47 @@ impl ValType {
             W::F32 => ValType::F32,
             W::F64 => ValType::F64,
             W::V128 => ValType::V128,
-            W::Ref(r) if r.is_func_ref() && r.is_nullable() => ValType::FuncRef,
-            W::Ref(r) if r.is_extern_ref() && r.is_nullable() => ValType::ExternRef,
-            W::Ref(_) => return None,
+            W::Ref(r) => ValType::reference(r.is_nullable(), HeapType::from_wasmparser(r.heap_type(), type_index)?),
         })
+    }
+}
+
+impl HeapType {
+    pub(crate) fn from_wasmparser(heap: wasmparser::HeapType, type_index: &impl Fn(u32) -> TypeIndex) -> Option<Self> {
+        use wasmparser::AbstractHeapType as A;
+        Some(match heap {
+            wasmparser::HeapType::Abstract { shared: false, ty } => match ty {
+                A::Func => HeapType::Func,
+                A::NoFunc => HeapType::NoFunc,
+                A::Extern => HeapType::Extern,
+                A::NoExtern => HeapType::NoExtern,
+                A::Any => HeapType::Any,
+                A::Eq => HeapType::Eq,
+                A::I31 => HeapType::I31,
+                A::Struct => HeapType::Struct,
+                A::Array => HeapType::Array,
+                A::None => HeapType::None,
+                A::Exn => HeapType::Exn,
+                A::NoExn => HeapType::NoExn,
+                A::Cont | A::NoCont => return None,
+            },
+            wasmparser::HeapType::Concrete(index) => HeapType::Concrete(type_index(index.as_module_index()?)),
+            _ => return None,
+        })
+    }
+
+    /// The top of this heap type's hierarchy: `func`, `extern`, `any` or `exn`.
+    pub fn top(self) -> HeapType {
+        match self {
+            HeapType::Func | HeapType::NoFunc => HeapType::Func,
+            HeapType::Extern | HeapType::NoExtern => HeapType::Extern,
+            HeapType::Any | HeapType::Eq | HeapType::I31 | HeapType::Struct | HeapType::Array | HeapType::None => {
+                HeapType::Any
+            }
+            HeapType::Exn | HeapType::NoExn => HeapType::Exn,
+            HeapType::Concrete(TypeIndex { kind: CompositeKind::Func, .. }) => HeapType::Func,
+            HeapType::Concrete(_) => HeapType::Any,
+        }
     }
 }
 
@@ -60,7 +202,30 @@ impl fmt::Display for ValType {
             ValType::V128 => "v128",
             ValType::FuncRef => "funcref",
             ValType::ExternRef => "externref",
+            ValType::Ref(r) => return write!(f, "{r}"),
         })
+    }
+}
+
+impl fmt::Display for RefType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let null = if self.nullable { "null " } else { "" };
+        let heap = match self.heap {
+            HeapType::Func => "func",
+            HeapType::NoFunc => "nofunc",
+            HeapType::Extern => "extern",
+            HeapType::NoExtern => "noextern",
+            HeapType::Any => "any",
+            HeapType::Eq => "eq",
+            HeapType::I31 => "i31",
+            HeapType::Struct => "struct",
+            HeapType::Array => "array",
+            HeapType::None => "none",
+            HeapType::Exn => "exn",
+            HeapType::NoExn => "noexn",
+            HeapType::Concrete(TypeIndex { index, .. }) => return write!(f, "(ref {null}{index})"),
+        };
+        write!(f, "(ref {null}{heap})")
     }
 }
 

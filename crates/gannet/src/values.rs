@@ -5,7 +5,7 @@ use std::any::Any;
 use crate::error::Result;
 use crate::runtime::objects::Func;
 use crate::runtime::store::{AsContext, AsContextMut, StoreInner};
-use crate::types::ValType;
+use crate::types::{HeapType, ValType};
 
 /// A reference to a host value, owned by a store.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
@@ -28,6 +28,22 @@ impl ExternRef {
         store.check_id(self.store)?;
         Ok(store.inner.externrefs[self.index as usize].as_ref())
     }
+}
+
+/// A reference to a GC object or an unboxed `i31` (the `any` hierarchy), owned by a
+/// store. Until Gannet runs GC instructions such references can only be null.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub struct AnyRef {
+    pub(crate) store: u64,
+    pub(crate) index: u32,
+}
+
+/// A reference to a caught exception (the `exn` hierarchy), owned by a store. Until
+/// Gannet runs exception-handling instructions such references can only be null.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub struct ExnRef {
+    pub(crate) store: u64,
+    pub(crate) index: u32,
 }
 
 /// A shared borrow of a store, accepted wherever only reading is needed.
@@ -67,10 +83,16 @@ pub enum Val {
     FuncRef(Option<Func>),
     /// A host reference or null.
     ExternRef(Option<ExternRef>),
+    /// An internal (GC) reference or null.
+    AnyRef(Option<AnyRef>),
+    /// An exception reference or null.
+    ExnRef(Option<ExnRef>),
 }
 
 impl Val {
-    /// The type of this value.
+    /// The type of this value; for a reference, the nullable top type of its hierarchy
+    /// (`funcref`, `externref`, `anyref`, `exnref`). See [`Val::matches`] for whether
+    /// it fits a more precise reference type.
     pub fn ty(&self) -> ValType {
         match self {
             Val::I32(_) => ValType::I32,
@@ -80,19 +102,49 @@ impl Val {
             Val::V128(_) => ValType::V128,
             Val::FuncRef(_) => ValType::FuncRef,
             Val::ExternRef(_) => ValType::ExternRef,
+            Val::AnyRef(_) => ValType::reference(true, HeapType::Any),
+            Val::ExnRef(_) => ValType::reference(true, HeapType::Exn),
         }
     }
 
     /// The zero value (or null) of `ty`.
     pub fn default_for(ty: ValType) -> Val {
-        match ty {
-            ValType::I32 => Val::I32(0),
-            ValType::I64 => Val::I64(0),
-            ValType::F32 => Val::F32(0),
-            ValType::F64 => Val::F64(0),
-            ValType::V128 => Val::V128(0),
-            ValType::FuncRef => Val::FuncRef(None),
-            ValType::ExternRef => Val::ExternRef(None),
+        Val::from_raw(0, ty, 0)
+    }
+
+    /// Is this a null reference?
+    pub fn is_null(&self) -> bool {
+        matches!(self, Val::FuncRef(None) | Val::ExternRef(None) | Val::AnyRef(None) | Val::ExnRef(None))
+    }
+
+    /// Does this value fit where a `ty` is expected? Numbers and vectors must have that
+    /// type; a reference must be of its hierarchy, not null if `ty` is not nullable,
+    /// and a function must have a subtype of a concrete function type.
+    pub fn matches(&self, store: impl AsContext, ty: ValType) -> bool {
+        let inner = &store.as_store().inner;
+        self.belongs_to(inner.id) && self.matches_in(inner, ty)
+    }
+
+    /// [`Val::matches`] for a value that belongs to `inner`.
+    pub(crate) fn matches_in(&self, inner: &StoreInner, ty: ValType) -> bool {
+        let Some(expected) = ty.as_ref() else {
+            return self.ty() == ty;
+        };
+        let Some(top) = self.ty().as_ref().map(|r| r.heap_type()) else {
+            return false;
+        };
+        if expected.heap_type().top() != top {
+            return false;
+        }
+        match self {
+            _ if self.is_null() => expected.is_nullable(),
+            Val::FuncRef(Some(func)) => match expected.heap_type() {
+                HeapType::Concrete(ty) => {
+                    inner.engine.types().is_subtype(inner.funcs[func.index as usize].type_id, ty.index)
+                }
+                heap => heap == HeapType::Func,
+            },
+            _ => expected.heap_type() == top,
         }
     }
 
@@ -123,9 +175,11 @@ impl Val {
             Val::F32(v) => v as u128,
             Val::F64(v) => v as u128,
             Val::V128(v) => v,
-            Val::FuncRef(None) | Val::ExternRef(None) => 0,
+            Val::FuncRef(None) | Val::ExternRef(None) | Val::AnyRef(None) | Val::ExnRef(None) => 0,
             Val::FuncRef(Some(func)) => func.index as u128 + 1,
             Val::ExternRef(Some(r)) => r.index as u128 + 1,
+            Val::AnyRef(Some(r)) => r.index as u128 + 1,
+            Val::ExnRef(Some(r)) => r.index as u128 + 1,
         }
     }
 
@@ -138,9 +192,16 @@ impl Val {
             ValType::F32 => Val::F32(low as u32),
             ValType::F64 => Val::F64(low),
             ValType::V128 => Val::V128(raw),
-            ValType::FuncRef => Val::FuncRef((low != 0).then(|| Func { store: store_id, index: (low - 1) as u32 })),
-            ValType::ExternRef => {
-                Val::ExternRef((low != 0).then(|| ExternRef { store: store_id, index: (low - 1) as u32 }))
+            ValType::FuncRef | ValType::ExternRef | ValType::Ref(_) => {
+                let index = (low as u32).wrapping_sub(1);
+                match ty.as_ref().map(|r| r.heap_type().top()) {
+                    Some(HeapType::Func) => Val::FuncRef((low != 0).then_some(Func { store: store_id, index })),
+                    Some(HeapType::Extern) => {
+                        Val::ExternRef((low != 0).then_some(ExternRef { store: store_id, index }))
+                    }
+                    Some(HeapType::Exn) => Val::ExnRef((low != 0).then_some(ExnRef { store: store_id, index })),
+                    _ => Val::AnyRef((low != 0).then_some(AnyRef { store: store_id, index })),
+                }
             }
         }
     }
@@ -171,6 +232,8 @@ impl Val {
         match self {
             Val::FuncRef(Some(func)) => func.store == store_id,
             Val::ExternRef(Some(r)) => r.store == store_id,
+            Val::AnyRef(Some(r)) => r.store == store_id,
+            Val::ExnRef(Some(r)) => r.store == store_id,
             _ => true,
         }
     }

@@ -538,6 +538,13 @@ macro_rules! for_each_op {
                 ReturnCall "return_call" { func: u32, base: Slot } = return_call;
                 ReturnCallInternal "return_call_internal" { func: u32, base: Slot } = return_call_internal;
                 ReturnCallIndirect "return_call_indirect" { base: Slot, index: Slot, table: u32, ty: u32 } = return_call_indirect;
+                // Calls through a function reference (typed function references): the
+                // validator proved its type, so only null is checked.
+                CallRef "call_ref" { base: Slot, func: Slot } = call_ref;
+                ReturnCallRef "return_call_ref" { base: Slot, func: Slot } = return_call_ref;
+                // Traps if the reference in `src` is null (`ref.as_non_null`); the value
+                // stays where it is.
+                TrapIfNull "trap_if_null" { src: Slot } = trap_if_null;
                 // Wide arithmetic: 128-bit integers as (low, high) pairs of i64; the
                 // result's halves go to `dst` and `dst + 1`.
                 I64Add128 "i64.add128" { dst: Slot, lhs_low: Slot, lhs_high: Slot, rhs_low: Slot, rhs_high: Slot } = i64_add128;

@@ -6,14 +6,17 @@ use std::ops::Range;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use wasmparser::{
-    ConstExpr as WasmConstExpr, DataKind, ElementItems, ElementKind, ExternalKind, FuncToValidate, FunctionBody,
-    Operator, Parser, Payload, TypeRef, ValidPayload, Validator, ValidatorResources,
+    CompositeInnerType, ConstExpr as WasmConstExpr, DataKind, ElementItems, ElementKind, ExternalKind, FuncToValidate,
+    FunctionBody, Operator, Parser, Payload, TypeRef, ValidPayload, Validator, ValidatorResources,
 };
 
 use crate::engine::{CompilationMode, Engine};
 use crate::error::{Error, Result};
+use crate::registry::{Composite, FieldType, REC_MARK, StorageType, SubType};
 use crate::translate;
-use crate::types::{ExternType, FuncType, GlobalType, MemoryType, Mutability, TableType, ValType};
+use crate::types::{
+    CompositeKind, ExternType, FuncType, GlobalType, MemoryType, Mutability, TableType, TypeIndex, ValType,
+};
 
 /// One step of a constant expression (global initialisers, segment offsets, element items).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -138,8 +141,9 @@ pub(crate) struct FuncBody {
 pub(crate) struct ModuleInner {
     pub(crate) engine: Engine,
     pub(crate) bytes: Box<[u8]>,
+    /// The signature of each function type (see `register_rec_group` for the others).
     pub(crate) types: Vec<FuncType>,
-    /// Engine-wide ids of `types`, for signature checks.
+    /// Engine-wide indices of the module's types, for signature checks.
     pub(crate) type_ids: Vec<u32>,
     pub(crate) imports: Vec<Import>,
     /// Type index of every function, imported ones first.
@@ -147,6 +151,8 @@ pub(crate) struct ModuleInner {
     pub(crate) num_imported_funcs: usize,
     pub(crate) tables: Vec<TableType>,
     pub(crate) num_imported_tables: usize,
+    /// Initial element expressions of the tables the module defines (`None`: null).
+    pub(crate) table_inits: Vec<Option<ConstExpr>>,
     pub(crate) memories: Vec<MemoryType>,
     pub(crate) num_imported_memories: usize,
     pub(crate) globals: Vec<GlobalType>,
@@ -213,9 +219,8 @@ impl std::fmt::Debug for Module {
     }
 }
 
-fn table_type(ty: &wasmparser::TableType) -> Result<TableType> {
-    let element = ValType::from_wasmparser(wasmparser::ValType::Ref(ty.element_type))
-        .ok_or_else(|| Error::usage(format!("unsupported table element type {:?}", ty.element_type)))?;
+fn table_type(module: &ModuleInner, ty: &wasmparser::TableType) -> Result<TableType> {
+    let element = val_type(module, wasmparser::ValType::Ref(ty.element_type))?;
     let ty64 = TableType::new64(element, ty.initial, ty.maximum);
     Ok(if ty.table64 { ty64 } else { TableType::new(element, 0, None).with_limits(ty.initial, ty.maximum) })
 }
@@ -225,9 +230,90 @@ fn memory_type(ty: &wasmparser::MemoryType) -> MemoryType {
     MemoryType::new64(ty.initial, ty.maximum).with_address64(ty.memory64).with_page_size_log2(page_size_log2)
 }
 
-fn global_type(ty: &wasmparser::GlobalType) -> Result<GlobalType> {
-    let content = ValType::from_wasmparser(ty.content_type)
-        .ok_or_else(|| Error::usage(format!("unsupported global type {:?}", ty.content_type)))?;
+/// A value type of the module, its concrete heap types mapped to engine indices.
+fn val_type(module: &ModuleInner, ty: wasmparser::ValType) -> Result<ValType> {
+    let registry = module.engine.types();
+    let type_index = |index: u32| {
+        let index = module.type_ids[index as usize];
+        TypeIndex { index, kind: registry.kind(index) }
+    };
+    ValType::from_wasmparser(ty, &type_index)
+        .ok_or_else(|| Error::Compile { message: format!("unsupported value type {ty}"), offset: None })
+}
+
+/// Registers the recursion group `group`, which follows the types `module` has so far,
+/// with the engine, and records its types (see `registry` for the canonical form).
+fn register_rec_group(engine: &Engine, group: &wasmparser::RecGroup, module: &mut ModuleInner) -> Result<()> {
+    let start = module.type_ids.len() as u32;
+    let end = start + group.types().len() as u32;
+    let kinds: Vec<CompositeKind> = group
+        .types()
+        .map(|sub| match sub.composite_type.inner {
+            CompositeInnerType::Struct(_) => CompositeKind::Struct,
+            CompositeInnerType::Array(_) => CompositeKind::Array,
+            _ => CompositeKind::Func,
+        })
+        .collect();
+    let registry = engine.types();
+    let type_ids = &module.type_ids;
+    let index = |i: u32| {
+        if (start..end).contains(&i) {
+            TypeIndex { index: REC_MARK | (i - start), kind: kinds[(i - start) as usize] }
+        } else {
+            let index = type_ids[i as usize];
+            TypeIndex { index, kind: registry.kind(index) }
+        }
+    };
+    let unsupported = |what: &str| Error::Compile { message: format!("unsupported type: {what}"), offset: None };
+    let val =
+        |ty: wasmparser::ValType| ValType::from_wasmparser(ty, &index).ok_or_else(|| unsupported("shared reference"));
+    let field = |f: &wasmparser::FieldType| -> Result<FieldType> {
+        let storage = match f.element_type {
+            wasmparser::StorageType::I8 => StorageType::I8,
+            wasmparser::StorageType::I16 => StorageType::I16,
+            wasmparser::StorageType::Val(ty) => StorageType::Val(val(ty)?),
+        };
+        Ok(FieldType { storage, mutable: f.mutable })
+    };
+    let mut members = Vec::with_capacity(group.types().len());
+    for sub in group.types() {
+        let ty = &sub.composite_type;
+        if ty.shared || ty.descriptor_idx.is_some() || ty.describes_idx.is_some() {
+            return Err(unsupported("shared or described type"));
+        }
+        let composite = match &ty.inner {
+            CompositeInnerType::Func(f) => {
+                let params = f.params().iter().map(|&t| val(t)).collect::<Result<Vec<_>>>()?;
+                let results = f.results().iter().map(|&t| val(t)).collect::<Result<Vec<_>>>()?;
+                Composite::Func(FuncType::new(params, results))
+            }
+            CompositeInnerType::Struct(st) => Composite::Struct(st.fields.iter().map(field).collect::<Result<_>>()?),
+            CompositeInnerType::Array(at) => Composite::Array(field(&at.0)?),
+            CompositeInnerType::Cont(_) => return Err(unsupported("continuation")),
+        };
+        let supertype = match sub.supertype_idxs.first() {
+            Some(packed) => Some(index(packed.as_module_index().ok_or_else(|| unsupported("supertype"))?).index),
+            None => None,
+        };
+        members.push(SubType { is_final: sub.is_final, supertype, composite });
+    }
+    drop(registry);
+    let first = engine.types().register_group(members.clone());
+    for (k, member) in members.into_iter().enumerate() {
+        module.type_ids.push(first + k as u32);
+        // Validation only lets function types be used as such; struct and array types
+        // get an empty signature in this list, which nothing reads.
+        let signature = match member.composite {
+            Composite::Func(_) => engine.types().func_type(first + k as u32).expect("a function type").clone(),
+            _ => FuncType::new([], []),
+        };
+        module.types.push(signature);
+    }
+    Ok(())
+}
+
+fn global_type(module: &ModuleInner, ty: &wasmparser::GlobalType) -> Result<GlobalType> {
+    let content = val_type(module, ty.content_type)?;
     Ok(GlobalType::new(content, if ty.mutable { Mutability::Var } else { Mutability::Const }))
 }
 
@@ -265,6 +351,7 @@ impl Module {
             num_imported_funcs: 0,
             tables: Vec::new(),
             num_imported_tables: 0,
+            table_inits: Vec::new(),
             memories: Vec::new(),
             num_imported_memories: 0,
             globals: Vec::new(),
@@ -300,21 +387,9 @@ impl Module {
             }
             match payload {
                 Payload::TypeSection(reader) => {
-                    for group in reader.into_iter_err_on_gc_types() {
-                        let ty = group.map_err(Error::compile)?;
-                        let params = ty.params().iter().map(|&t| ValType::from_wasmparser(t));
-                        let results = ty.results().iter().map(|&t| ValType::from_wasmparser(t));
-                        let params: Option<Vec<_>> = params.collect();
-                        let results: Option<Vec<_>> = results.collect();
-                        let (Some(params), Some(results)) = (params, results) else {
-                            return Err(Error::Compile {
-                                message: "typed references are not supported yet".into(),
-                                offset: None,
-                            });
-                        };
-                        let ty = FuncType::new(params, results);
-                        module.type_ids.push(engine.type_id(&ty));
-                        module.types.push(ty);
+                    for group in reader {
+                        let group = group.map_err(Error::compile)?;
+                        register_rec_group(engine, &group, &mut module)?;
                     }
                 }
                 Payload::ImportSection(reader) => {
@@ -327,7 +402,7 @@ impl Module {
                                 ExternType::Func(module.types[index as usize].clone())
                             }
                             TypeRef::Table(ty) => {
-                                let ty = table_type(&ty)?;
+                                let ty = table_type(&module, &ty)?;
                                 module.tables.push(ty);
                                 module.num_imported_tables += 1;
                                 ExternType::Table(ty)
@@ -339,7 +414,7 @@ impl Module {
                                 ExternType::Memory(ty)
                             }
                             TypeRef::Global(ty) => {
-                                let ty = global_type(&ty)?;
+                                let ty = global_type(&module, &ty)?;
                                 module.globals.push(ty);
                                 module.num_imported_globals += 1;
                                 ExternType::Global(ty)
@@ -369,13 +444,12 @@ impl Module {
                     }
                     for table in reader {
                         let table = table.map_err(Error::compile)?;
-                        if !matches!(table.init, wasmparser::TableInit::RefNull) {
-                            return Err(Error::Compile {
-                                message: "table initialiser expressions are not supported yet".into(),
-                                offset: None,
-                            });
-                        }
-                        module.tables.push(table_type(&table.ty)?);
+                        let init = match table.init {
+                            wasmparser::TableInit::RefNull => None,
+                            wasmparser::TableInit::Expr(expr) => Some(ConstExpr::parse(&expr)?),
+                        };
+                        module.tables.push(table_type(&module, &table.ty)?);
+                        module.table_inits.push(init);
                     }
                 }
                 Payload::MemorySection(reader) => {
@@ -389,7 +463,7 @@ impl Module {
                 Payload::GlobalSection(reader) => {
                     for global in reader {
                         let global = global.map_err(Error::compile)?;
-                        module.globals.push(global_type(&global.ty)?);
+                        module.globals.push(global_type(&module, &global.ty)?);
                         module.global_inits.push(ConstExpr::parse(&global.init_expr)?);
                     }
                 }

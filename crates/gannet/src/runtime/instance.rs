@@ -6,7 +6,7 @@ use crate::module::{ConstExpr, ConstOp, DataMode, ElemMode, EntityIndex, Module,
 use crate::runtime::limits::StoreLimits;
 use crate::runtime::objects::{Extern, Func, Global, Memory, Table};
 use crate::runtime::store::{AsContext, AsContextMut, FuncEntity, FuncKind, GlobalEntity, InstanceData, StoreInner};
-use crate::types::{ExternType, limits_match};
+use crate::types::{ExternType, Mutability, limits_match};
 
 /// An instantiated module.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
@@ -127,6 +127,7 @@ pub(crate) fn instantiate<T>(store: &mut crate::Store<T>, module: &Module, impor
         if item.store_id() != inner.id {
             return Err(Error::usage("import from another store"));
         }
+        let registry = inner.engine.types();
         let found = match *item {
             Extern::Func(f) => ExternType::Func(inner.funcs[f.index as usize].ty.clone()),
             Extern::Global(g) => ExternType::Global(inner.globals[g.index as usize].ty),
@@ -137,8 +138,19 @@ pub(crate) fn instantiate<T>(store: &mut crate::Store<T>, module: &Module, impor
             Extern::Memory(mem) => ExternType::Memory(inner.memories[mem.index as usize].ty()),
         };
         let matches = match (&import.ty, &found) {
-            (ExternType::Func(expected), ExternType::Func(actual)) => expected == actual,
-            (ExternType::Global(expected), ExternType::Global(actual)) => expected == actual,
+            (ExternType::Func(_), ExternType::Func(_)) => {
+                let Extern::Func(f) = *item else { unreachable!("a function's type") };
+                // Imported functions come first in the function index space.
+                let declared = m.type_ids[m.funcs[funcs.len()] as usize];
+                registry.is_subtype(inner.funcs[f.index as usize].type_id, declared)
+            }
+            (ExternType::Global(expected), ExternType::Global(actual)) => {
+                expected.mutability() == actual.mutability()
+                    && match expected.mutability() {
+                        Mutability::Const => registry.matches(actual.content(), expected.content()),
+                        Mutability::Var => actual.content() == expected.content(),
+                    }
+            }
             (ExternType::Table(expected), ExternType::Table(actual)) => {
                 expected.element() == actual.element()
                     && expected.is_64() == actual.is_64()
@@ -151,6 +163,7 @@ pub(crate) fn instantiate<T>(store: &mut crate::Store<T>, module: &Module, impor
             }
             _ => false,
         };
+        drop(registry);
         if !matches {
             return Err(import_error(&import.module, &import.name, &import.ty, Some(&found)));
         }
@@ -173,9 +186,6 @@ pub(crate) fn instantiate<T>(store: &mut crate::Store<T>, module: &Module, impor
         });
         funcs.push(inner.funcs.len() as u32 - 1);
     }
-    for ty in &m.tables[m.num_imported_tables..] {
-        tables.push(inner.new_table(*ty, 0)?);
-    }
     for ty in &m.memories[m.num_imported_memories..] {
         memories.push(inner.new_memory(*ty)?);
     }
@@ -183,6 +193,11 @@ pub(crate) fn instantiate<T>(store: &mut crate::Store<T>, module: &Module, impor
         let value = eval_const(init, inner, &funcs, &globals);
         inner.globals.push(GlobalEntity { ty: *ty, value });
         globals.push(inner.globals.len() as u32 - 1);
+    }
+    // After the globals: a table's initial element may be read from one.
+    for (ty, init) in m.tables[m.num_imported_tables..].iter().zip(&m.table_inits) {
+        let element = init.as_ref().map_or(0, |init| eval_const(init, inner, &funcs, &globals) as u64);
+        tables.push(inner.new_table(*ty, element)?);
     }
 
     let id = inner.id;

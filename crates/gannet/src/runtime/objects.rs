@@ -68,7 +68,7 @@ impl Func {
             )));
         }
         for (i, (param, expected)) in params.iter().zip(param_types).enumerate() {
-            if param.ty() != *expected || !param.belongs_to(self.store) {
+            if !param.belongs_to(self.store) || !param.matches_in(&store.inner, *expected) {
                 return Err(Error::usage(format!("argument {i} has type {}, expected {expected}", param.ty())));
             }
         }
@@ -259,7 +259,7 @@ impl Global {
     /// A new global of type `ty` holding `value`.
     pub fn new(mut store: impl AsContextMut, ty: GlobalType, value: Val) -> Result<Global> {
         let store = store.as_store_mut();
-        if value.ty() != ty.content() || !value.belongs_to(store.inner.id) {
+        if !value.belongs_to(store.inner.id) || !value.matches_in(&store.inner, ty.content()) {
             return Err(Error::usage(format!("global of type {} initialised with a {}", ty.content(), value.ty())));
         }
         let raw = value.to_raw(&mut store.inner);
@@ -287,7 +287,7 @@ impl Global {
         if ty.mutability() != Mutability::Var {
             return Err(Error::usage("global is immutable"));
         }
-        if value.ty() != ty.content() || !value.belongs_to(store.inner.id) {
+        if !value.belongs_to(store.inner.id) || !value.matches_in(&store.inner, ty.content()) {
             return Err(Error::usage(format!("global of type {} set to a {}", ty.content(), value.ty())));
         }
         let raw = value.to_raw(&mut store.inner);
@@ -307,7 +307,7 @@ impl Table {
     /// A new table of type `ty` with every element set to `init`.
     pub fn new(mut store: impl AsContextMut, ty: TableType, init: Val) -> Result<Table> {
         let store = store.as_store_mut();
-        if init.ty() != ty.element() || !init.belongs_to(store.inner.id) {
+        if !init.belongs_to(store.inner.id) || !init.matches_in(&store.inner, ty.element()) {
             return Err(Error::usage("table initial value has the wrong type"));
         }
         let raw = init.to_raw(&mut store.inner) as u64;
@@ -338,7 +338,7 @@ impl Table {
     pub fn set(&self, mut store: impl AsContextMut, index: u64, value: Val) -> Result<()> {
         let store = store.as_store_mut();
         let element = store.inner.tables[self.index as usize].ty.element();
-        if value.ty() != element || !value.belongs_to(store.inner.id) {
+        if !value.belongs_to(store.inner.id) || !value.matches_in(&store.inner, element) {
             return Err(Error::usage("table element has the wrong type"));
         }
         let raw = value.to_raw(&mut store.inner) as u64;
@@ -353,6 +353,10 @@ impl Table {
     /// Grows by `delta` elements set to `init`; returns the old size.
     pub fn grow(&self, mut store: impl AsContextMut, delta: u64, init: Val) -> Result<u64> {
         let store = store.as_store_mut();
+        let element = store.inner.tables[self.index as usize].ty.element();
+        if !init.belongs_to(store.inner.id) || !init.matches_in(&store.inner, element) {
+            return Err(Error::usage("table element has the wrong type"));
+        }
         let raw = init.to_raw(&mut store.inner) as u64;
         store.inner.grow_table(self.index as usize, delta, raw).ok_or_else(|| Error::usage("table cannot grow"))
     }

@@ -239,7 +239,18 @@ impl<T> HostContext for Store<T> {
             return Err(Error::usage("not a host function"));
         };
         let host = self.host_funcs[index as usize].clone();
-        host(Caller { store: self, instance: caller }, params, results)
+        host(Caller { store: &mut *self, instance: caller }, params, results)?;
+        // What the host returns must fit the declared types, or the guest's invariants
+        // (e.g. a non-null reference to a function of a given type) would not hold.
+        let ty = &self.inner.funcs[func as usize].ty;
+        for (i, (result, &expected)) in results.iter().zip(ty.results()).enumerate() {
+            if !result.belongs_to(self.inner.id) || !result.matches_in(&self.inner, expected) {
+                return Err(Error::usage(format!(
+                    "host function returned {result:?} as result {i}, which must be a {expected}"
+                )));
+            }
+        }
+        Ok(())
     }
 }
 

@@ -1263,6 +1263,45 @@ impl<'m> Translator<'m> {
                 }));
                 self.reachable = false;
             }
+            Operator::CallRef { type_index } => {
+                let ty = self.module.types[type_index as usize].clone();
+                let (provider, height) = self.pop();
+                let func = self.operand(provider, height);
+                let base = self.call_args(ty.param_slots());
+                self.emit(Op::CallRef(op::CallRef { base, func }));
+                self.push_typed(ty.results().iter().copied())?;
+            }
+            Operator::ReturnCallRef { type_index } => {
+                let num_params = self.module.types[type_index as usize].param_slots();
+                let (provider, height) = self.pop();
+                let func = self.operand(provider, height);
+                let base = self.call_args(num_params);
+                self.emit(Op::ReturnCallRef(op::ReturnCallRef { base, func }));
+                self.reachable = false;
+            }
+            Operator::RefAsNonNull => {
+                let (provider, height) = self.pop();
+                let src = self.operand(provider, height);
+                self.emit(Op::TrapIfNull(op::TrapIfNull { src }));
+                self.push(provider)?;
+            }
+            Operator::BrOnNull { relative_depth } => {
+                // Branches without the reference; falls through with it.
+                let (provider, height) = self.pop();
+                let reference = self.operand(provider, height);
+                let is_null = Op::I64EqImm(op::I64EqImm { dst: reference, lhs: reference, rhs: 0 });
+                self.branch_when(Condition::Compare(is_null), true, relative_depth as usize)?;
+                self.push(provider)?;
+            }
+            Operator::BrOnNonNull { relative_depth } => {
+                // Branches with the reference; falls through without it.
+                let (provider, height) = self.pop();
+                let reference = self.operand(provider, height);
+                self.push(provider)?;
+                let is_null = Op::I64EqImm(op::I64EqImm { dst: reference, lhs: reference, rhs: 0 });
+                self.branch_when(Condition::Compare(is_null), false, relative_depth as usize)?;
+                self.pop();
+            }
             Operator::Drop => {
                 let entry = self.stack.pop().expect("validated: operand stack underflow");
                 if entry.upper {
@@ -1507,26 +1546,34 @@ impl<'m> Translator<'m> {
         self.use_label(label, at, at + BRANCH_OFFSET);
     }
 
-    fn visit_br_if(&mut self, depth: usize) -> Result<()> {
-        let cond = self.pop_condition();
+    /// A branch to the label `depth` frames out, taken when `cond` is `taken_if`, with the
+    /// values on the stack: `br_if`, `br_on_null`, `br_on_non_null`. A branch that moves
+    /// no values jumps straight to the label; otherwise it skips over the value moves.
+    fn branch_when(&mut self, cond: Condition, taken_if: bool, depth: usize) -> Result<()> {
         if self.in_place_for(depth) {
             let label = self.controls[self.controls.len() - 1 - depth].label;
-            let rotates = depth > 0 && self.loop_starts_here();
-            self.emit_branch_if(cond, true, label);
-            if rotates {
-                let body = self.new_label();
-                self.bind_label(body);
-                let test = LoopTest { cond, exit: label, body };
-                self.controls.last_mut().expect("in a loop").loop_test = Some(test);
-            }
+            self.emit_branch_if(cond, taken_if, label);
         } else {
             let skip = self.new_label();
-            self.emit_branch_if(cond, false, skip);
+            self.emit_branch_if(cond, !taken_if, skip);
             // The branch sequence may pop values (a return); the fallthrough keeps them.
             let saved = self.stack.clone();
             self.branch(depth)?;
             self.stack = saved;
             self.bind_label(skip);
+        }
+        Ok(())
+    }
+
+    fn visit_br_if(&mut self, depth: usize) -> Result<()> {
+        let cond = self.pop_condition();
+        let rotates = depth > 0 && self.in_place_for(depth) && self.loop_starts_here();
+        self.branch_when(cond, true, depth)?;
+        if rotates {
+            let exit = self.controls[self.controls.len() - 1 - depth].label;
+            let body = self.new_label();
+            self.bind_label(body);
+            self.controls.last_mut().expect("in a loop").loop_test = Some(LoopTest { cond, exit, body });
         }
         Ok(())
     }
