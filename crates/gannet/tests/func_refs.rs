@@ -191,3 +191,24 @@ fn host_values_are_checked_against_concrete_reference_types() {
     *returned.lock().unwrap() = Val::FuncRef(Some(id));
     assert_eq!(use_make.call(&mut store, ()).unwrap(), 3);
 }
+
+#[test]
+fn a_host_result_of_the_wrong_type_fails_the_call() {
+    // Before results were checked, a `v128` written where an `i32` was declared took two
+    // slots of the guest's frame.
+    let engine = engine();
+    let mut store = Store::new(&engine, ());
+    let bad = Func::new(&mut store, FuncType::new([], [ValType::I32]), |_, _, results| {
+        results[0] = Val::V128(u128::MAX);
+        Ok(())
+    });
+    let module = Module::new(
+        &engine,
+        r#"(module (import "" "bad" (func $bad (result i32))) (func (export "run") (result i32) (call $bad)))"#,
+    )
+    .unwrap();
+    let instance = Instance::new(&mut store, &module, &[bad.into()]).unwrap();
+    let run = instance.get_typed_func::<(), i32>(&mut store, "run").unwrap();
+    let error = run.call(&mut store, ()).unwrap_err().to_string();
+    assert!(error.contains("host function returned"), "{error}");
+}

@@ -494,6 +494,25 @@ fn accesses_to_a_64_bit_memory_0_take_the_general_form_with_a_64_bit_offset() {
 }
 
 #[test]
+fn br_on_null_and_ref_as_non_null_are_a_compare_branch_and_a_check_in_place() {
+    // No copies: the reference stays in its local for the fallthrough.
+    check(
+        "(module (type $t (func (result i32)))
+           (func (param (ref null $t)) (result i32)
+             (block $null
+               (return (call_ref $t (br_on_null $null (local.get 0)))))
+             (call_ref $t (ref.as_non_null (local.get 0)))))",
+        "frame: 2 slots (1 for params, 0 for locals)
+         0: br_if.i64.eq offset=@56 lhs=s0 rhs=0
+         24: call_ref base=s1 func=s0
+         40: return_slot src=s1
+         56: trap_if_null src=s0
+         72: call_ref base=s1 func=s0
+         88: return_slot src=s1",
+    );
+}
+
+#[test]
 fn a_loop_that_starts_with_its_exit_test_repeats_it_at_the_back_edge() {
     // The exit leads past more code, so the back edge needs a `br` after the repeated test.
     check(
