@@ -158,7 +158,8 @@ fn choose_entry(module: &Module, shown: &str, invoke: Option<String>, args: &[St
                 ExternType::Global(_) => "a global",
                 ExternType::Table(_) => "a table",
                 ExternType::Memory(_) => "a memory",
-                ExternType::Func(_) => "a function",
+                ExternType::Tag(_) => "an exception tag",
+                _ => "another kind of item",
             };
             return Err(Failure::error(format!("cannot invoke `{name}`: it is {kind}, not a function")));
         }

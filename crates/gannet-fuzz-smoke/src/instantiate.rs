@@ -69,6 +69,8 @@ pub fn dummy_imports<T: 'static>(store: &mut Store<T>, module: &Module) -> ganne
             ExternType::Global(ty) => Extern::Global(Global::new(&mut *store, *ty, Val::default_for(ty.content()))?),
             ExternType::Table(ty) => Extern::Table(Table::new(&mut *store, *ty, Val::default_for(ty.element()))?),
             ExternType::Memory(ty) => Extern::Memory(Memory::new(&mut *store, *ty)?),
+            ExternType::Tag(ty) => Extern::Tag(gannet::Tag::new(&mut *store, ty)),
+            other => return Err(gannet::Error::Usage(format!("no dummy import of type {other}"))),
         });
     }
     Ok(imports)

@@ -326,12 +326,12 @@ impl Runner {
             WastDirective::AssertReturn { exec, results, .. } => self.assert_return(exec, &results),
             WastDirective::AssertTrap { exec, message, .. } => self.assert_trap(exec, message),
             WastDirective::AssertExhaustion { call, message, .. } => self.assert_exhaustion(&call, message),
+            WastDirective::AssertException { exec, .. } => self.assert_exception(exec),
             WastDirective::AssertMalformed { module, message, .. } => self.assert_malformed(module, message),
             WastDirective::AssertInvalid { module, message, .. } => self.assert_invalid(module, message),
             WastDirective::AssertUnlinkable { module, message, .. } => self.assert_unlinkable(module, message),
             WastDirective::AssertInvalidCustom { .. }
             | WastDirective::AssertMalformedCustom { .. }
-            | WastDirective::AssertException { .. }
             | WastDirective::AssertSuspension { .. }
             | WastDirective::Thread(_)
             | WastDirective::Wait { .. } => Err("not supported by the gannet-wast runner".to_string()),
@@ -499,6 +499,15 @@ impl Runner {
                 }
             }
             Err(ActionError::Engine(e)) => Err(format!("expected trap \"{message}\", got {}", show_error(&e))),
+        }
+    }
+
+    fn assert_exception(&mut self, exec: WastExecute<'_>) -> Result<(), String> {
+        match self.execute(exec) {
+            Ok(values) => Err(format!("expected an uncaught exception, got {}", self.show_values(&values))),
+            Err(ActionError::Script(msg)) => Err(msg),
+            Err(ActionError::Engine(Error::Exception(_))) => Ok(()),
+            Err(ActionError::Engine(e)) => Err(format!("expected an uncaught exception, got {}", show_error(&e))),
         }
     }
 

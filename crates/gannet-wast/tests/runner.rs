@@ -6,7 +6,7 @@ use gannet_wast::{Report, run_wast_with_verbosity};
 
 fn run(script: &str) -> Report {
     let mut config = Config::new();
-    config.wasm_features(WasmFeatures::WASM2 | WasmFeatures::TAIL_CALL);
+    config.wasm_features(WasmFeatures::WASM2 | WasmFeatures::TAIL_CALL | WasmFeatures::EXCEPTIONS);
     config.compilation_mode(CompilationMode::LazyTranslation);
     run_wast_with_verbosity("test.wast", script, &config, false)
 }
@@ -268,12 +268,27 @@ fn failed_module_is_not_current() {
 fn unsupported_directives_fail() {
     let report = run(r#"
         (module (func (export "f")))
-        (assert_exception (invoke "f"))
         (thread $t (invoke "f"))
         (wait $t)
         "#);
-    assert_eq!((report.passed, report.failed), (1, 3), "{:#?}", report.failures);
+    assert_eq!((report.passed, report.failed), (1, 2), "{:#?}", report.failures);
     assert!(report.failures.iter().all(|f| f.contains("not supported")));
+}
+
+#[test]
+fn assert_exception_needs_an_uncaught_exception() {
+    let report = run(r#"
+        (module
+            (tag $e)
+            (func (export "throws") (throw $e))
+            (func (export "returns"))
+            (func (export "traps") (unreachable)))
+        (assert_exception (invoke "throws"))
+        (assert_exception (invoke "returns"))
+        (assert_exception (invoke "traps"))
+        "#);
+    assert_eq!((report.passed, report.failed), (2, 2), "{:#?}", report.failures);
+    assert!(report.failures.iter().all(|f| f.contains("expected an uncaught exception")), "{:#?}", report.failures);
 }
 
 #[test]

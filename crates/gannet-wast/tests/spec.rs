@@ -187,23 +187,15 @@ fn wasm3_features() -> WasmFeatures {
     WasmFeatures::WASM3.difference(WasmFeatures::THREADS)
 }
 
-/// The files of the 3.0 suites that need what Gannet does not run yet.
-fn wasm3_skips(name: &str) -> Option<&'static str> {
-    match name {
-        "imports.wast" | "instance.wast" => Some("declares exception tags (exception handling is not implemented yet)"),
-        _ => None,
-    }
-}
-
 #[test]
 fn spec_wasm_v3() {
-    let result = run_suite(spec(SpecVersion::V3), wasm3_features(), wasm3_skips);
+    let result = run_suite(spec(SpecVersion::V3), wasm3_features(), no_skips);
     finish("spec wasm-v3", result);
 }
 
 #[test]
 fn spec_wasm_latest() {
-    let result = run_suite(spec(SpecVersion::Latest), wasm3_features(), wasm3_skips);
+    let result = run_suite(spec(SpecVersion::Latest), wasm3_features(), no_skips);
     finish("spec wasm-latest", result);
 }
 
@@ -212,4 +204,11 @@ fn proposal_function_references() {
     let features = WasmFeatures::WASM2 | WasmFeatures::FUNCTION_REFERENCES | WasmFeatures::TAIL_CALL;
     let result = run_suite(proposal(Proposal::FunctionReferences), features, no_skips);
     finish("spec proposals/function-references", result);
+}
+
+#[test]
+fn proposal_exceptions() {
+    // Some scripts use recursive types and typed references alongside.
+    let result = run_suite(proposal(Proposal::ExceptionHandling), wasm3_features(), no_skips);
+    finish("spec proposals/exceptions", result);
 }

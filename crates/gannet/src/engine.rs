@@ -44,7 +44,8 @@ impl Default for Config {
                 | WasmFeatures::EXTENDED_CONST
                 | WasmFeatures::MULTI_MEMORY
                 | WasmFeatures::MEMORY64
-                | WasmFeatures::FUNCTION_REFERENCES,
+                | WasmFeatures::FUNCTION_REFERENCES
+                | WasmFeatures::EXCEPTIONS,
             compilation_mode: CompilationMode::Lazy,
             max_call_depth: 100_000,
             max_stack_slots: 8 * 1024 * 1024,
@@ -59,7 +60,7 @@ impl Default for Config {
 impl Config {
     /// The default configuration: WebAssembly 2.0 (SIMD included) plus relaxed SIMD, tail
     /// calls, extended constant expressions, multiple memories, 64-bit memories and
-    /// tables and typed function references; lazy compilation.
+    /// tables, typed function references and exception handling; lazy compilation.
     pub fn new() -> Self {
         Self::default()
     }
@@ -101,6 +102,13 @@ impl Config {
     /// concrete reference types, `br_on_null` …).
     pub fn wasm_function_references(&mut self, enable: bool) -> &mut Self {
         self.features.set(WasmFeatures::FUNCTION_REFERENCES, enable);
+        self
+    }
+
+    /// Enables or disables exception handling (`try_table`, `throw`, `throw_ref`, tags,
+    /// `exnref`).
+    pub fn wasm_exceptions(&mut self, enable: bool) -> &mut Self {
+        self.features.set(WasmFeatures::EXCEPTIONS, enable);
         self
     }
 

@@ -34,6 +34,8 @@ pub enum TrapCode {
     NullReference,
     /// `call_ref` through a null reference.
     NullFunctionReference,
+    /// `throw_ref` of a null reference.
+    NullExceptionReference,
 }
 
 impl TrapCode {
@@ -54,6 +56,7 @@ impl TrapCode {
             TrapCode::Interrupted => "interrupted",
             TrapCode::NullReference => "null reference",
             TrapCode::NullFunctionReference => "null function reference",
+            TrapCode::NullExceptionReference => "null exception reference",
         }
     }
 }
@@ -153,6 +156,10 @@ pub enum Error {
     Usage(String),
     /// The guest asked to exit the process (WASI `proc_exit`).
     Exit(i32),
+    /// A WebAssembly exception was thrown and not caught: it reached the embedder (or a
+    /// host function, through which exceptions do not travel). Its tag and payload are
+    /// in the store ([`ExnRef::tag`](crate::ExnRef::tag), [`ExnRef::payload`](crate::ExnRef::payload)).
+    Exception(crate::ExnRef),
 }
 
 impl Error {
@@ -196,6 +203,7 @@ impl fmt::Display for Error {
             Error::Host(error) => write!(f, "host error: {error}"),
             Error::Usage(message) => f.write_str(message),
             Error::Exit(code) => write!(f, "exit with code {code}"),
+            Error::Exception(_) => f.write_str("uncaught WebAssembly exception"),
         }
     }
 }

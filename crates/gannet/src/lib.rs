@@ -45,11 +45,11 @@ pub use runtime::instance::Instance;
 pub use runtime::limits::{StoreLimits, StoreLimitsBuilder};
 pub use runtime::linker::Linker;
 pub use runtime::objects::{
-    Extern, Func, Global, IntoFunc, IntoResults, Memory, Table, TypedFunc, WasmParams, WasmResults, WasmTy,
+    Extern, Func, Global, IntoFunc, IntoResults, Memory, Table, Tag, TypedFunc, WasmParams, WasmResults, WasmTy,
 };
 pub use runtime::store::{AsContext, AsContextMut, Caller, Store};
 pub use types::{
-    CompositeKind, ExternType, FuncType, GlobalType, HeapType, MemoryType, Mutability, RefType, TableType, TypeIndex,
-    ValType,
+    CompositeKind, ExternType, FuncType, GlobalType, HeapType, MemoryType, Mutability, RefType, TableType, TagType,
+    TypeIndex, ValType,
 };
-pub use values::{ExternRef, StoreRef, Val};
+pub use values::{AnyRef, ExnRef, ExternRef, StoreRef, Val};

@@ -449,8 +449,33 @@ pub(crate) fn limits_match(min: u64, max: Option<u64>, required_min: u64, requir
         }
 }
 
+/// The type of an exception tag: the values an exception with it carries.
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+pub struct TagType {
+    params: FuncType,
+}
+
+impl TagType {
+    /// A tag whose exceptions carry values of types `params`.
+    pub fn new(params: impl IntoIterator<Item = ValType>) -> Self {
+        TagType { params: FuncType::new(params, []) }
+    }
+    /// The types of the values an exception carries.
+    pub fn params(&self) -> &[ValType] {
+        self.params.params()
+    }
+    /// The tag's type as a function type without results (its engine-wide identity).
+    pub(crate) fn func_type(&self) -> &FuncType {
+        &self.params
+    }
+    pub(crate) fn from_func_type(params: FuncType) -> Self {
+        TagType { params }
+    }
+}
+
 /// The type of anything a module can import or export.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ExternType {
     /// A function.
     Func(FuncType),
@@ -460,6 +485,8 @@ pub enum ExternType {
     Table(TableType),
     /// A memory.
     Memory(MemoryType),
+    /// An exception tag.
+    Tag(TagType),
 }
 
 impl fmt::Display for ExternType {
@@ -474,6 +501,7 @@ impl fmt::Display for ExternType {
                 let index = if ty.index64 { "i64 " } else { "" };
                 write!(f, "(table {index}{} {:?} {})", ty.minimum, ty.maximum, ty.element)
             }
+            ExternType::Tag(ty) => write!(f, "(tag {})", ty.params),
             ExternType::Memory(ty) => {
                 let address = if ty.address64 { "i64 " } else { "" };
                 write!(f, "(memory {address}{} {:?}", ty.minimum, ty.maximum)?;

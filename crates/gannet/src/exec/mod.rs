@@ -1131,6 +1131,72 @@ impl<'h> Executor<'h> {
         Flow::Exit
     }
 
+    /// Throws store exception `exception` from the running function, stopped at `r.ip`:
+    /// continues at the landing pad of the innermost `try_table` clause that catches it,
+    /// leaving the frames it unwinds; if none does, the call ends with
+    /// [`Error::Exception`]. Only Gannet's own frames are walked (no native unwinding).
+    ///
+    /// # Safety
+    /// `r` must describe the running function; `r.ip` must point into its code.
+    #[cold]
+    #[inline(never)]
+    pub(crate) unsafe fn unwind(&mut self, r: &mut Regs, exception: u32) -> Flow {
+        let mut at = r.ip;
+        loop {
+            let instance = self.instance as usize;
+            let module = self.store().instances[instance].module.inner.clone();
+            let compiled = module.compiled(self.func).expect("a running function is translated");
+            let code = compiled.code.as_ptr().cast::<u8>();
+            let position = (at as usize - code as usize) as u32;
+            let store = self.store();
+            let thrown_tag = store.exceptions[exception as usize].tag;
+            let tags = &store.instances[instance].tags;
+            let handler = compiled.handlers.iter().find(|h| {
+                (h.start..h.end).contains(&position) && h.tag.is_none_or(|tag| tags[tag as usize] == thrown_tag)
+            });
+            if let Some(handler) = handler {
+                let store = self.store();
+                let payload = &store.exceptions[exception as usize].payload;
+                // SAFETY: the translator reserved the pad's payload (and `exnref`) slots
+                // in this frame, which is the running one.
+                unsafe {
+                    let base = r.fp.add(handler.base as usize);
+                    let len = if handler.tag.is_some() { payload.len() } else { 0 };
+                    std::ptr::copy_nonoverlapping(payload.as_ptr(), base, len);
+                    if handler.with_ref {
+                        *base.add(len) = exception as u64 + 1;
+                    }
+                }
+                if handler.with_ref {
+                    store.exceptions[exception as usize].referenced = true;
+                } else if !store.exceptions[exception as usize].referenced {
+                    // Nothing can refer to it any more: its place is free.
+                    store.exceptions[exception as usize].payload = Box::default();
+                    store.free_exceptions.push(exception);
+                }
+                // SAFETY: the pad is code of this function.
+                r.ip = unsafe { code.add(handler.pad as usize) };
+                return Flow::Goto;
+            }
+            // Not caught here: leave the frame as a return would, and look at the call
+            // in the caller. The bottom frame returns to the host.
+            if self.frames.len() <= 1 {
+                let store = self.store();
+                store.exceptions[exception as usize].referenced = true;
+                let store_id = store.id;
+                return self.fail(Error::Exception(crate::values::ExnRef { store: store_id, index: exception }));
+            }
+            let frame = self.frames.pop().expect("checked above");
+            r.fp = frame.fp;
+            self.func = frame.func;
+            if frame.instance != self.instance {
+                self.switch_instance(frame.instance, r);
+            }
+            // Inside the call instruction the caller is suspended at.
+            at = frame.ret_ip.wrapping_sub(1);
+        }
+    }
+
     #[cold]
     fn fail(&mut self, error: Error) -> Flow {
         self.outcome = Some(error);

@@ -332,6 +332,28 @@ pub(super) unsafe fn trap_if_null(op: op::TrapIfNull, r: R, ctx: Ctx) -> Flow {
     if raw == 0 { ctx.trap(TrapCode::NullReference) } else { Flow::Next }
 }
 
+pub(super) unsafe fn throw(op: op::Throw, r: R, ctx: Ctx) -> Flow {
+    let instance = ctx.instance as usize;
+    let store = ctx.store();
+    let tag = store.instances[instance].tags[op.tag as usize];
+    let num_slots = store.tags[tag as usize].ty.param_slots();
+    // SAFETY: validated code: the tag's values are in the frame from `base` on.
+    let payload = unsafe { std::slice::from_raw_parts(r.fp.add(op.base.0 as usize), num_slots) };
+    let exception = store.new_exception(tag, payload.into());
+    // SAFETY: `r` describes the running function, stopped at this instruction.
+    unsafe { ctx.unwind(r, exception) }
+}
+
+pub(super) unsafe fn throw_ref(op: op::ThrowRef, r: R, ctx: Ctx) -> Flow {
+    // SAFETY: validated code: the slot is in the frame.
+    let raw: u64 = unsafe { get(r.fp, op.src) };
+    match u32::try_from(raw.wrapping_sub(1)) {
+        // SAFETY: `r` describes the running function, stopped at this instruction.
+        Ok(exception) => unsafe { ctx.unwind(r, exception) },
+        Err(_) => ctx.trap(TrapCode::NullExceptionReference),
+    }
+}
+
 pub(super) unsafe fn return_call(op: op::ReturnCall, r: R, ctx: Ctx) -> Flow {
     let instance = ctx.instance as usize;
     let func = ctx.store().instances[instance].funcs[op.func as usize];

@@ -545,6 +545,11 @@ macro_rules! for_each_op {
                 // Traps if the reference in `src` is null (`ref.as_non_null`); the value
                 // stays where it is.
                 TrapIfNull "trap_if_null" { src: Slot } = trap_if_null;
+                // Exception handling: `throw` makes an exception of the module's tag `tag`
+                // from the values at `base` onwards; both unwind to the innermost matching
+                // catch clause of a `try_table` (see `CatchHandler`), through callers too.
+                Throw "throw" { tag: u32, base: Slot } = throw;
+                ThrowRef "throw_ref" { src: Slot } = throw_ref;
                 // Wide arithmetic: 128-bit integers as (low, high) pairs of i64; the
                 // result's halves go to `dst` and `dst + 1`.
                 I64Add128 "i64.add128" { dst: Slot, lhs_low: Slot, lhs_high: Slot, rhs_low: Slot, rhs_high: Slot } = i64_add128;

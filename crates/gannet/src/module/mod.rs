@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::registry::{Composite, FieldType, REC_MARK, StorageType, SubType};
 use crate::translate;
 use crate::types::{
-    CompositeKind, ExternType, FuncType, GlobalType, MemoryType, Mutability, TableType, TypeIndex, ValType,
+    CompositeKind, ExternType, FuncType, GlobalType, MemoryType, Mutability, TableType, TagType, TypeIndex, ValType,
 };
 
 /// One step of a constant expression (global initialisers, segment offsets, element items).
@@ -82,6 +82,7 @@ pub(crate) enum EntityIndex {
     Table(u32),
     Memory(u32),
     Global(u32),
+    Tag(u32),
 }
 
 #[derive(Clone, Debug)]
@@ -121,11 +122,30 @@ pub(crate) struct DataSegment {
 pub(crate) struct CompiledFunc {
     /// Encoded instructions (handler address, operands), 8-byte aligned.
     pub(crate) code: Box<[u64]>,
+    /// The `try_table` catch clauses, innermost `try_table` first and in clause order
+    /// within one: the first that covers a throwing position and matches catches.
+    pub(crate) handlers: Box<[CatchHandler]>,
     /// Slots the frame needs: parameters, locals and the deepest operand stack.
     pub(crate) frame_size: usize,
     pub(crate) num_params: usize,
     /// Declared locals (after the parameters), zeroed on entry.
     pub(crate) num_locals: usize,
+}
+
+/// A catch clause of a `try_table`, as the unwinder looks it up.
+#[derive(Clone, Debug)]
+pub(crate) struct CatchHandler {
+    /// The code positions (byte offsets) the `try_table` body covers: `start..end`.
+    pub(crate) start: u32,
+    pub(crate) end: u32,
+    /// The module's index of the tag it catches; `None` catches every exception.
+    pub(crate) tag: Option<u32>,
+    /// Whether it also delivers the exception as an `exnref` (after the payload).
+    pub(crate) with_ref: bool,
+    /// Where the code that moves the caught values to the clause's label starts.
+    pub(crate) pad: u32,
+    /// The frame slot where the payload (then the `exnref`) goes.
+    pub(crate) base: u16,
 }
 
 /// A function body defined by the module: where it is, and its state of compilation.
@@ -157,6 +177,9 @@ pub(crate) struct ModuleInner {
     pub(crate) num_imported_memories: usize,
     pub(crate) globals: Vec<GlobalType>,
     pub(crate) num_imported_globals: usize,
+    /// Type index of every tag, imported ones first.
+    pub(crate) tags: Vec<u32>,
+    pub(crate) num_imported_tags: usize,
     /// Initialisers of the globals the module defines.
     pub(crate) global_inits: Vec<ConstExpr>,
     pub(crate) exports: Vec<(String, EntityIndex)>,
@@ -171,6 +194,10 @@ pub(crate) struct ModuleInner {
 impl ModuleInner {
     pub(crate) fn func_type(&self, func: u32) -> &FuncType {
         &self.types[self.funcs[func as usize] as usize]
+    }
+
+    pub(crate) fn tag_type(&self, tag: u32) -> TagType {
+        TagType::from_func_type(self.types[self.tags[tag as usize] as usize].clone())
     }
 
     /// The compiled form of the defined function `func` (module-wide index), translating
@@ -356,6 +383,8 @@ impl Module {
             num_imported_memories: 0,
             globals: Vec::new(),
             num_imported_globals: 0,
+            tags: Vec::new(),
+            num_imported_tags: 0,
             global_inits: Vec::new(),
             exports: Vec::new(),
             start: None,
@@ -419,11 +448,10 @@ impl Module {
                                 module.num_imported_globals += 1;
                                 ExternType::Global(ty)
                             }
-                            TypeRef::Tag(_) => {
-                                return Err(Error::Compile {
-                                    message: "exception tags are not supported yet".into(),
-                                    offset: None,
-                                });
+                            TypeRef::Tag(tag) => {
+                                module.tags.push(tag.func_type_idx);
+                                module.num_imported_tags += 1;
+                                ExternType::Tag(module.tag_type(module.tags.len() as u32 - 1))
                             }
                         };
                         module.imports.push(Import {
@@ -475,14 +503,14 @@ impl Module {
                             ExternalKind::Table => EntityIndex::Table(export.index),
                             ExternalKind::Memory => EntityIndex::Memory(export.index),
                             ExternalKind::Global => EntityIndex::Global(export.index),
-                            ExternalKind::Tag => {
-                                return Err(Error::Compile {
-                                    message: "exception tags are not supported yet".into(),
-                                    offset: None,
-                                });
-                            }
+                            ExternalKind::Tag => EntityIndex::Tag(export.index),
                         };
                         module.exports.push((export.name.to_string(), index));
+                    }
+                }
+                Payload::TagSection(reader) => {
+                    for tag in reader {
+                        module.tags.push(tag.map_err(Error::compile)?.func_type_idx);
                     }
                 }
                 Payload::StartSection { func, .. } => module.start = Some(func),
@@ -573,6 +601,7 @@ impl Module {
                 EntityIndex::Table(i) => ExternType::Table(inner.tables[i as usize]),
                 EntityIndex::Memory(i) => ExternType::Memory(inner.memories[i as usize]),
                 EntityIndex::Global(i) => ExternType::Global(inner.globals[i as usize]),
+                EntityIndex::Tag(i) => ExternType::Tag(inner.tag_type(i)),
             };
             (name.as_str(), ty)
         })

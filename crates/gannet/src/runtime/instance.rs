@@ -4,9 +4,11 @@
 use crate::error::{Error, Result, Trap, TrapCode};
 use crate::module::{ConstExpr, ConstOp, DataMode, ElemMode, EntityIndex, Module, ModuleInner};
 use crate::runtime::limits::StoreLimits;
-use crate::runtime::objects::{Extern, Func, Global, Memory, Table};
-use crate::runtime::store::{AsContext, AsContextMut, FuncEntity, FuncKind, GlobalEntity, InstanceData, StoreInner};
-use crate::types::{ExternType, Mutability, limits_match};
+use crate::runtime::objects::{Extern, Func, Global, Memory, Table, Tag};
+use crate::runtime::store::{
+    AsContext, AsContextMut, FuncEntity, FuncKind, GlobalEntity, InstanceData, StoreInner, TagEntity,
+};
+use crate::types::{ExternType, Mutability, TagType, limits_match};
 
 /// An instantiated module.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
@@ -122,6 +124,7 @@ pub(crate) fn instantiate<T>(store: &mut crate::Store<T>, module: &Module, impor
     let mut tables = Vec::with_capacity(m.tables.len());
     let mut memories = Vec::with_capacity(m.memories.len());
     let mut globals = Vec::with_capacity(m.globals.len());
+    let mut tags = Vec::with_capacity(m.tags.len());
 
     for (import, item) in m.imports.iter().zip(imports) {
         if item.store_id() != inner.id {
@@ -136,6 +139,7 @@ pub(crate) fn instantiate<T>(store: &mut crate::Store<T>, module: &Module, impor
                 ExternType::Table(table.ty.with_limits(table.elements.len() as u64, table.ty.maximum()))
             }
             Extern::Memory(mem) => ExternType::Memory(inner.memories[mem.index as usize].ty()),
+            Extern::Tag(t) => ExternType::Tag(TagType::from_func_type(inner.tags[t.index as usize].ty.clone())),
         };
         let matches = match (&import.ty, &found) {
             (ExternType::Func(_), ExternType::Func(_)) => {
@@ -156,6 +160,11 @@ pub(crate) fn instantiate<T>(store: &mut crate::Store<T>, module: &Module, impor
                     && expected.is_64() == actual.is_64()
                     && limits_match(actual.minimum(), actual.maximum(), expected.minimum(), expected.maximum())
             }
+            (ExternType::Tag(_), ExternType::Tag(_)) => {
+                let Extern::Tag(t) = *item else { unreachable!("a tag's type") };
+                // Imported tags come first in the tag index space; their types must be equal.
+                inner.tags[t.index as usize].type_id == m.type_ids[m.tags[tags.len()] as usize]
+            }
             (ExternType::Memory(expected), ExternType::Memory(actual)) => {
                 expected.is_64() == actual.is_64()
                     && expected.page_size_log2() == actual.page_size_log2()
@@ -172,6 +181,7 @@ pub(crate) fn instantiate<T>(store: &mut crate::Store<T>, module: &Module, impor
             Extern::Global(g) => globals.push(g.index),
             Extern::Table(t) => tables.push(t.index),
             Extern::Memory(mem) => memories.push(mem.index),
+            Extern::Tag(t) => tags.push(t.index),
         }
     }
 
@@ -188,6 +198,11 @@ pub(crate) fn instantiate<T>(store: &mut crate::Store<T>, module: &Module, impor
     }
     for ty in &m.memories[m.num_imported_memories..] {
         memories.push(inner.new_memory(*ty)?);
+    }
+    for &type_index in &m.tags[m.num_imported_tags..] {
+        let ty = m.types[type_index as usize].clone();
+        inner.tags.push(TagEntity { ty, type_id: m.type_ids[type_index as usize] });
+        tags.push(inner.tags.len() as u32 - 1);
     }
     for (ty, init) in m.globals[m.num_imported_globals..].iter().zip(&m.global_inits) {
         let value = eval_const(init, inner, &funcs, &globals);
@@ -210,6 +225,7 @@ pub(crate) fn instantiate<T>(store: &mut crate::Store<T>, module: &Module, impor
                 EntityIndex::Table(i) => Extern::Table(Table { store: id, index: tables[i as usize] }),
                 EntityIndex::Memory(i) => Extern::Memory(Memory { store: id, index: memories[i as usize] }),
                 EntityIndex::Global(i) => Extern::Global(Global { store: id, index: globals[i as usize] }),
+                EntityIndex::Tag(i) => Extern::Tag(Tag { store: id, index: tags[i as usize] }),
             };
             (name.clone(), item)
         })
@@ -226,6 +242,7 @@ pub(crate) fn instantiate<T>(store: &mut crate::Store<T>, module: &Module, impor
         tables,
         memories,
         globals,
+        tags,
         datas,
         elems,
         exports,

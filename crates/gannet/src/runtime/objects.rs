@@ -7,8 +7,8 @@ use crate::error::{Error, Result};
 use crate::exec::Executor;
 use crate::runtime::limits::StoreLimits;
 use crate::runtime::memory::LinearMemory;
-use crate::runtime::store::{AsContext, AsContextMut, Caller, GlobalEntity, TableEntity};
-use crate::types::{ExternType, FuncType, GlobalType, MemoryType, Mutability, TableType, ValType};
+use crate::runtime::store::{AsContext, AsContextMut, Caller, GlobalEntity, TableEntity, TagEntity};
+use crate::types::{ExternType, FuncType, GlobalType, MemoryType, Mutability, TableType, TagType, ValType};
 use crate::values::Val;
 
 /// A function: defined by a WebAssembly instance or by the host.
@@ -460,6 +460,7 @@ impl crate::runtime::store::StoreInner {
 
 /// Anything an instance can import or export.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+#[non_exhaustive]
 pub enum Extern {
     /// A function.
     Func(Func),
@@ -469,6 +470,8 @@ pub enum Extern {
     Table(Table),
     /// A memory.
     Memory(Memory),
+    /// An exception tag.
+    Tag(Tag),
 }
 
 impl Extern {
@@ -488,6 +491,10 @@ impl Extern {
     pub fn into_memory(self) -> Option<Memory> {
         if let Extern::Memory(m) = self { Some(m) } else { None }
     }
+    /// The tag inside, if this is one.
+    pub fn into_tag(self) -> Option<Tag> {
+        if let Extern::Tag(t) = self { Some(t) } else { None }
+    }
 
     pub(crate) fn store_id(&self) -> u64 {
         match self {
@@ -495,6 +502,7 @@ impl Extern {
             Extern::Global(x) => x.store,
             Extern::Table(x) => x.store,
             Extern::Memory(x) => x.store,
+            Extern::Tag(x) => x.store,
         }
     }
 
@@ -506,6 +514,7 @@ impl Extern {
             Extern::Global(g) => ExternType::Global(g.ty(store)),
             Extern::Table(t) => ExternType::Table(t.ty(store)),
             Extern::Memory(m) => ExternType::Memory(m.ty(store)),
+            Extern::Tag(t) => ExternType::Tag(t.ty(store)),
         }
     }
 }
@@ -528,5 +537,57 @@ impl From<Table> for Extern {
 impl From<Memory> for Extern {
     fn from(m: Memory) -> Self {
         Extern::Memory(m)
+    }
+}
+impl From<Tag> for Extern {
+    fn from(t: Tag) -> Self {
+        Extern::Tag(t)
+    }
+}
+
+/// An exception tag: what `throw` names and `catch` matches. Tags are compared by
+/// identity: two tags of the same type are different tags.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub struct Tag {
+    pub(crate) store: u64,
+    pub(crate) index: u32,
+}
+
+impl Tag {
+    /// A new tag of type `ty`.
+    pub fn new(mut store: impl AsContextMut, ty: &TagType) -> Tag {
+        let inner = &mut store.as_store_mut().inner;
+        let type_id = inner.engine.type_id(ty.func_type());
+        inner.tags.push(TagEntity { ty: ty.func_type().clone(), type_id });
+        Tag { store: inner.id, index: inner.tags.len() as u32 - 1 }
+    }
+
+    /// The tag's type.
+    pub fn ty(&self, store: impl AsContext) -> TagType {
+        TagType::from_func_type(store.as_store().inner.tags[self.index as usize].ty.clone())
+    }
+}
+
+impl crate::values::ExnRef {
+    /// The tag of the exception.
+    pub fn tag(&self, store: impl AsContext) -> Tag {
+        let inner = &store.as_store().inner;
+        Tag { store: inner.id, index: inner.exceptions[self.index as usize].tag }
+    }
+
+    /// The values the exception carries.
+    pub fn payload(&self, store: impl AsContext) -> Vec<Val> {
+        let inner = &store.as_store().inner;
+        let exception = &inner.exceptions[self.index as usize];
+        let ty = &inner.tags[exception.tag as usize].ty;
+        let mut at = 0;
+        ty.params()
+            .iter()
+            .map(|&ty| {
+                let value = Val::read_slots(&exception.payload[at..], ty, inner.id);
+                at += ty.slots();
+                value
+            })
+            .collect()
     }
 }

@@ -55,6 +55,22 @@ impl TableEntity {
 /// Tables larger than this are refused, so a guest cannot exhaust host memory.
 pub(crate) const MAX_TABLE_ELEMENTS: usize = 10_000_000;
 
+pub(crate) struct TagEntity {
+    /// The payload's types, as a function type without results.
+    pub(crate) ty: FuncType,
+    /// Engine-wide index of `ty`, for matching imports.
+    pub(crate) type_id: u32,
+}
+
+/// A thrown exception: its tag (a store index) and payload (slots, as in a frame).
+pub(crate) struct ExceptionObject {
+    pub(crate) tag: u32,
+    pub(crate) payload: Box<[u64]>,
+    /// Whether an `exnref` to it was ever handed out; if not, catching it without a
+    /// reference frees it.
+    pub(crate) referenced: bool,
+}
+
 pub(crate) struct GlobalEntity {
     pub(crate) ty: GlobalType,
     /// Raw bits (`Val::to_raw`): a scalar in the low 64 bits, as in a frame slot.
@@ -64,12 +80,13 @@ pub(crate) struct GlobalEntity {
 /// An instantiated module's view of the store.
 pub(crate) struct InstanceData {
     pub(crate) module: Module,
-    /// Store indices of the instance's functions, tables, memories and globals, in the
+    /// Store indices of the instance's functions, tables, memories, globals and tags, in the
     /// module's index spaces.
     pub(crate) funcs: Vec<u32>,
     pub(crate) tables: Vec<u32>,
     pub(crate) memories: Vec<u32>,
     pub(crate) globals: Vec<u32>,
+    pub(crate) tags: Vec<u32>,
     /// Each data segment's bytes in the module binary (empty once dropped).
     pub(crate) datas: Vec<std::ops::Range<usize>>,
     /// Each element segment's raw references (empty once dropped).
@@ -85,6 +102,10 @@ pub(crate) struct StoreInner {
     pub(crate) tables: Vec<TableEntity>,
     pub(crate) memories: Vec<LinearMemory>,
     pub(crate) globals: Vec<GlobalEntity>,
+    pub(crate) tags: Vec<TagEntity>,
+    /// Exceptions in flight or referenced (`exnref`), and the free places in the list.
+    pub(crate) exceptions: Vec<ExceptionObject>,
+    pub(crate) free_exceptions: Vec<u32>,
     pub(crate) instances: Vec<InstanceData>,
     pub(crate) externrefs: Vec<Box<dyn Any + Send + Sync>>,
     /// Fuel left; only consulted when the engine consumes fuel.
@@ -111,6 +132,21 @@ impl StoreInner {
             return None;
         }
         memory.grow(delta)
+    }
+
+    /// Stores a new exception; returns its index.
+    pub(crate) fn new_exception(&mut self, tag: u32, payload: Box<[u64]>) -> u32 {
+        let exception = ExceptionObject { tag, payload, referenced: false };
+        match self.free_exceptions.pop() {
+            Some(index) => {
+                self.exceptions[index as usize] = exception;
+                index
+            }
+            None => {
+                self.exceptions.push(exception);
+                self.exceptions.len() as u32 - 1
+            }
+        }
     }
 
     /// Grows store table `index` by `delta` elements set to `init`, within its maximum and
@@ -149,6 +185,9 @@ impl<T> Store<T> {
                 tables: Vec::new(),
                 memories: Vec::new(),
                 globals: Vec::new(),
+                tags: Vec::new(),
+                exceptions: Vec::new(),
+                free_exceptions: Vec::new(),
                 instances: Vec::new(),
                 externrefs: Vec::new(),
                 fuel: 0,
@@ -336,5 +375,38 @@ impl<T> AsContext for Caller<'_, T> {
 impl<T> AsContextMut for Caller<'_, T> {
     fn as_store_mut(&mut self) -> &mut Store<T> {
         self.store
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Config, Engine, Instance, Module, Store, WasmFeatures};
+
+    #[test]
+    fn exceptions_caught_without_a_reference_give_their_place_back() {
+        let mut config = Config::new();
+        config.wasm_features(WasmFeatures::WASM3.difference(WasmFeatures::THREADS));
+        let engine = Engine::new(&config);
+        let mut store = Store::new(&engine, ());
+        let module = Module::new(
+            &engine,
+            r#"(module (tag $e (param i64))
+                (func (export "plain") (block $h (result i64) (try_table (catch $e $h) (throw $e (i64.const 1)))
+                    (return)) (drop))
+                (func (export "with_ref") (block $h (result i64 exnref)
+                    (try_table (catch_ref $e $h) (throw $e (i64.const 1))) (return)) (drop) (drop)))"#,
+        )
+        .unwrap();
+        let instance = Instance::new(&mut store, &module, &[]).unwrap();
+        let plain = instance.get_typed_func::<(), ()>(&mut store, "plain").unwrap();
+        for _ in 0..1000 {
+            plain.call(&mut store, ()).unwrap();
+        }
+        assert_eq!(store.inner.exceptions.len(), 1);
+        // An exception handed out as an `exnref` stays (until a collector can tell).
+        let with_ref = instance.get_typed_func::<(), ()>(&mut store, "with_ref").unwrap();
+        with_ref.call(&mut store, ()).unwrap();
+        with_ref.call(&mut store, ()).unwrap();
+        assert_eq!(store.inner.exceptions.len(), 2);
     }
 }

@@ -25,7 +25,7 @@ use crate::ir::table::for_each_op;
 use crate::ir::{
     BRANCH_OFFSET, BranchOffset, DST_OFFSET, Encoder, HANDLER_SIZE, Listing, MemoryRef, Op, OpCode, Slot, V128, op,
 };
-use crate::module::{CompiledFunc, ModuleInner};
+use crate::module::{CatchHandler, CompiledFunc, ModuleInner};
 
 /// Where the value of an operand stack entry lives.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -78,6 +78,8 @@ struct ControlFrame {
     /// For a loop that starts with a conditional exit: that test, which its back edges
     /// repeat instead of jumping back to it (loop rotation).
     loop_test: Option<LoopTest>,
+    /// For a `try_table`: its catch clauses, their `end` still to be set at the block's end.
+    catches: Vec<CatchHandler>,
 }
 
 impl ControlFrame {
@@ -215,6 +217,8 @@ struct Translator<'m> {
     /// The last instruction, if it is a single `copy` (position, dst, src): a copy right
     /// after it merges with it into a `copy2`.
     last_copy: Option<(usize, Slot, Slot)>,
+    /// The catch clauses of the `try_table`s ended so far, innermost first.
+    handlers: Vec<CatchHandler>,
     /// The last instruction, if it is a `br` to a label not yet bound: (position, label).
     /// Binding that label right after it removes the `br`, which would only jump to the
     /// next instruction.
@@ -302,6 +306,7 @@ fn translate_with(
         acc_slot: None,
         last_copy: None,
         last_br: None,
+        handlers: Vec::new(),
         metering: Metering {
             fuel: module.engine.config().consume_fuel,
             interrupts: module.engine.config().interruptible,
@@ -319,6 +324,7 @@ fn translate_with(
         else_label: None,
         dead: false,
         loop_test: None,
+        catches: Vec::new(),
     });
     t.start_region(true);
 
@@ -336,8 +342,9 @@ fn translate_with(
     reader.finish().map_err(Error::compile)?;
 
     let frame_size = (num_locals + t.max_height.get()).max(num_results);
+    let handlers = std::mem::take(&mut t.handlers).into_boxed_slice();
     let (code, listing) = t.code.finish();
-    Ok((CompiledFunc { code, frame_size, num_params, num_locals: num_locals - num_params }, listing))
+    Ok((CompiledFunc { code, handlers, frame_size, num_params, num_locals: num_locals - num_params }, listing))
 }
 
 /// The first slot of each of a run of values of the given widths, starting at `first`,
@@ -1074,6 +1081,7 @@ impl<'m> Translator<'m> {
                 else_label: None,
                 dead: true,
                 loop_test: None,
+                catches: Vec::new(),
             });
             return Ok(());
         }
@@ -1107,7 +1115,60 @@ impl<'m> Translator<'m> {
             else_label,
             dead: false,
             loop_test: None,
+            catches: Vec::new(),
         });
+        Ok(())
+    }
+
+    /// A `try_table`: a block whose body's code range the unwinder searches for its catch
+    /// clauses. Each clause gets a landing pad, placed before the body (which a `br`
+    /// skips): the unwinder leaves the exception's values in the home slots above the
+    /// block's base height and jumps there, and the pad branches with them to the
+    /// clause's label like a `br` would.
+    fn visit_try_table(&mut self, try_table: wasmparser::TryTable) -> Result<()> {
+        if !self.reachable || try_table.catches.is_empty() {
+            return self.enter_block(FrameKind::Block, try_table.ty);
+        }
+        let (num_params, _) = self.block_arity(try_table.ty);
+        self.materialize_locals();
+        self.materialize_top(num_params);
+        let height = self.stack.len() - num_params;
+        let body = self.new_label();
+        let at = self.emit(Op::Br(op::Br { offset: BranchOffset(0) }));
+        self.use_label(body, at, at + BRANCH_OFFSET);
+        let saved = self.stack.clone();
+        let mut catches = Vec::with_capacity(try_table.catches.len());
+        for clause in &try_table.catches {
+            let (tag, with_ref, depth) = match *clause {
+                wasmparser::Catch::One { tag, label } => (Some(tag), false, label),
+                wasmparser::Catch::OneRef { tag, label } => (Some(tag), true, label),
+                wasmparser::Catch::All { label } => (None, false, label),
+                wasmparser::Catch::AllRef { label } => (None, true, label),
+            };
+            // Control arrives from the unwinder: nothing is known about the accumulator.
+            self.last_result = None;
+            self.acc_slot = None;
+            self.last_copy = None;
+            self.last_br = None;
+            let pad = self.code.pos() as u32;
+            self.stack.truncate(height);
+            let base = self.slot(height);
+            if let Some(tag) = tag {
+                let ty = self.module.types[self.module.tags[tag as usize] as usize].clone();
+                self.push_typed(ty.params().iter().copied())?;
+            }
+            if with_ref {
+                self.push_home()?;
+            }
+            self.branch(depth as usize)?;
+            catches.push(CatchHandler { start: 0, end: 0, tag, with_ref, pad, base: base.0 });
+        }
+        self.stack = saved;
+        self.bind_label(body);
+        let start = self.code.pos() as u32;
+        self.enter_block(FrameKind::Block, try_table.ty)?;
+        let frame = self.controls.last_mut().expect("just entered");
+        frame.catches = catches.into_iter().map(|clause| CatchHandler { start, ..clause }).collect();
         Ok(())
     }
 
@@ -1151,6 +1212,8 @@ impl<'m> Translator<'m> {
         if self.reachable {
             self.materialize_top(frame.num_results);
         }
+        let end = self.code.pos() as u32;
+        self.handlers.extend(frame.catches.into_iter().map(|clause| CatchHandler { end, ..clause }));
         let mut reachable = self.reachable;
         // Where paths meet, or code after a loop, starts a region of its own: charging it
         // with what came before would charge it for paths that skip it, or once per
@@ -1302,6 +1365,19 @@ impl<'m> Translator<'m> {
                 self.branch_when(Condition::Compare(is_null), false, relative_depth as usize)?;
                 self.pop();
             }
+            Operator::Throw { tag_index } => {
+                let num_params = self.module.types[self.module.tags[tag_index as usize] as usize].param_slots();
+                let base = self.call_args(num_params);
+                self.emit(Op::Throw(op::Throw { tag: tag_index, base }));
+                self.reachable = false;
+            }
+            Operator::ThrowRef => {
+                let (provider, height) = self.pop();
+                let src = self.operand(provider, height);
+                self.emit(Op::ThrowRef(op::ThrowRef { src }));
+                self.reachable = false;
+            }
+            Operator::TryTable { try_table } => self.visit_try_table(try_table)?,
             Operator::Drop => {
                 let entry = self.stack.pop().expect("validated: operand stack underflow");
                 if entry.upper {
