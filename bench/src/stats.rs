@@ -65,7 +65,7 @@ pub struct Summary {
     pub failures: Vec<String>,
 }
 
-pub const LAYERS: &[&str] = &["micro", "c", "simd", "tail-call"];
+pub const LAYERS: &[&str] = &["micro", "c", "simd", "tail-call", "wasm3"];
 
 /// `engine / reference` on one program, when both ran correctly.
 pub fn ratio(p: &ProgramResult, engine: &str, reference: &str) -> Option<f64> {

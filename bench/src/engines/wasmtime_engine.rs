@@ -1,7 +1,8 @@
 //! Wasmtime 48 with either Cranelift generating native code (optimising for speed,
 //! signals-based bounds checks: the defaults, and its fastest) or Cranelift generating
 //! bytecode for the Pulley interpreter (`Config::target("pulley64")`). Compilation is
-//! parallel (the default), no cache, no fuel, no epoch interruption.
+//! parallel (the default), no cache, no fuel, no epoch interruption. Exception handling
+//! is enabled (it needs Wasmtime's `gc` feature, with the `gc-drc` collector).
 
 use super::{Loaded, Runner};
 use wasmtime::{Config, Engine, Instance, Module, OptLevel, Store, Strategy, TypedFunc};
@@ -18,7 +19,8 @@ impl WasmtimeRunner {
             .cranelift_opt_level(OptLevel::Speed)
             .parallel_compilation(true)
             .wasm_tail_call(true)
-            .wasm_simd(true);
+            .wasm_simd(true)
+            .wasm_exceptions(true);
         if pulley {
             config.target("pulley64").map_err(|e| format!("{e:#}"))?;
         }
