@@ -351,6 +351,12 @@ impl TableType {
         self.index64
     }
 
+    /// The same table type with 64-bit indices or not (the limits are kept as they are).
+    pub(crate) fn with_index64(mut self, index64: bool) -> Self {
+        self.index64 = index64;
+        self
+    }
+
     /// The same table type with limits `minimum` and `maximum`.
     pub(crate) fn with_limits(mut self, minimum: u64, maximum: Option<u64>) -> Self {
         self.minimum = minimum;

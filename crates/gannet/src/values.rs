@@ -38,8 +38,8 @@ pub struct AnyRef {
     pub(crate) index: u32,
 }
 
-/// A reference to a caught exception (the `exn` hierarchy), owned by a store. Until
-/// Gannet runs exception-handling instructions such references can only be null.
+/// A reference to an exception (the `exn` hierarchy), owned by a store: what
+/// `catch_ref` delivers and an uncaught exception ([`Error::Exception`](crate::Error::Exception)) carries.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
 pub struct ExnRef {
     pub(crate) store: u64,

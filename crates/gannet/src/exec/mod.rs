@@ -283,13 +283,19 @@ fn memory_address<const N: usize>(
         0 => (r.mem, r.mem_len),
         index => other_memory(ctx, index),
     };
-    let ptr = if memory.is_64() { ptr } else { ptr as u32 as u64 };
-    let start = ptr.checked_add(offset)?;
+    let start = address(ptr, memory.is_64()).checked_add(offset)?;
     if start.checked_add(N as u64)? > len as u64 {
         return None;
     }
     // SAFETY: `start + N <= len`, and `base` points to `len` accessible bytes.
     Some(unsafe { base.add(start as usize) })
+}
+
+/// A memory's or table's address operand (or size) from its raw slot: all 64 bits for a
+/// 64-bit one, the low 32 (an `i32`, unsigned) otherwise.
+#[inline(always)]
+pub(crate) fn address(raw: u64, address64: bool) -> u64 {
+    if address64 { raw } else { raw as u32 as u64 }
 }
 
 /// A memory other than memory 0: its base and length, looked up in the store, so that
@@ -1131,6 +1137,19 @@ impl<'h> Executor<'h> {
         Flow::Exit
     }
 
+    /// Leaves the running function for its caller, whose frame and instance become the
+    /// running ones; returns where the caller continues.
+    #[inline(always)]
+    pub(crate) fn leave_frame(&mut self, r: &mut Regs) -> *const u8 {
+        let frame = self.frames.pop().expect("every active function has a frame");
+        r.fp = frame.fp;
+        self.func = frame.func;
+        if frame.instance != self.instance {
+            self.switch_instance(frame.instance, r);
+        }
+        frame.ret_ip
+    }
+
     /// Throws store exception `exception` from the running function, stopped at `r.ip`:
     /// continues at the landing pad of the innermost `try_table` clause that catches it,
     /// leaving the frames it unwinds; if none does, the call ends with
@@ -1141,6 +1160,7 @@ impl<'h> Executor<'h> {
     #[cold]
     #[inline(never)]
     pub(crate) unsafe fn unwind(&mut self, r: &mut Regs, exception: u32) -> Flow {
+        let thrown_tag = self.store().exceptions[exception as usize].tag;
         let mut at = r.ip;
         loop {
             let instance = self.instance as usize;
@@ -1148,9 +1168,7 @@ impl<'h> Executor<'h> {
             let compiled = module.compiled(self.func).expect("a running function is translated");
             let code = compiled.code.as_ptr().cast::<u8>();
             let position = (at as usize - code as usize) as u32;
-            let store = self.store();
-            let thrown_tag = store.exceptions[exception as usize].tag;
-            let tags = &store.instances[instance].tags;
+            let tags = &self.store().instances[instance].tags;
             let handler = compiled.handlers.iter().find(|h| {
                 (h.start..h.end).contains(&position) && h.tag.is_none_or(|tag| tags[tag as usize] == thrown_tag)
             });
@@ -1186,14 +1204,8 @@ impl<'h> Executor<'h> {
                 let store_id = store.id;
                 return self.fail(Error::Exception(crate::values::ExnRef { store: store_id, index: exception }));
             }
-            let frame = self.frames.pop().expect("checked above");
-            r.fp = frame.fp;
-            self.func = frame.func;
-            if frame.instance != self.instance {
-                self.switch_instance(frame.instance, r);
-            }
             // Inside the call instruction the caller is suspended at.
-            at = frame.ret_ip.wrapping_sub(1);
+            at = self.leave_frame(r).wrapping_sub(1);
         }
     }
 

@@ -172,13 +172,7 @@ pub(super) unsafe fn br_table(op: op::BrTable, r: R, _: Ctx) -> Flow {
 /// # Safety
 /// A frame must be active (the outermost one returns to the exit stub).
 pub(super) unsafe fn return_to_caller(r: R, ctx: Ctx) -> Flow {
-    let frame = ctx.frames.pop().expect("every active function has a frame");
-    r.ip = frame.ret_ip;
-    r.fp = frame.fp;
-    ctx.func = frame.func;
-    if frame.instance != ctx.instance {
-        ctx.switch_instance(frame.instance, r);
-    }
+    r.ip = ctx.leave_frame(r);
     Flow::Goto
 }
 
@@ -257,58 +251,76 @@ fn resolve_indirect(ctx: &mut Executor<'_>, table: u32, ty: u32, index: u64) -> 
     if entity.type_id != expected && !store.engine.types().is_subtype(entity.type_id, expected) {
         return Err(TrapCode::IndirectCallTypeMismatch);
     }
-    let internal = match entity.kind {
-        FuncKind::Wasm { instance, index } if instance == running => Some(index),
-        _ => None,
-    };
-    Ok(IndirectCallee { func, internal })
+    Ok(IndirectCallee::of(store, running, func))
+}
+
+impl IndirectCallee {
+    /// Store function `func`, called from store instance `running`.
+    fn of(store: &StoreInner, running: u32, func: u32) -> IndirectCallee {
+        let internal = match store.funcs[func as usize].kind {
+            FuncKind::Wasm { instance, index } if instance == running => Some(index),
+            _ => None,
+        };
+        IndirectCallee { func, internal }
+    }
+
+    /// Calls the callee with its frame at `r.fp + base`; the caller continues after its
+    /// instruction of op code `code`.
+    ///
+    /// # Safety
+    /// The arguments are in the frame; the instruction at `r.ip` is followed by the next.
+    #[inline(always)]
+    unsafe fn call(self, r: R, ctx: Ctx, base: Slot, code: OpCode) -> Flow {
+        // SAFETY: forwarded; an internal callee is defined by the running instance's module.
+        unsafe {
+            let ret_ip = r.ip.add(code.size());
+            match self.internal {
+                Some(index) => ctx.enter_internal(index, r, base.0 as usize, ret_ip),
+                None => ctx.enter(self.func, r, base.0 as usize, ret_ip),
+            }
+        }
+    }
+
+    /// Calls the callee in place of the running function (a tail call).
+    ///
+    /// # Safety
+    /// The arguments are in the frame at `r.fp + base`.
+    #[inline(always)]
+    unsafe fn tail_call(self, r: R, ctx: Ctx, base: Slot) -> Flow {
+        // SAFETY: forwarded; an internal callee is defined by the running instance's module.
+        unsafe {
+            match self.internal {
+                Some(index) => ctx.enter_internal_tail(index, r, base.0 as usize),
+                None => ctx.enter_tail(self.func, r, base.0 as usize),
+            }
+        }
+    }
 }
 
 pub(super) unsafe fn call_indirect(op: op::CallIndirect, r: R, ctx: Ctx) -> Flow {
     // SAFETY: validated code: the slot is in the frame.
     let index: u64 = unsafe { get(r.fp, op.index) };
-    // SAFETY (both calls): the arguments are in the frame; the instruction is followed by
-    // the next; an internal callee is defined by the running instance's module.
     match resolve_indirect(ctx, op.table, op.ty, index) {
-        Ok(IndirectCallee { internal: Some(index), .. }) => unsafe {
-            let ret_ip = r.ip.add(OpCode::CallIndirect.size());
-            ctx.enter_internal(index, r, op.base.0 as usize, ret_ip)
-        },
-        Ok(IndirectCallee { func, internal: None }) => unsafe {
-            let ret_ip = r.ip.add(OpCode::CallIndirect.size());
-            ctx.enter(func, r, op.base.0 as usize, ret_ip)
-        },
+        // SAFETY: validated code: the arguments are in the frame.
+        Ok(callee) => unsafe { callee.call(r, ctx, op.base, OpCode::CallIndirect) },
         Err(code) => ctx.trap(code),
     }
 }
 
-/// The callee of `call_ref`: the store function a non-null reference names, and its
-/// index in the running instance's module if it is defined there.
+/// The callee of `call_ref`: the store function a non-null reference names (the
+/// validator proved its type).
 fn resolve_ref(ctx: &mut Executor<'_>, raw: u64) -> Result<IndirectCallee, TrapCode> {
     let func = u32::try_from(raw.wrapping_sub(1)).map_err(|_| TrapCode::NullFunctionReference)?;
     let running = ctx.instance;
-    let internal = match ctx.store().funcs[func as usize].kind {
-        FuncKind::Wasm { instance, index } if instance == running => Some(index),
-        _ => None,
-    };
-    Ok(IndirectCallee { func, internal })
+    Ok(IndirectCallee::of(ctx.store(), running, func))
 }
 
 pub(super) unsafe fn call_ref(op: op::CallRef, r: R, ctx: Ctx) -> Flow {
     // SAFETY: validated code: the slot is in the frame.
     let raw: u64 = unsafe { get(r.fp, op.func) };
-    // SAFETY (both calls): the arguments are in the frame; the instruction is followed by
-    // the next; an internal callee is defined by the running instance's module; the
-    // validator proved the reference's function type is the one the arguments follow.
     match resolve_ref(ctx, raw) {
-        Ok(IndirectCallee { internal: Some(index), .. }) => unsafe {
-            let ret_ip = r.ip.add(OpCode::CallRef.size());
-            ctx.enter_internal(index, r, op.base.0 as usize, ret_ip)
-        },
-        Ok(IndirectCallee { func, internal: None }) => unsafe {
-            let ret_ip = r.ip.add(OpCode::CallRef.size());
-            ctx.enter(func, r, op.base.0 as usize, ret_ip)
-        },
+        // SAFETY: validated code: the arguments are in the frame.
+        Ok(callee) => unsafe { callee.call(r, ctx, op.base, OpCode::CallRef) },
         Err(code) => ctx.trap(code),
     }
 }
@@ -316,12 +328,9 @@ pub(super) unsafe fn call_ref(op: op::CallRef, r: R, ctx: Ctx) -> Flow {
 pub(super) unsafe fn return_call_ref(op: op::ReturnCallRef, r: R, ctx: Ctx) -> Flow {
     // SAFETY: validated code: the slot is in the frame.
     let raw: u64 = unsafe { get(r.fp, op.func) };
-    // SAFETY (both calls): as in `call_ref`.
     match resolve_ref(ctx, raw) {
-        Ok(IndirectCallee { internal: Some(index), .. }) => unsafe {
-            ctx.enter_internal_tail(index, r, op.base.0 as usize)
-        },
-        Ok(IndirectCallee { func, internal: None }) => unsafe { ctx.enter_tail(func, r, op.base.0 as usize) },
+        // SAFETY: validated code: the arguments are in the frame.
+        Ok(callee) => unsafe { callee.tail_call(r, ctx, op.base) },
         Err(code) => ctx.trap(code),
     }
 }
@@ -364,13 +373,9 @@ pub(super) unsafe fn return_call(op: op::ReturnCall, r: R, ctx: Ctx) -> Flow {
 pub(super) unsafe fn return_call_indirect(op: op::ReturnCallIndirect, r: R, ctx: Ctx) -> Flow {
     // SAFETY: validated code: the slot is in the frame.
     let index: u64 = unsafe { get(r.fp, op.index) };
-    // SAFETY (both calls): the arguments are in the frame; an internal callee is defined
-    // by the running instance's module.
     match resolve_indirect(ctx, op.table, op.ty, index) {
-        Ok(IndirectCallee { internal: Some(index), .. }) => unsafe {
-            ctx.enter_internal_tail(index, r, op.base.0 as usize)
-        },
-        Ok(IndirectCallee { func, internal: None }) => unsafe { ctx.enter_tail(func, r, op.base.0 as usize) },
+        // SAFETY: validated code: the arguments are in the frame.
+        Ok(callee) => unsafe { callee.tail_call(r, ctx, op.base) },
         Err(code) => ctx.trap(code),
     }
 }
@@ -416,12 +421,6 @@ pub(super) unsafe fn global_set_v128(op: op::GlobalSetV128, r: R, ctx: Ctx) -> F
 fn memory_index(ctx: &mut Executor<'_>, memory: u32) -> usize {
     let instance = ctx.instance as usize;
     ctx.store().instances[instance].memories[memory as usize] as usize
-}
-
-/// A memory's address operand or size from its raw slot: all 64 bits for a 64-bit
-/// memory, the low 32 (an `i32`, unsigned) otherwise.
-fn address(raw: u64, address64: bool) -> u64 {
-    if address64 { raw } else { raw as u32 as u64 }
 }
 
 /// Writes a memory's size or `memory.grow` result as its address type: an `i64` for a

@@ -248,8 +248,7 @@ impl std::fmt::Debug for Module {
 
 fn table_type(module: &ModuleInner, ty: &wasmparser::TableType) -> Result<TableType> {
     let element = val_type(module, wasmparser::ValType::Ref(ty.element_type))?;
-    let ty64 = TableType::new64(element, ty.initial, ty.maximum);
-    Ok(if ty.table64 { ty64 } else { TableType::new(element, 0, None).with_limits(ty.initial, ty.maximum) })
+    Ok(TableType::new64(element, ty.initial, ty.maximum).with_index64(ty.table64))
 }
 
 fn memory_type(ty: &wasmparser::MemoryType) -> MemoryType {
@@ -281,7 +280,7 @@ fn register_rec_group(engine: &Engine, group: &wasmparser::RecGroup, module: &mu
             _ => CompositeKind::Func,
         })
         .collect();
-    let registry = engine.types();
+    let mut registry = engine.types();
     let type_ids = &module.type_ids;
     let index = |i: u32| {
         if (start..end).contains(&i) {
@@ -324,14 +323,14 @@ fn register_rec_group(engine: &Engine, group: &wasmparser::RecGroup, module: &mu
         };
         members.push(SubType { is_final: sub.is_final, supertype, composite });
     }
-    drop(registry);
-    let first = engine.types().register_group(members.clone());
-    for (k, member) in members.into_iter().enumerate() {
-        module.type_ids.push(first + k as u32);
+    let first = registry.register_group(members);
+    for (k, kind) in kinds.into_iter().enumerate() {
+        let index = first + k as u32;
+        module.type_ids.push(index);
         // Validation only lets function types be used as such; struct and array types
         // get an empty signature in this list, which nothing reads.
-        let signature = match member.composite {
-            Composite::Func(_) => engine.types().func_type(first + k as u32).expect("a function type").clone(),
+        let signature = match kind {
+            CompositeKind::Func => registry.func_type(index).expect("a function type").clone(),
             _ => FuncType::new([], []),
         };
         module.types.push(signature);

@@ -2,12 +2,11 @@
 //! and memories from segments, running the start function.
 
 use crate::error::{Error, Result, Trap, TrapCode};
+use crate::exec::address;
 use crate::module::{ConstExpr, ConstOp, DataMode, ElemMode, EntityIndex, Module, ModuleInner};
 use crate::runtime::limits::StoreLimits;
 use crate::runtime::objects::{Extern, Func, Global, Memory, Table, Tag};
-use crate::runtime::store::{
-    AsContext, AsContextMut, FuncEntity, FuncKind, GlobalEntity, InstanceData, StoreInner, TagEntity,
-};
+use crate::runtime::store::{AsContext, AsContextMut, FuncEntity, FuncKind, GlobalEntity, InstanceData, StoreInner};
 use crate::types::{ExternType, Mutability, TagType, limits_match};
 
 /// An instantiated module.
@@ -201,8 +200,7 @@ pub(crate) fn instantiate<T>(store: &mut crate::Store<T>, module: &Module, impor
     }
     for &type_index in &m.tags[m.num_imported_tags..] {
         let ty = m.types[type_index as usize].clone();
-        inner.tags.push(TagEntity { ty, type_id: m.type_ids[type_index as usize] });
-        tags.push(inner.tags.len() as u32 - 1);
+        tags.push(inner.new_tag(ty, m.type_ids[type_index as usize]));
     }
     for (ty, init) in m.globals[m.num_imported_globals..].iter().zip(&m.global_inits) {
         let value = eval_const(init, inner, &funcs, &globals);
@@ -284,7 +282,7 @@ fn initialise_segments(inner: &mut StoreInner, module: &Module, instance_index: 
                 let instance = &inner.instances[instance_index as usize];
                 let offset = eval_const(offset, inner, &instance.funcs, &instance.globals) as u64;
                 let table = instance.tables[*table as usize] as usize;
-                let offset = if inner.tables[table].ty.is_64() { offset } else { offset as u32 as u64 };
+                let offset = address(offset, inner.tables[table].ty.is_64());
                 let items = &instance.elems[index];
                 let size = inner.tables[table].elements.len() as u64;
                 let Some(end) = offset.checked_add(items.len() as u64).filter(|&end| end <= size) else {
@@ -303,7 +301,7 @@ fn initialise_segments(inner: &mut StoreInner, module: &Module, instance_index: 
         let instance = &inner.instances[instance_index as usize];
         let offset = eval_const(offset, inner, &instance.funcs, &instance.globals) as u64;
         let memory = instance.memories[*memory as usize] as usize;
-        let offset = if inner.memories[memory].is_64() { offset } else { offset as u32 as u64 };
+        let offset = address(offset, inner.memories[memory].is_64());
         let bytes = &m.bytes[segment.range.clone()];
         let data = inner.memories[memory].data_mut();
         let Some(end) = offset.checked_add(bytes.len() as u64).filter(|&end| end <= data.len() as u64) else {

@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::exec::Executor;
 use crate::runtime::limits::StoreLimits;
 use crate::runtime::memory::LinearMemory;
-use crate::runtime::store::{AsContext, AsContextMut, Caller, GlobalEntity, TableEntity, TagEntity};
+use crate::runtime::store::{AsContext, AsContextMut, Caller, GlobalEntity, TableEntity};
 use crate::types::{ExternType, FuncType, GlobalType, MemoryType, Mutability, TableType, TagType, ValType};
 use crate::values::Val;
 
@@ -558,8 +558,7 @@ impl Tag {
     pub fn new(mut store: impl AsContextMut, ty: &TagType) -> Tag {
         let inner = &mut store.as_store_mut().inner;
         let type_id = inner.engine.type_id(ty.func_type());
-        inner.tags.push(TagEntity { ty: ty.func_type().clone(), type_id });
-        Tag { store: inner.id, index: inner.tags.len() as u32 - 1 }
+        Tag { store: inner.id, index: inner.new_tag(ty.func_type().clone(), type_id) }
     }
 
     /// The tag's type.

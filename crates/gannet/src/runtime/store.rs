@@ -134,6 +134,13 @@ impl StoreInner {
         memory.grow(delta)
     }
 
+    /// Creates a tag whose payload has the parameter types of `ty` (engine index
+    /// `type_id`); returns its index.
+    pub(crate) fn new_tag(&mut self, ty: FuncType, type_id: u32) -> u32 {
+        self.tags.push(TagEntity { ty, type_id });
+        self.tags.len() as u32 - 1
+    }
+
     /// Stores a new exception; returns its index.
     pub(crate) fn new_exception(&mut self, tag: u32, payload: Box<[u64]>) -> u32 {
         let exception = ExceptionObject { tag, payload, referenced: false };

@@ -477,16 +477,21 @@ impl<'m> Translator<'m> {
             self.labels[label].uses.retain(|&(instr, _)| instr != at);
         }
         let pos = self.code.pos();
-        self.last_result = None;
-        // Control arrives here from elsewhere too, with something else in the accumulator,
-        // and may not skip into the middle of a merged instruction.
-        self.acc_slot = None;
-        self.last_copy = None;
+        self.arrive_from_elsewhere();
         let uses = std::mem::take(&mut self.labels[label].uses);
         for (instr, field) in uses {
             self.code.patch_i32(field, (pos as i64 - instr as i64) as i32);
         }
         self.labels[label].pos = Some(pos);
+    }
+
+    /// Forgets what the previous instruction left: control arrives here from elsewhere too
+    /// (a branch, the unwinder), with something else in the accumulator, and may not skip
+    /// into the middle of a merged instruction.
+    fn arrive_from_elsewhere(&mut self) {
+        self.last_result = None;
+        self.acc_slot = None;
+        self.last_copy = None;
     }
 
     /// Records that the offset field at `field` of the instruction at `instr` targets `label`.
@@ -707,6 +712,26 @@ impl<'m> Translator<'m> {
     }
 
     /// A slot holding the value of a just-popped entry at `height`.
+    /// Pops one (scalar) operand into a slot.
+    fn pop_operand(&mut self) -> Slot {
+        let (provider, height) = self.pop();
+        self.operand(provider, height)
+    }
+
+    /// A call through a callee operand on top of the stack (`call_indirect`'s table index,
+    /// `call_ref`'s reference), of type `type_index`; a `tail` call ends the code path.
+    fn call_through(&mut self, type_index: u32, tail: bool, make: impl FnOnce(Slot, Slot) -> Op) -> Result<()> {
+        let ty = self.module.types[type_index as usize].clone();
+        let callee = self.pop_operand();
+        let base = self.call_args(ty.param_slots());
+        self.emit(make(base, callee));
+        if tail {
+            self.reachable = false;
+            return Ok(());
+        }
+        self.push_typed(ty.results().iter().copied())
+    }
+
     fn operand(&mut self, provider: Provider, height: usize) -> Slot {
         match provider {
             Provider::Home => self.slot(height),
@@ -780,8 +805,7 @@ impl<'m> Translator<'m> {
     }
 
     fn unary(&mut self, make: impl FnOnce(Slot, Slot) -> Op) -> Result<()> {
-        let (provider, height) = self.pop();
-        let src = self.operand(provider, height);
+        let src = self.pop_operand();
         let dst = self.push_home()?;
         self.emit_result(make(dst, src), dst);
         Ok(())
@@ -863,12 +887,7 @@ impl<'m> Translator<'m> {
     /// A `v128`-producing instruction over `vectors` `v128` operands followed by
     /// `scalars` (0 or 1) scalar operand: `make(dst, vector slots, scalar slot)`.
     fn simd(&mut self, vectors: usize, scalars: usize, make: impl FnOnce(Slot, [Slot; 3], Slot) -> Op) -> Result<()> {
-        let scalar = if scalars == 1 {
-            let (provider, height) = self.pop();
-            self.operand(provider, height)
-        } else {
-            Slot(0)
-        };
+        let scalar = if scalars == 1 { self.pop_operand() } else { Slot(0) };
         let mut slots = [Slot(0); 3];
         for k in (0..vectors).rev() {
             slots[k] = self.pop_v128();
@@ -916,8 +935,7 @@ impl<'m> Translator<'m> {
     ) -> Result<()> {
         let access = self.memory_access(memarg)?;
         let src = if lane { self.pop_v128() } else { Slot(0) };
-        let (provider, height) = self.pop();
-        let ptr = self.operand(provider, height);
+        let ptr = self.pop_operand();
         let dst = self.push_home_v128()?;
         self.emit_result(make(dst, ptr, src, access), dst);
         Ok(())
@@ -931,8 +949,7 @@ impl<'m> Translator<'m> {
     ) -> Result<()> {
         let access = self.memory_access(memarg)?;
         let value = self.pop_v128();
-        let (provider, height) = self.pop();
-        let ptr = self.operand(provider, height);
+        let ptr = self.pop_operand();
         self.emit(make(ptr, value, access));
         Ok(())
     }
@@ -949,12 +966,7 @@ impl<'m> Translator<'m> {
 
     /// Pops `count` operands into slots, in push order.
     fn operands(&mut self, count: usize) -> Vec<Slot> {
-        let mut slots: Vec<Slot> = (0..count)
-            .map(|_| {
-                let (provider, height) = self.pop();
-                self.operand(provider, height)
-            })
-            .collect();
+        let mut slots: Vec<Slot> = (0..count).map(|_| self.pop_operand()).collect();
         slots.reverse();
         slots
     }
@@ -1027,8 +1039,7 @@ impl<'m> Translator<'m> {
                 self.emit(Op::Return(op::Return {}));
             }
             1 => {
-                let (provider, height) = self.pop();
-                let src = self.operand(provider, height);
+                let src = self.pop_operand();
                 self.stack.push(Entry::HOME);
                 self.emit(Op::ReturnSlot(op::ReturnSlot { src }));
             }
@@ -1145,10 +1156,8 @@ impl<'m> Translator<'m> {
                 wasmparser::Catch::All { label } => (None, false, label),
                 wasmparser::Catch::AllRef { label } => (None, true, label),
             };
-            // Control arrives from the unwinder: nothing is known about the accumulator.
-            self.last_result = None;
-            self.acc_slot = None;
-            self.last_copy = None;
+            // Only the unwinder arrives here.
+            self.arrive_from_elsewhere();
             self.last_br = None;
             let pad = self.code.pos() as u32;
             self.stack.truncate(height);
@@ -1296,12 +1305,9 @@ impl<'m> Translator<'m> {
                 self.push_typed(ty.results().iter().copied())?;
             }
             Operator::CallIndirect { type_index, table_index } => {
-                let ty = self.module.types[type_index as usize].clone();
-                let (provider, height) = self.pop();
-                let index = self.operand(provider, height);
-                let base = self.call_args(ty.param_slots());
-                self.emit(Op::CallIndirect(op::CallIndirect { base, index, table: table_index, ty: type_index }));
-                self.push_typed(ty.results().iter().copied())?;
+                self.call_through(type_index, false, |base, index| {
+                    Op::CallIndirect(op::CallIndirect { base, index, table: table_index, ty: type_index })
+                })?
             }
             Operator::ReturnCall { function_index } => {
                 let num_params = self.module.func_type(function_index).param_slots();
@@ -1314,33 +1320,15 @@ impl<'m> Translator<'m> {
                 self.reachable = false;
             }
             Operator::ReturnCallIndirect { type_index, table_index } => {
-                let num_params = self.module.types[type_index as usize].param_slots();
-                let (provider, height) = self.pop();
-                let index = self.operand(provider, height);
-                let base = self.call_args(num_params);
-                self.emit(Op::ReturnCallIndirect(op::ReturnCallIndirect {
-                    base,
-                    index,
-                    table: table_index,
-                    ty: type_index,
-                }));
-                self.reachable = false;
+                self.call_through(type_index, true, |base, index| {
+                    Op::ReturnCallIndirect(op::ReturnCallIndirect { base, index, table: table_index, ty: type_index })
+                })?
             }
             Operator::CallRef { type_index } => {
-                let ty = self.module.types[type_index as usize].clone();
-                let (provider, height) = self.pop();
-                let func = self.operand(provider, height);
-                let base = self.call_args(ty.param_slots());
-                self.emit(Op::CallRef(op::CallRef { base, func }));
-                self.push_typed(ty.results().iter().copied())?;
+                self.call_through(type_index, false, |base, func| Op::CallRef(op::CallRef { base, func }))?
             }
             Operator::ReturnCallRef { type_index } => {
-                let num_params = self.module.types[type_index as usize].param_slots();
-                let (provider, height) = self.pop();
-                let func = self.operand(provider, height);
-                let base = self.call_args(num_params);
-                self.emit(Op::ReturnCallRef(op::ReturnCallRef { base, func }));
-                self.reachable = false;
+                self.call_through(type_index, true, |base, func| Op::ReturnCallRef(op::ReturnCallRef { base, func }))?
             }
             Operator::RefAsNonNull => {
                 let (provider, height) = self.pop();
@@ -1372,8 +1360,7 @@ impl<'m> Translator<'m> {
                 self.reachable = false;
             }
             Operator::ThrowRef => {
-                let (provider, height) = self.pop();
-                let src = self.operand(provider, height);
+                let src = self.pop_operand();
                 self.emit(Op::ThrowRef(op::ThrowRef { src }));
                 self.reachable = false;
             }
@@ -1387,8 +1374,7 @@ impl<'m> Translator<'m> {
             Operator::Select | Operator::TypedSelect { .. } => {
                 let len = self.stack.len();
                 if len >= 2 && self.stack[len - 2].upper {
-                    let (provider, height) = self.pop();
-                    let cond = self.operand(provider, height);
+                    let cond = self.pop_operand();
                     let if_false = self.pop_v128();
                     let if_true = self.pop_v128();
                     let dst = self.push_home_v128()?;
@@ -1425,8 +1411,7 @@ impl<'m> Translator<'m> {
                 self.emit(Op::GlobalSetV128(op::GlobalSetV128 { src, global: global_index }));
             }
             Operator::GlobalSet { global_index } => {
-                let (provider, height) = self.pop();
-                let src = self.operand(provider, height);
+                let src = self.pop_operand();
                 self.emit(Op::GlobalSet(op::GlobalSet { src, global: global_index }));
             }
             Operator::I32Const { value } => self.push(Provider::Const(value as u32 as u64))?,
@@ -1666,8 +1651,7 @@ impl<'m> Translator<'m> {
     }
 
     fn visit_br_table(&mut self, depths: &[usize]) -> Result<()> {
-        let (provider, height) = self.pop();
-        let index = self.operand(provider, height);
+        let index = self.pop_operand();
         let table_at = self.emit(Op::BrTable(op::BrTable { index, len: (depths.len() - 1) as u32 }));
         let entries_at = table_at + OpCode::BrTable.size();
         self.code.emit_i32s(&vec![0; depths.len()]);
