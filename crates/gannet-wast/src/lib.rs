@@ -17,11 +17,12 @@ use std::any::Any;
 use std::collections::HashMap;
 use std::panic::{self, AssertUnwindSafe};
 
+use gannet::HeapType;
 use gannet::{
-    Config, Engine, Error, Extern, ExternRef, Func, FuncType, Global, GlobalType, Instance, Linker, Memory, MemoryType,
-    Module, Mutability, Store, Table, TableType, TrapCode, Val, ValType,
+    AnyRef, Config, Engine, Error, Extern, ExternRef, Func, FuncType, Global, GlobalType, Instance, Linker, Memory,
+    MemoryType, Module, Mutability, Store, Table, TableType, TrapCode, Val, ValType,
 };
-use wast::core::{AbstractHeapType, HeapType, NanPattern, V128Pattern, WastArgCore, WastRetCore};
+use wast::core::{AbstractHeapType, HeapType as WastHeapType, NanPattern, V128Pattern, WastArgCore, WastRetCore};
 use wast::lexer::Lexer;
 use wast::parser::{self, ParseBuffer};
 use wast::token::{F32, F64, Id};
@@ -221,10 +222,6 @@ impl From<String> for ActionError {
     }
 }
 
-/// Host data behind `ref.host N` arguments (distinct from `ref.extern N`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct HostRef(u32);
-
 /// The state of one running script.
 struct Runner {
     verbose: bool,
@@ -239,10 +236,9 @@ struct Runner {
     instances: HashMap<String, Instance>,
     /// The most recently instantiated module.
     current: Option<Instance>,
-    /// `ref.extern N` values, so that equal `N` give the same reference.
+    /// `ref.extern N` values, so that equal `N` give the same reference; `ref.host N` is
+    /// the same host value converted to the `any` hierarchy.
     extern_refs: HashMap<u32, ExternRef>,
-    /// `ref.host N` values.
-    host_refs: HashMap<u32, ExternRef>,
 }
 
 impl Runner {
@@ -263,7 +259,6 @@ impl Runner {
             instances: HashMap::new(),
             current: None,
             extern_refs: HashMap::new(),
-            host_refs: HashMap::new(),
         })
     }
 
@@ -417,11 +412,19 @@ impl Runner {
             Some(_) => return Err(format!("export {:?} is not a function", invoke.name).into()),
             None => return Err(format!("no export {:?}", invoke.name).into()),
         };
+        let ty = func.ty(&self.store);
         let mut args = Vec::with_capacity(invoke.args.len());
-        for arg in &invoke.args {
-            args.push(self.arg(arg)?);
+        for (arg, &param) in invoke.args.iter().zip(ty.params().iter().chain(std::iter::repeat(&ValType::I32))) {
+            // A host reference is an `externref`, or (`ref.host`) one converted to the `any`
+            // hierarchy: pass it in the parameter's hierarchy.
+            let top = param.as_ref().map(|r| r.heap_type().top());
+            args.push(match (self.arg(arg)?, top) {
+                (Val::AnyRef(Some(r)), Some(HeapType::Extern)) => Val::ExternRef(Some(ExternRef::convert_any(r))),
+                (Val::ExternRef(Some(r)), Some(HeapType::Any)) => Val::AnyRef(Some(AnyRef::convert_extern(r))),
+                (value, _) => value,
+            });
         }
-        let result_count = func.ty(&self.store).results().len();
+        let result_count = ty.results().len();
         let mut results: Vec<Val> = (0..result_count).map(|_| Val::I32(0)).collect();
         func.call(&mut self.store, &args, &mut results).map_err(ActionError::Engine)?;
         Ok(results)
@@ -453,8 +456,8 @@ impl Runner {
             WastArgCore::RefHost(n) => {
                 let n = *n;
                 let store = &mut self.store;
-                let r = self.host_refs.entry(n).or_insert_with(|| ExternRef::new(store, HostRef(n)));
-                Val::ExternRef(Some(*r))
+                let r = self.extern_refs.entry(n).or_insert_with(|| ExternRef::new(store, n));
+                Val::AnyRef(Some(AnyRef::convert_extern(*r)))
             }
         })
     }
@@ -606,9 +609,17 @@ impl Runner {
             (WastRetCore::RefExtern(Some(n)), Val::ExternRef(Some(r))) => {
                 r.data(&self.store).ok().and_then(|d| d.downcast_ref::<u32>()) == Some(n)
             }
-            (WastRetCore::RefHost(n), Val::ExternRef(Some(r))) => {
-                r.data(&self.store).ok().and_then(|d| d.downcast_ref::<HostRef>()) == Some(&HostRef(*n))
+            (WastRetCore::RefHost(n), Val::AnyRef(Some(r))) => {
+                let r = ExternRef::convert_any(*r);
+                r.data(&self.store).ok().and_then(|d| d.downcast_ref::<u32>()) == Some(n)
             }
+            (WastRetCore::RefAny, Val::AnyRef(Some(_))) => true,
+            (WastRetCore::RefEq, Val::AnyRef(Some(r))) => {
+                r.as_i31().is_some() || r.is_struct(&self.store) || r.is_array(&self.store)
+            }
+            (WastRetCore::RefI31, Val::AnyRef(Some(r))) => r.as_i31().is_some(),
+            (WastRetCore::RefStruct, Val::AnyRef(Some(r))) => r.is_struct(&self.store),
+            (WastRetCore::RefArray, Val::AnyRef(Some(r))) => r.is_array(&self.store),
             (WastRetCore::Either(options), got) => options.iter().any(|w| self.matches(w, got)),
             _ => false,
         }
@@ -633,14 +644,20 @@ impl Runner {
             Val::ExnRef(None) => "ref.null exn".to_string(),
             Val::ExternRef(Some(r)) => {
                 let data = r.data(&self.store).ok();
-                if let Some(n) = data.and_then(|d| d.downcast_ref::<u32>()) {
-                    format!("ref.extern {n}")
-                } else if let Some(HostRef(n)) = data.and_then(|d| d.downcast_ref::<HostRef>()) {
-                    format!("ref.host {n}")
-                } else {
-                    "ref.extern <opaque>".to_string()
+                match data.and_then(|d| d.downcast_ref::<u32>()) {
+                    Some(n) => format!("ref.extern {n}"),
+                    None => "ref.extern <internal reference>".to_string(),
                 }
             }
+            Val::AnyRef(Some(r)) => match r.as_i31() {
+                Some(v) => format!("ref.i31 {v}"),
+                None if r.is_struct(&self.store) => "ref.struct".to_string(),
+                None if r.is_array(&self.store) => "ref.array".to_string(),
+                None => match ExternRef::convert_any(*r).data(&self.store).ok().and_then(|d| d.downcast_ref::<u32>()) {
+                    Some(n) => format!("ref.host {n}"),
+                    None => "ref.any".to_string(),
+                },
+            },
             other => format!("{other:?}"),
         }
     }
@@ -675,10 +692,10 @@ enum RefKind {
 }
 
 /// Which of Gannet's reference types a `ref.null` heap type denotes.
-fn null_kind(heap: &HeapType<'_>) -> Option<RefKind> {
+fn null_kind(heap: &WastHeapType<'_>) -> Option<RefKind> {
     use AbstractHeapType as A;
     match heap {
-        HeapType::Abstract { shared: false, ty } => match ty {
+        WastHeapType::Abstract { shared: false, ty } => match ty {
             A::Func | A::NoFunc => Some(RefKind::Func),
             A::Extern | A::NoExtern => Some(RefKind::Extern),
             A::Any | A::Eq | A::I31 | A::Struct | A::Array | A::None => Some(RefKind::Any),

@@ -212,3 +212,9 @@ fn proposal_exceptions() {
     let result = run_suite(proposal(Proposal::ExceptionHandling), wasm3_features(), no_skips);
     finish("spec proposals/exceptions", result);
 }
+
+#[test]
+fn proposal_gc() {
+    let result = run_suite(proposal(Proposal::GC), wasm3_features(), no_skips);
+    finish("spec proposals/gc", result);
+}

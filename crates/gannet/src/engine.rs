@@ -45,7 +45,8 @@ impl Default for Config {
                 | WasmFeatures::MULTI_MEMORY
                 | WasmFeatures::MEMORY64
                 | WasmFeatures::FUNCTION_REFERENCES
-                | WasmFeatures::EXCEPTIONS,
+                | WasmFeatures::EXCEPTIONS
+                | WasmFeatures::GC,
             compilation_mode: CompilationMode::Lazy,
             max_call_depth: 100_000,
             max_stack_slots: 8 * 1024 * 1024,
@@ -109,6 +110,13 @@ impl Config {
     /// `exnref`).
     pub fn wasm_exceptions(&mut self, enable: bool) -> &mut Self {
         self.features.set(WasmFeatures::EXCEPTIONS, enable);
+        self
+    }
+
+    /// Enables or disables garbage-collected structs and arrays, `i31`, casts and the
+    /// `any`/`eq` reference hierarchy.
+    pub fn wasm_gc(&mut self, enable: bool) -> &mut Self {
+        self.features.set(WasmFeatures::GC, enable);
         self
     }
 

@@ -36,6 +36,18 @@ pub enum TrapCode {
     NullFunctionReference,
     /// `throw_ref` of a null reference.
     NullExceptionReference,
+    /// A struct instruction on a null reference.
+    NullStructReference,
+    /// An array instruction on a null reference.
+    NullArrayReference,
+    /// `i31.get_s`/`i31.get_u` of a null reference.
+    NullI31Reference,
+    /// An array index or range outside the array.
+    ArrayOutOfBounds,
+    /// `ref.cast` of a value that is not of the target type.
+    CastFailure,
+    /// A GC allocation larger than the store's GC heap may hold.
+    GcHeapExhausted,
 }
 
 impl TrapCode {
@@ -57,6 +69,12 @@ impl TrapCode {
             TrapCode::NullReference => "null reference",
             TrapCode::NullFunctionReference => "null function reference",
             TrapCode::NullExceptionReference => "null exception reference",
+            TrapCode::NullStructReference => "null structure reference",
+            TrapCode::NullArrayReference => "null array reference",
+            TrapCode::NullI31Reference => "null i31 reference",
+            TrapCode::ArrayOutOfBounds => "out of bounds array access",
+            TrapCode::CastFailure => "cast failure",
+            TrapCode::GcHeapExhausted => "GC heap exhausted",
         }
     }
 }

@@ -41,6 +41,7 @@ pub use engine::{CompilationMode, Config, Engine, InterruptHandle, WasmFeatures}
 pub use error::{Error, FrameInfo, Result, Trap, TrapCode};
 pub use exec::profile::OpCounts;
 pub use module::Module;
+pub use runtime::gc::GcStats;
 pub use runtime::instance::Instance;
 pub use runtime::limits::{StoreLimits, StoreLimitsBuilder};
 pub use runtime::linker::Linker;

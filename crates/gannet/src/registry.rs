@@ -104,6 +104,16 @@ impl TypeRegistry {
         }
     }
 
+    /// What type engine index `index` is made of.
+    pub(crate) fn composite(&self, index: u32) -> &Composite {
+        &self.types[index as usize].ty.composite
+    }
+
+    /// Type `index` followed by its supertypes, nearest first.
+    pub(crate) fn supertypes(&self, index: u32) -> Box<[u32]> {
+        std::iter::successors(Some(index), |&at| self.types[at as usize].ty.supertype).collect()
+    }
+
     /// Is type `sub` the same as or a declared subtype of type `sup`?
     pub(crate) fn is_subtype(&self, sub: u32, sup: u32) -> bool {
         let target_depth = self.types[sup as usize].depth;

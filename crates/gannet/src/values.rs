@@ -2,16 +2,19 @@
 
 use std::any::Any;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::runtime::gc;
 use crate::runtime::objects::Func;
 use crate::runtime::store::{AsContext, AsContextMut, StoreInner};
-use crate::types::{HeapType, ValType};
+use crate::types::{CompositeKind, HeapType, ValType};
 
-/// A reference to a host value, owned by a store.
+/// A reference to a host value, owned by a store, or (made by `extern.convert_any`) an
+/// internal reference seen as an external one.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
 pub struct ExternRef {
     pub(crate) store: u64,
-    pub(crate) index: u32,
+    /// The reference's bits as a frame slot holds them (see `runtime::gc`).
+    pub(crate) raw: u64,
 }
 
 impl ExternRef {
@@ -19,23 +22,84 @@ impl ExternRef {
     pub fn new<T>(mut store: impl AsContextMut<Data = T>, value: impl Any + Send + Sync) -> ExternRef {
         let inner = &mut store.as_store_mut().inner;
         inner.externrefs.push(Box::new(value));
-        ExternRef { store: inner.id, index: inner.externrefs.len() as u32 - 1 }
+        ExternRef { store: inner.id, raw: gc::host_raw(inner.externrefs.len() as u32 - 1) }
     }
 
-    /// The wrapped host value.
+    /// The wrapped host value. Fails for an internal reference converted with
+    /// `extern.convert_any` (see [`ExternRef::convert_any`]).
     pub fn data<'a, T: 'a>(&self, store: impl Into<StoreRef<'a, T>>) -> Result<&'a (dyn Any + Send + Sync)> {
         let store = store.into().0;
         store.check_id(self.store)?;
-        Ok(store.inner.externrefs[self.index as usize].as_ref())
+        let index = gc::host_index(self.raw)
+            .ok_or_else(|| Error::usage("this externref holds an internal reference, not a host value"))?;
+        Ok(store.inner.externrefs[index as usize].as_ref())
+    }
+
+    /// The internal reference as an external one (`extern.convert_any`).
+    pub fn convert_any(any: AnyRef) -> ExternRef {
+        ExternRef { store: any.store, raw: any.raw }
     }
 }
 
-/// A reference to a GC object or an unboxed `i31` (the `any` hierarchy), owned by a
-/// store. Until Gannet runs GC instructions such references can only be null.
+/// A reference to a GC object (struct or array) or an unboxed `i31`, or (made by
+/// `any.convert_extern`) a host reference seen as an internal one: the `any` hierarchy.
+///
+/// The host's handles are not roots of the garbage collector: an object only the host
+/// refers to may be collected once guest code runs again, after which passing the handle
+/// to the store fails. Keep objects the host needs in a global or table.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
 pub struct AnyRef {
     pub(crate) store: u64,
-    pub(crate) index: u32,
+    /// The reference's bits as a frame slot holds them (see `runtime::gc`).
+    pub(crate) raw: u64,
+    /// For a heap object: the generation of its place when the handle was made.
+    pub(crate) generation: u32,
+}
+
+impl AnyRef {
+    /// The `i31` reference holding the low 31 bits of `value` (`ref.i31`).
+    pub fn from_i31(store: impl AsContext, value: u32) -> AnyRef {
+        AnyRef { store: store.as_store().inner.id, raw: gc::i31_raw(value), generation: 0 }
+    }
+
+    /// The value of an `i31` reference, zero-extended (`i31.get_u`); `None` for others.
+    pub fn as_i31(&self) -> Option<u32> {
+        gc::is_i31(self.raw).then(|| gc::i31_unsigned(self.raw))
+    }
+
+    /// The external reference as an internal one (`any.convert_extern`).
+    pub fn convert_extern(ext: ExternRef) -> AnyRef {
+        AnyRef { store: ext.store, raw: ext.raw, generation: 0 }
+    }
+
+    /// Is this a reference to a struct?
+    pub fn is_struct(&self, store: impl AsContext) -> bool {
+        self.object_kind(store) == Some(CompositeKind::Struct)
+    }
+
+    /// Is this a reference to an array?
+    pub fn is_array(&self, store: impl AsContext) -> bool {
+        self.object_kind(store) == Some(CompositeKind::Array)
+    }
+
+    fn object_kind(&self, store: impl AsContext) -> Option<CompositeKind> {
+        let inner = &store.as_store().inner;
+        if inner.id != self.store || !self.is_live(inner) {
+            return None;
+        }
+        let object = inner.gc.as_ref()?.object(self.raw)?;
+        Some(inner.engine.types().kind(object.type_id))
+    }
+
+    /// Does the handle still name what it was made for (not a collected object)?
+    pub(crate) fn is_live(&self, inner: &StoreInner) -> bool {
+        if gc::object_index(self.raw).is_none() {
+            return true;
+        }
+        let heap = inner.gc.as_ref();
+        heap.and_then(|heap| heap.objects.get(gc::object_index(self.raw)? as usize))
+            .is_some_and(|object| object.generation == self.generation && object.type_id != u32::MAX)
+    }
 }
 
 /// A reference to an exception (the `exn` hierarchy), owned by a store: what
@@ -138,13 +202,15 @@ impl Val {
         }
         match self {
             _ if self.is_null() => expected.is_nullable(),
-            Val::FuncRef(Some(func)) => match expected.heap_type() {
-                HeapType::Concrete(ty) => {
-                    inner.engine.types().is_subtype(inner.funcs[func.index as usize].type_id, ty.index)
-                }
-                heap => heap == HeapType::Func,
-            },
-            _ => expected.heap_type() == top,
+            Val::AnyRef(Some(r)) if !r.is_live(inner) => false,
+            _ => {
+                let raw = self.to_raw_unchecked() as u64;
+                let registry = inner.engine.types();
+                let heap = inner.gc.as_deref();
+                gc::ref_matches(raw, expected.heap_type(), &inner.funcs, heap, |index| {
+                    (registry.kind(index), registry.supertypes(index))
+                })
+            }
         }
     }
 
@@ -169,6 +235,10 @@ impl Val {
     /// [`Val::write_slots`]) or a global. References must belong to `store` (checked by
     /// callers).
     pub(crate) fn to_raw(self, _store: &mut StoreInner) -> u128 {
+        self.to_raw_unchecked()
+    }
+
+    fn to_raw_unchecked(self) -> u128 {
         match self {
             Val::I32(v) => v as u32 as u128,
             Val::I64(v) => v as u64 as u128,
@@ -177,14 +247,21 @@ impl Val {
             Val::V128(v) => v,
             Val::FuncRef(None) | Val::ExternRef(None) | Val::AnyRef(None) | Val::ExnRef(None) => 0,
             Val::FuncRef(Some(func)) => func.index as u128 + 1,
-            Val::ExternRef(Some(r)) => r.index as u128 + 1,
-            Val::AnyRef(Some(r)) => r.index as u128 + 1,
+            Val::ExternRef(Some(r)) => r.raw as u128,
+            Val::AnyRef(Some(r)) => r.raw as u128,
             Val::ExnRef(Some(r)) => r.index as u128 + 1,
         }
     }
 
     /// A value of type `ty` from raw bits of store `store_id`.
     pub(crate) fn from_raw(raw: u128, ty: ValType, store_id: u64) -> Val {
+        Self::from_raw_in(raw, ty, store_id, None)
+    }
+
+    /// [`Val::from_raw`], recording the generation of a heap object's place (from `heap`)
+    /// in an `AnyRef`, so that a handle the host keeps past the object's collection is
+    /// recognised.
+    pub(crate) fn from_raw_in(raw: u128, ty: ValType, store_id: u64, heap: Option<&gc::GcHeap>) -> Val {
         let low = raw as u64;
         match ty {
             ValType::I32 => Val::I32(low as i32),
@@ -197,10 +274,13 @@ impl Val {
                 match ty.as_ref().map(|r| r.heap_type().top()) {
                     Some(HeapType::Func) => Val::FuncRef((low != 0).then_some(Func { store: store_id, index })),
                     Some(HeapType::Extern) => {
-                        Val::ExternRef((low != 0).then_some(ExternRef { store: store_id, index }))
+                        Val::ExternRef((low != 0).then_some(ExternRef { store: store_id, raw: low }))
                     }
                     Some(HeapType::Exn) => Val::ExnRef((low != 0).then_some(ExnRef { store: store_id, index })),
-                    _ => Val::AnyRef((low != 0).then_some(AnyRef { store: store_id, index })),
+                    _ => Val::AnyRef((low != 0).then(|| {
+                        let generation = heap.and_then(|h| h.object(low)).map_or(0, |object| object.generation);
+                        AnyRef { store: store_id, raw: low, generation }
+                    })),
                 }
             }
         }
@@ -219,12 +299,12 @@ impl Val {
     }
 
     /// Reads a value of type `ty` from the start of `slots` (see [`Val::write_slots`]).
-    pub(crate) fn read_slots(slots: &[u64], ty: ValType, store_id: u64) -> Val {
+    pub(crate) fn read_slots(slots: &[u64], ty: ValType, store_id: u64, heap: Option<&gc::GcHeap>) -> Val {
         let raw = match ty {
             ValType::V128 => slots[0] as u128 | (slots[1] as u128) << 64,
             _ => slots[0] as u128,
         };
-        Val::from_raw(raw, ty, store_id)
+        Val::from_raw_in(raw, ty, store_id, heap)
     }
 
     /// Does this value's reference (if any) belong to store `store_id`?

@@ -19,6 +19,7 @@
 //! - `mem`/`mem_len` describe the current instance's memory 0 and are reloaded after
 //!   anything that can change them (calls, returns, `memory.grow`, host calls).
 
+pub(crate) mod gc;
 pub(crate) mod num;
 mod ops;
 pub(crate) mod profile;
@@ -1105,10 +1106,11 @@ impl<'h> Executor<'h> {
         if let Some(error) = self.outcome.take() {
             return Err(error);
         }
-        let store_id = self.store().id;
+        // SAFETY: the store pointer is valid (see `store`).
+        let store = unsafe { &*self.store };
         let mut at = 0;
         for (result, &ty) in results.iter_mut().zip(ty.results()) {
-            *result = Val::read_slots(&self.stack[at..], ty, store_id);
+            *result = Val::read_slots(&self.stack[at..], ty, store.id, store.gc.as_deref());
             at += ty.slots();
         }
         Ok(())
@@ -1461,19 +1463,21 @@ impl<'h> Executor<'h> {
         // SAFETY: `reserve` made `needed` slots from `args_fp` available, and nothing
         // else refers to them while this slice lives.
         let slots = unsafe { std::slice::from_raw_parts_mut(args_fp, needed) };
-        let store_id = self.store().id;
+        // SAFETY: the store pointer is valid (see `store`).
+        let store = unsafe { &*self.store };
         let mut at = 0;
         let params: Vec<Val> = ty
             .params()
             .iter()
             .map(|&t| {
-                let value = Val::read_slots(&slots[at..], t, store_id);
+                let value = Val::read_slots(&slots[at..], t, store.id, store.gc.as_deref());
                 at += t.slots();
                 value
             })
             .collect();
         let mut results = vec![Val::I32(0); ty.results().len()];
-        if let Err(error) = self.call_host(func, Some(self.instance), &params, &mut results) {
+        let used = (args_fp as usize - self.stack.as_ptr() as usize) / 8 + needed;
+        if let Err(error) = self.call_host_suspended(used, func, Some(self.instance), &params, &mut results) {
             return self.fail(error);
         }
         // SAFETY: as above; the host call is over.

@@ -3,6 +3,12 @@
 
 use super::*;
 
+pub(super) use super::gc::{
+    array_copy, array_fill, array_get, array_init_data, array_init_elem, array_len, array_new, array_new_data,
+    array_new_default, array_new_elem, array_new_fixed, array_set, i31_get_s, i31_get_u, ref_cast, ref_i31, ref_test,
+    struct_get, struct_new, struct_new_default, struct_set,
+};
+
 type R<'a> = &'a mut Regs;
 type Ctx<'a, 'h> = &'a mut Executor<'h>;
 
@@ -461,7 +467,7 @@ pub(super) unsafe fn memory_grow(op: op::MemoryGrow, r: R, ctx: Ctx) -> Flow {
 }
 
 /// `start..start + len` if it lies within `size`.
-fn range(start: u64, len: u64, size: usize) -> Option<std::ops::Range<usize>> {
+pub(super) fn range(start: u64, len: u64, size: usize) -> Option<std::ops::Range<usize>> {
     let end = start.checked_add(len)?;
     (end <= size as u64).then_some(start as usize..end as usize)
 }

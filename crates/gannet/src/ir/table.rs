@@ -575,6 +575,33 @@ macro_rules! for_each_op {
                 TableInit "table.init" { dst: Slot, src: Slot, len: Slot, table: u32, elem: u32 } = table_init;
                 ElemDrop "elem.drop" { elem: u32 } = elem_drop;
                 RefFunc "ref.func" { dst: Slot, func: u32 } = ref_func;
+                // GC objects (see `runtime::gc`): `ty` is an engine type index; `kind` how a
+                // field or element is stored (a `gc::Access`), `offset` a field's byte
+                // offset. Field values for `struct.new` and elements for `array.new_fixed`
+                // are in consecutive slots from `base`.
+                StructNew "struct.new" { dst: Slot, base: Slot, ty: u32 } = struct_new;
+                StructNewDefault "struct.new_default" { dst: Slot, ty: u32 } = struct_new_default;
+                StructGet "struct.get" { dst: Slot, object: Slot, offset: u32, kind: u32 } = struct_get;
+                StructSet "struct.set" { object: Slot, value: Slot, offset: u32, kind: u32 } = struct_set;
+                ArrayNew "array.new" { dst: Slot, value: Slot, len: Slot, ty: u32 } = array_new;
+                ArrayNewDefault "array.new_default" { dst: Slot, len: Slot, ty: u32 } = array_new_default;
+                ArrayNewFixed "array.new_fixed" { dst: Slot, base: Slot, len: u32, ty: u32 } = array_new_fixed;
+                ArrayNewData "array.new_data" { dst: Slot, offset: Slot, len: Slot, ty: u32, data: u32 } = array_new_data;
+                ArrayNewElem "array.new_elem" { dst: Slot, offset: Slot, len: Slot, ty: u32, elem: u32 } = array_new_elem;
+                ArrayGet "array.get" { dst: Slot, array: Slot, index: Slot, kind: u32 } = array_get;
+                ArraySet "array.set" { array: Slot, index: Slot, value: Slot, kind: u32 } = array_set;
+                ArrayLen "array.len" { dst: Slot, array: Slot } = array_len;
+                ArrayFill "array.fill" { array: Slot, offset: Slot, value: Slot, len: Slot, kind: u32 } = array_fill;
+                ArrayCopy "array.copy" { dst_array: Slot, dst_offset: Slot, src_array: Slot, src_offset: Slot, len: Slot, kind: u32 } = array_copy;
+                ArrayInitData "array.init_data" { array: Slot, offset: Slot, src: Slot, len: Slot, kind: u32, data: u32 } = array_init_data;
+                ArrayInitElem "array.init_elem" { array: Slot, offset: Slot, src: Slot, len: Slot, elem: u32 } = array_init_elem;
+                RefI31 "ref.i31" { dst: Slot, src: Slot } = ref_i31;
+                I31GetS "i31.get_s" { dst: Slot, src: Slot } = i31_get_s;
+                I31GetU "i31.get_u" { dst: Slot, src: Slot } = i31_get_u;
+                // `target` encodes a reference type (see `exec::gc::encode_cast_target`).
+                // `ref.cast` traps unless the value in `src` passes; the value stays put.
+                RefTest "ref.test" { dst: Slot, src: Slot, target: u32 } = ref_test;
+                RefCast "ref.cast" { src: Slot, target: u32 } = ref_cast;
                 // Resource control, emitted only when the engine's `Config` asks for it: each
                 // charges the fuel of the region it starts (`Config::consume_fuel`) and/or
                 // traps if the running call was interrupted (`Config::interruptible`).

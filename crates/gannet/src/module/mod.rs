@@ -35,6 +35,15 @@ pub(crate) enum ConstOp {
     I64Add,
     I64Sub,
     I64Mul,
+    /// GC: `ref.i31`, allocations (engine type indices, resolved at instantiation from
+    /// the module's type indices given here) and the no-op conversions.
+    RefI31,
+    StructNew(u32),
+    StructNewDefault(u32),
+    ArrayNew(u32),
+    ArrayNewDefault(u32),
+    ArrayNewFixed(u32, u32),
+    Convert,
 }
 
 /// A validated constant expression.
@@ -62,6 +71,15 @@ impl ConstExpr {
                 Operator::I64Add => ConstOp::I64Add,
                 Operator::I64Sub => ConstOp::I64Sub,
                 Operator::I64Mul => ConstOp::I64Mul,
+                Operator::RefI31 => ConstOp::RefI31,
+                Operator::StructNew { struct_type_index } => ConstOp::StructNew(struct_type_index),
+                Operator::StructNewDefault { struct_type_index } => ConstOp::StructNewDefault(struct_type_index),
+                Operator::ArrayNew { array_type_index } => ConstOp::ArrayNew(array_type_index),
+                Operator::ArrayNewDefault { array_type_index } => ConstOp::ArrayNewDefault(array_type_index),
+                Operator::ArrayNewFixed { array_type_index, array_size } => {
+                    ConstOp::ArrayNewFixed(array_type_index, array_size)
+                }
+                Operator::AnyConvertExtern | Operator::ExternConvertAny => ConstOp::Convert,
                 Operator::End => continue,
                 other => {
                     return Err(Error::Compile {

@@ -4,6 +4,7 @@
 use crate::error::{Error, Result, Trap, TrapCode};
 use crate::exec::address;
 use crate::module::{ConstExpr, ConstOp, DataMode, ElemMode, EntityIndex, Module, ModuleInner};
+use crate::runtime::gc;
 use crate::runtime::limits::StoreLimits;
 use crate::runtime::objects::{Extern, Func, Global, Memory, Table, Tag};
 use crate::runtime::store::{AsContext, AsContextMut, FuncEntity, FuncKind, GlobalEntity, InstanceData, StoreInner};
@@ -69,8 +70,17 @@ impl Instance {
     }
 }
 
-/// Evaluates a constant expression to raw bits (`Val::to_raw`).
-fn eval_const(expr: &ConstExpr, store: &StoreInner, funcs: &[u32], globals: &[u32]) -> u128 {
+/// What a constant expression of an instance may refer to: its functions, globals and
+/// (engine indices of) types.
+struct ConstScope<'a> {
+    funcs: &'a [u32],
+    globals: &'a [u32],
+    type_ids: &'a [u32],
+}
+
+/// Evaluates a constant expression to raw bits (`Val::to_raw`). GC allocations in it
+/// fail only if the store's GC heap limit is reached.
+fn eval_const(expr: &ConstExpr, store: &mut StoreInner, scope: &ConstScope<'_>) -> Result<u128> {
     let mut stack: Vec<u128> = Vec::with_capacity(2);
     for op in &expr.0 {
         let value: u128 = match *op {
@@ -80,8 +90,45 @@ fn eval_const(expr: &ConstExpr, store: &StoreInner, funcs: &[u32], globals: &[u3
             ConstOp::F64(v) => v as u128,
             ConstOp::V128(v) => v,
             ConstOp::RefNull => 0,
-            ConstOp::RefFunc(f) => funcs[f as usize] as u128 + 1,
-            ConstOp::GlobalGet(g) => store.globals[globals[g as usize] as usize].value,
+            ConstOp::RefFunc(f) => scope.funcs[f as usize] as u128 + 1,
+            ConstOp::GlobalGet(g) => store.globals[scope.globals[g as usize] as usize].value,
+            ConstOp::RefI31 => gc::i31_raw(stack.pop().unwrap_or(0) as u32) as u128,
+            ConstOp::Convert => stack.pop().unwrap_or(0),
+            ConstOp::StructNew(ty) | ConstOp::StructNewDefault(ty) => {
+                let type_id = scope.type_ids[ty as usize];
+                let engine = store.engine.clone();
+                let layout = store.gc_heap().layout(&engine, type_id);
+                let mut data = vec![0u8; layout.size as usize];
+                if let ConstOp::StructNew(_) = op {
+                    let values = stack.split_off(stack.len().saturating_sub(layout.fields.len()));
+                    for (&(offset, access), value) in layout.fields.iter().zip(values) {
+                        access.write(&mut data[offset as usize..], value);
+                    }
+                }
+                allocate(store, type_id, 0, data)?
+            }
+            ConstOp::ArrayNew(ty) | ConstOp::ArrayNewDefault(ty) | ConstOp::ArrayNewFixed(ty, _) => {
+                let type_id = scope.type_ids[ty as usize];
+                let engine = store.engine.clone();
+                let layout = store.gc_heap().layout(&engine, type_id);
+                let access = layout.element.map_or(gc::Access::B64, |(access, _)| access);
+                let values: Vec<u128> = match *op {
+                    ConstOp::ArrayNewFixed(_, len) => stack.split_off(stack.len().saturating_sub(len as usize)),
+                    _ => {
+                        let len = stack.pop().unwrap_or(0) as u32 as usize;
+                        let value = if let ConstOp::ArrayNew(_) = op { stack.pop().unwrap_or(0) } else { 0 };
+                        if len.saturating_mul(access.size()) > gc::MAX_OBJECT_BYTES {
+                            return Err(Error::Trap(Trap::new(TrapCode::GcHeapExhausted)));
+                        }
+                        vec![value; len]
+                    }
+                };
+                let mut data = vec![0u8; values.len() * access.size()];
+                for (element, value) in data.chunks_exact_mut(access.size()).zip(&values) {
+                    access.write(element, *value);
+                }
+                allocate(store, type_id, values.len() as u32, data)?
+            }
             binary => {
                 let b = stack.pop().unwrap_or(0) as u64;
                 let a = stack.pop().unwrap_or(0) as u64;
@@ -97,7 +144,16 @@ fn eval_const(expr: &ConstExpr, store: &StoreInner, funcs: &[u32], globals: &[u3
         };
         stack.push(value);
     }
-    stack.pop().unwrap_or(0)
+    Ok(stack.pop().unwrap_or(0))
+}
+
+/// Allocates a GC object for a constant expression (no collection: instantiation is not
+/// a point where the interpreter's roots are known).
+fn allocate(store: &mut StoreInner, type_id: u32, len: u32, data: Vec<u8>) -> Result<u128> {
+    match store.gc_heap().allocate(type_id, len, data.into()) {
+        Some(raw) => Ok(raw as u128),
+        None => Err(Error::Trap(Trap::new(TrapCode::GcHeapExhausted))),
+    }
 }
 
 fn import_error(module: &str, name: &str, expected: &ExternType, found: Option<&ExternType>) -> Error {
@@ -203,13 +259,17 @@ pub(crate) fn instantiate<T>(store: &mut crate::Store<T>, module: &Module, impor
         tags.push(inner.new_tag(ty, m.type_ids[type_index as usize]));
     }
     for (ty, init) in m.globals[m.num_imported_globals..].iter().zip(&m.global_inits) {
-        let value = eval_const(init, inner, &funcs, &globals);
+        let value = eval_const(init, inner, &ConstScope { funcs: &funcs, globals: &globals, type_ids: &m.type_ids })?;
         inner.globals.push(GlobalEntity { ty: *ty, value });
         globals.push(inner.globals.len() as u32 - 1);
     }
     // After the globals: a table's initial element may be read from one.
     for (ty, init) in m.tables[m.num_imported_tables..].iter().zip(&m.table_inits) {
-        let element = init.as_ref().map_or(0, |init| eval_const(init, inner, &funcs, &globals) as u64);
+        let scope = ConstScope { funcs: &funcs, globals: &globals, type_ids: &m.type_ids };
+        let element = match init {
+            Some(init) => eval_const(init, inner, &scope)? as u64,
+            None => 0,
+        };
         tables.push(inner.new_table(*ty, element)?);
     }
 
@@ -228,11 +288,12 @@ pub(crate) fn instantiate<T>(store: &mut crate::Store<T>, module: &Module, impor
             (name.clone(), item)
         })
         .collect();
+    let scope = ConstScope { funcs: &funcs, globals: &globals, type_ids: &m.type_ids };
     let elems: Vec<Vec<u64>> = m
         .elems
         .iter()
-        .map(|segment| segment.items.iter().map(|item| eval_const(item, inner, &funcs, &globals) as u64).collect())
-        .collect();
+        .map(|segment| segment.items.iter().map(|item| eval_const(item, inner, &scope).map(|raw| raw as u64)).collect())
+        .collect::<Result<_>>()?;
     let datas = m.datas.iter().map(|segment| segment.range.clone()).collect();
     inner.instances.push(InstanceData {
         module: module.clone(),
@@ -274,13 +335,16 @@ fn check_limits(inner: &StoreInner, m: &ModuleInner) -> std::result::Result<(), 
 fn initialise_segments(inner: &mut StoreInner, module: &Module, instance_index: u32) -> Result<()> {
     let m = &module.inner;
     let trap = |code| Error::Trap(Trap::new(code));
+    let instance = &inner.instances[instance_index as usize];
+    let (funcs, globals) = (instance.funcs.clone(), instance.globals.clone());
+    let scope = ConstScope { funcs: &funcs, globals: &globals, type_ids: &m.type_ids };
     for (index, segment) in m.elems.iter().enumerate() {
         match &segment.mode {
             ElemMode::Passive => continue,
             ElemMode::Declared => {}
             ElemMode::Active { table, offset } => {
+                let offset = eval_const(offset, inner, &scope)? as u64;
                 let instance = &inner.instances[instance_index as usize];
-                let offset = eval_const(offset, inner, &instance.funcs, &instance.globals) as u64;
                 let table = instance.tables[*table as usize] as usize;
                 let offset = address(offset, inner.tables[table].ty.is_64());
                 let items = &instance.elems[index];
@@ -298,8 +362,8 @@ fn initialise_segments(inner: &mut StoreInner, module: &Module, instance_index: 
         let DataMode::Active { memory, offset } = &segment.mode else {
             continue;
         };
+        let offset = eval_const(offset, inner, &scope)? as u64;
         let instance = &inner.instances[instance_index as usize];
-        let offset = eval_const(offset, inner, &instance.funcs, &instance.globals) as u64;
         let memory = instance.memories[*memory as usize] as usize;
         let offset = address(offset, inner.memories[memory].is_64());
         let bytes = &m.bytes[segment.range.clone()];

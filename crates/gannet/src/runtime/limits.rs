@@ -18,6 +18,7 @@ const DEFAULT_COUNT_LIMIT: usize = 10_000;
 pub struct StoreLimits {
     pub(crate) memory_size: Option<usize>,
     pub(crate) table_elements: Option<usize>,
+    pub(crate) gc_heap_size: Option<usize>,
     pub(crate) instances: usize,
     pub(crate) memories: usize,
     pub(crate) tables: usize,
@@ -28,6 +29,7 @@ impl Default for StoreLimits {
         StoreLimits {
             memory_size: None,
             table_elements: None,
+            gc_heap_size: None,
             instances: DEFAULT_COUNT_LIMIT,
             memories: DEFAULT_COUNT_LIMIT,
             tables: DEFAULT_COUNT_LIMIT,
@@ -94,6 +96,13 @@ impl StoreLimitsBuilder {
     /// The most elements any one table may have.
     pub fn table_elements(mut self, elements: usize) -> Self {
         self.limits.table_elements = Some(elements);
+        self
+    }
+
+    /// The most bytes the store's GC objects (structs and arrays, with their bookkeeping)
+    /// may take at once; an allocation beyond it, even after a collection, traps.
+    pub fn gc_heap_size(mut self, bytes: usize) -> Self {
+        self.limits.gc_heap_size = Some(bytes);
         self
     }
 

@@ -276,7 +276,7 @@ impl Global {
     pub fn get(&self, store: impl AsContext) -> Val {
         let store = store.as_store();
         let global = &store.inner.globals[self.index as usize];
-        Val::from_raw(global.value, global.ty.content(), store.inner.id)
+        Val::from_raw_in(global.value, global.ty.content(), store.inner.id, store.inner.gc.as_deref())
     }
 
     /// Sets the value of a mutable global.
@@ -331,7 +331,7 @@ impl Table {
         let store = store.as_store();
         let table = &store.inner.tables[self.index as usize];
         let raw = *table.elements.get(usize::try_from(index).ok()?)?;
-        Some(Val::from_raw(raw as u128, table.ty.element(), store.inner.id))
+        Some(Val::from_raw_in(raw as u128, table.ty.element(), store.inner.id, store.inner.gc.as_deref()))
     }
 
     /// Sets element `index`.
@@ -583,7 +583,7 @@ impl crate::values::ExnRef {
         ty.params()
             .iter()
             .map(|&ty| {
-                let value = Val::read_slots(&exception.payload[at..], ty, inner.id);
+                let value = Val::read_slots(&exception.payload[at..], ty, inner.id, inner.gc.as_deref());
                 at += ty.slots();
                 value
             })

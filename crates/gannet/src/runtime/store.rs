@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::module::Module;
+use crate::runtime::gc::{GcHeap, GcStats};
 use crate::runtime::limits::StoreLimits;
 use crate::runtime::memory::LinearMemory;
 use crate::types::{FuncType, GlobalType, TableType};
@@ -108,6 +109,8 @@ pub(crate) struct StoreInner {
     pub(crate) free_exceptions: Vec<u32>,
     pub(crate) instances: Vec<InstanceData>,
     pub(crate) externrefs: Vec<Box<dyn Any + Send + Sync>>,
+    /// Structs and arrays; created by the first allocation.
+    pub(crate) gc: Option<Box<GcHeap>>,
     /// Fuel left; only consulted when the engine consumes fuel.
     pub(crate) fuel: u64,
     pub(crate) limits: StoreLimits,
@@ -156,6 +159,43 @@ impl StoreInner {
         }
     }
 
+    /// The GC heap, created on first use.
+    pub(crate) fn gc_heap(&mut self) -> &mut GcHeap {
+        // Keep in step with `exec::gc`'s `Executor::layout`, which borrows the fields apart.
+        let limit = self.limits.gc_heap_size.unwrap_or(usize::MAX);
+        self.gc.get_or_insert_with(|| Box::new(GcHeap::new(limit)))
+    }
+
+    /// Raw words that may hold references into the GC heap and are not on an executor's
+    /// value stack: globals, tables, element segments and exception payloads (the
+    /// interpreter adds the value stacks, see `exec::gc`).
+    pub(crate) fn gc_roots(&self, mut visit: impl FnMut(u64)) {
+        let traced = |ty: crate::types::ValType| crate::runtime::gc::is_traced(crate::registry::StorageType::Val(ty));
+        for global in &self.globals {
+            if traced(global.ty.content()) {
+                visit(global.value as u64);
+            }
+        }
+        for table in &self.tables {
+            if traced(table.ty.element()) {
+                table.elements.iter().for_each(|&raw| visit(raw));
+            }
+        }
+        for instance in &self.instances {
+            instance.elems.iter().flatten().for_each(|&raw| visit(raw));
+        }
+        for exception in &self.exceptions {
+            let Some(tag) = self.tags.get(exception.tag as usize) else { continue };
+            let mut at = 0;
+            for &ty in tag.ty.params() {
+                if traced(ty) && at < exception.payload.len() {
+                    visit(exception.payload[at]);
+                }
+                at += ty.slots();
+            }
+        }
+    }
+
     /// Grows store table `index` by `delta` elements set to `init`, within its maximum and
     /// the store's limits; returns the old size.
     pub(crate) fn grow_table(&mut self, index: usize, delta: u64, init: u64) -> Option<u64> {
@@ -197,6 +237,7 @@ impl<T> Store<T> {
                 free_exceptions: Vec::new(),
                 instances: Vec::new(),
                 externrefs: Vec::new(),
+                gc: None,
                 fuel: 0,
                 limits: StoreLimits::default(),
                 interrupt_epoch: 0,
@@ -255,7 +296,21 @@ impl<T> Store<T> {
     /// Installs resource limits for memories, tables and instances created or grown from
     /// now on; see [`StoreLimits`].
     pub fn set_limits(&mut self, limits: StoreLimits) {
+        if let Some(heap) = &mut self.inner.gc {
+            heap.limit = limits.gc_heap_size.unwrap_or(usize::MAX);
+        }
         self.inner.limits = limits;
+    }
+
+    /// What the garbage collector did so far (all zero while nothing was allocated).
+    pub fn gc_stats(&self) -> GcStats {
+        self.inner.gc.as_ref().map(|heap| heap.stats).unwrap_or_default()
+    }
+
+    /// Collects garbage now. Objects the host holds only through [`AnyRef`](crate::AnyRef)
+    /// handles are not roots: keep what the host needs in a global or table.
+    pub fn gc(&mut self) {
+        crate::exec::gc::collect_from_host(&mut self.inner);
     }
 
     pub(crate) fn add_host_func(&mut self, ty: FuncType, func: Arc<HostFn<T>>) -> u32 {

@@ -14,6 +14,7 @@
 //! frame offsets are all counted in slots, so everything that only moves values (branches,
 //! block ends, calls) copies the two halves like any two values.
 
+mod gc;
 #[cfg(test)]
 mod tests;
 
@@ -1264,6 +1265,9 @@ impl<'m> Translator<'m> {
         }
         self.charge(fuel_cost(&op));
         if let Some(result) = self.visit_table_op(&op) {
+            return result;
+        }
+        if let Some(result) = self.visit_gc_op(&op) {
             return result;
         }
         match op {

@@ -1,0 +1,554 @@
+//! Handlers of the GC instructions (structs, arrays, `i31`, casts) and the collector's
+//! view of the interpreter: which words of the value stacks may be roots.
+//!
+//! Frames are scanned conservatively: every word of every frame in use that has the
+//! shape of a live object reference (`runtime::gc::OBJECT_TAG` in its top 16 bits) keeps
+//! that object alive. The tag makes an integer that looks like a reference improbable;
+//! if one does, it only keeps an object alive longer, never frees one too early.
+//! Objects themselves are traced precisely, from their types' layouts.
+
+use super::*;
+use crate::runtime::gc::{self, Access};
+use crate::types::{CompositeKind, HeapType, TypeIndex};
+
+type R<'a> = &'a mut Regs;
+type Ctx<'a, 'h> = &'a mut Executor<'h>;
+
+/// Collects garbage in `store`; `stack` is the running executor's value stack in use.
+fn collect(store: &mut StoreInner, stack: &[u64]) {
+    let mut roots = Vec::new();
+    store.gc_roots(|raw| {
+        if gc::object_index(raw).is_some() {
+            roots.push(raw);
+        }
+    });
+    roots.extend(stack.iter().copied().filter(|&raw| gc::object_index(raw).is_some()));
+    let engine = store.engine.clone();
+    let Some(heap) = store.gc.as_deref_mut() else { return };
+    for &(start, len) in &heap.suspended_stacks {
+        // SAFETY: an executor registers its value stack only while it is suspended in a
+        // host call (`Executor::call_host_suspended`) and removes it before it resumes; the
+        // stack neither moves nor changes meanwhile.
+        let stack = unsafe { std::slice::from_raw_parts(start, len) };
+        roots.extend(stack.iter().copied().filter(|&raw| gc::object_index(raw).is_some()));
+    }
+    heap.collect(&engine, roots);
+}
+
+/// Collects garbage on the host's request (`Store::gc`): no executor runs, apart from
+/// those suspended in host calls.
+pub(crate) fn collect_from_host(store: &mut StoreInner) {
+    if store.gc.is_some() {
+        collect(store, &[]);
+    }
+}
+
+impl Executor<'_> {
+    /// How many slots of the value stack are in use: every frame up to the end of the
+    /// running one.
+    fn stack_in_use(&mut self, r: &Regs) -> usize {
+        let offset = (r.fp as usize - self.stack.as_ptr() as usize) / 8;
+        let instance = self.instance as usize;
+        let module = self.store().instances[instance].module.inner.clone();
+        let frame_size = module.compiled(self.func).map_or(0, |compiled| compiled.frame_size);
+        (offset + frame_size).min(self.stack.len())
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn collect_garbage(&mut self, r: &Regs) {
+        let used = self.stack_in_use(r);
+        // SAFETY: the store pointer is valid (see `Executor::store`); the value stack is
+        // the executor's own, not part of the store.
+        let store = unsafe { &mut *self.store };
+        collect(store, &self.stack[..used]);
+    }
+
+    /// Allocates an object of type `type_id` (array length `len`) holding `data`,
+    /// collecting garbage first when enough was allocated since the last collection.
+    fn allocate(&mut self, r: &Regs, type_id: u32, len: u32, data: Box<[u8]>) -> Result<u64, Flow> {
+        if self.store().gc_heap().collection_due(data.len()) {
+            self.collect_garbage(r);
+        }
+        self.store().gc_heap().allocate(type_id, len, data).ok_or_else(|| self.trap(TrapCode::GcHeapExhausted))
+    }
+
+    /// Calls host function `func` (see `call_host`) with this executor's value stack up
+    /// to `used` slots registered as a root while it runs, if the store has a GC heap.
+    pub(super) fn call_host_suspended(
+        &mut self,
+        used: usize,
+        func: u32,
+        caller: Option<u32>,
+        params: &[Val],
+        results: &mut [Val],
+    ) -> Result<(), Error> {
+        let stack = (self.stack.as_ptr(), used.min(self.stack.len()));
+        let registered = match self.store().gc.as_deref_mut() {
+            Some(heap) => {
+                heap.suspended_stacks.push(stack);
+                true
+            }
+            None => false,
+        };
+        let outcome = self.call_host(func, caller, params, results);
+        if registered && let Some(heap) = self.store().gc.as_deref_mut() {
+            heap.suspended_stacks.pop();
+        }
+        outcome
+    }
+
+    /// The layout of the running module's type `ty` (an engine type index).
+    fn layout(&mut self, type_id: u32) -> std::sync::Arc<gc::Layout> {
+        let StoreInner { engine, gc, limits, .. } = self.store();
+        let limit = limits.gc_heap_size.unwrap_or(usize::MAX);
+        gc.get_or_insert_with(|| Box::new(gc::GcHeap::new(limit))).layout(engine, type_id)
+    }
+}
+
+/// Encodes the target of `ref.test`/`ref.cast` as an op's `u32` operand: bit 31 says
+/// whether null passes, bits 24..=27 the heap type's kind, bits 0..=23 a concrete type's
+/// engine index.
+pub(crate) fn encode_cast_target(nullable: bool, heap: HeapType) -> Option<u32> {
+    let (code, index) = match heap {
+        HeapType::Concrete(TypeIndex { index, kind }) => {
+            let code = match kind {
+                CompositeKind::Func => 0,
+                CompositeKind::Struct => 1,
+                CompositeKind::Array => 2,
+            };
+            (code, index)
+        }
+        abstract_type => (3 + ABSTRACT.iter().position(|&h| h == abstract_type)? as u32, 0),
+    };
+    (index < 1 << 24).then_some((nullable as u32) << 31 | code << 24 | index)
+}
+
+const ABSTRACT: [HeapType; 12] = [
+    HeapType::Func,
+    HeapType::NoFunc,
+    HeapType::Extern,
+    HeapType::NoExtern,
+    HeapType::Any,
+    HeapType::Eq,
+    HeapType::I31,
+    HeapType::Struct,
+    HeapType::Array,
+    HeapType::None,
+    HeapType::Exn,
+    HeapType::NoExn,
+];
+
+fn decode_cast_target(target: u32) -> (bool, HeapType) {
+    let nullable = target >> 31 == 1;
+    let index = target & 0xFF_FFFF;
+    let heap = match (target >> 24) & 0x7F {
+        0 => HeapType::Concrete(TypeIndex { index, kind: CompositeKind::Func }),
+        1 => HeapType::Concrete(TypeIndex { index, kind: CompositeKind::Struct }),
+        2 => HeapType::Concrete(TypeIndex { index, kind: CompositeKind::Array }),
+        code => ABSTRACT[(code as usize - 3).min(ABSTRACT.len() - 1)],
+    };
+    (nullable, heap)
+}
+
+/// Does the raw reference `raw` pass a cast to `target` (see `encode_cast_target`)?
+fn passes(ctx: &mut Executor<'_>, raw: u64, target: u32) -> bool {
+    let (nullable, heap) = decode_cast_target(target);
+    if raw == 0 {
+        return nullable;
+    }
+    let StoreInner { engine, funcs, gc: objects, .. } = ctx.store();
+    match (heap.top(), objects.as_deref_mut()) {
+        (HeapType::Any, Some(objects)) => objects.ref_matches(engine, funcs, raw, heap),
+        // Functions (the registry knows their types), or an `i31` or converted host
+        // reference while no heap object exists.
+        _ => {
+            let registry = engine.types();
+            gc::ref_matches(raw, heap, funcs, objects.as_deref(), |index| {
+                (registry.kind(index), registry.supertypes(index))
+            })
+        }
+    }
+}
+
+/// The object a reference operand names, or the trap for a null one.
+fn object(store: &mut StoreInner, raw: u64, null: TrapCode) -> Result<&mut gc::GcObject, TrapCode> {
+    store.gc.as_deref_mut().and_then(|heap| heap.object_mut(raw)).ok_or(null)
+}
+
+/// Reads a field or element of `access` at the start of `bytes` into slot `dst`.
+///
+/// # Safety
+/// `dst` (and `dst + 1` for a `v128`) must be in the frame.
+unsafe fn read_into(r: &mut Regs, dst: Slot, access: Access, bytes: &[u8]) {
+    if access == Access::V128 {
+        let value = u128::from_le_bytes(bytes[..16].try_into().expect("16 bytes"));
+        // SAFETY: forwarded to the caller.
+        unsafe { set_v128(r.fp, dst, simd::V128::from_u128(value)) };
+    } else {
+        // SAFETY: forwarded to the caller.
+        unsafe { set::<u64>(r.fp, dst, access.read(bytes)) };
+    }
+}
+
+/// The raw bits of a field's or element's value in slot `src` (two slots for a `v128`).
+///
+/// # Safety
+/// `src` (and `src + 1` for a `v128`) must be in the frame.
+unsafe fn slot_value(r: &Regs, src: Slot, access: Access) -> u128 {
+    if access == Access::V128 {
+        // SAFETY: forwarded to the caller.
+        unsafe { get_v128(r.fp, src).to_u128() }
+    } else {
+        // SAFETY: forwarded to the caller.
+        unsafe { get::<u64>(r.fp, src) as u128 }
+    }
+}
+
+/// Repeats the `size`-byte little-endian value `value` `count` times.
+fn repeated(value: u128, size: usize, count: usize) -> Option<Vec<u8>> {
+    let bytes = size.checked_mul(count).filter(|&b| b <= gc::MAX_OBJECT_BYTES)?;
+    let mut data = Vec::with_capacity(bytes);
+    if value == 0 {
+        data.resize(bytes, 0);
+    } else {
+        let one = &value.to_le_bytes()[..size];
+        for _ in 0..count {
+            data.extend_from_slice(one);
+        }
+    }
+    Some(data)
+}
+
+pub(super) unsafe fn struct_new(op: op::StructNew, r: R, ctx: Ctx) -> Flow {
+    let layout = ctx.layout(op.ty);
+    let mut data = vec![0u8; layout.size as usize];
+    let mut slot = op.base.0;
+    for &(offset, access) in layout.fields.iter() {
+        // SAFETY: validated code: the field values are in the frame from `base` on.
+        let value = unsafe { slot_value(r, Slot(slot), access) };
+        access.write(&mut data[offset as usize..], value);
+        slot += if access == Access::V128 { 2 } else { 1 };
+    }
+    match ctx.allocate(r, op.ty, 0, data.into()) {
+        Ok(raw) => {
+            // SAFETY: validated code: the slot is in the frame.
+            unsafe { set::<u64>(r.fp, op.dst, raw) };
+            Flow::Next
+        }
+        Err(flow) => flow,
+    }
+}
+
+pub(super) unsafe fn struct_new_default(op: op::StructNewDefault, r: R, ctx: Ctx) -> Flow {
+    let layout = ctx.layout(op.ty);
+    match ctx.allocate(r, op.ty, 0, vec![0u8; layout.size as usize].into()) {
+        Ok(raw) => {
+            // SAFETY: validated code: the slot is in the frame.
+            unsafe { set::<u64>(r.fp, op.dst, raw) };
+            Flow::Next
+        }
+        Err(flow) => flow,
+    }
+}
+
+pub(super) unsafe fn struct_get(op: op::StructGet, r: R, ctx: Ctx) -> Flow {
+    // SAFETY: validated code: the slot is in the frame.
+    let raw: u64 = unsafe { get(r.fp, op.object) };
+    match object(ctx.store(), raw, TrapCode::NullStructReference) {
+        Ok(object) => {
+            // SAFETY: validated code: the result's slots are in the frame.
+            unsafe { read_into(r, op.dst, Access::from_u32(op.kind), &object.data[op.offset as usize..]) };
+            Flow::Next
+        }
+        Err(code) => ctx.trap(code),
+    }
+}
+
+pub(super) unsafe fn struct_set(op: op::StructSet, r: R, ctx: Ctx) -> Flow {
+    // SAFETY: validated code: the slots are in the frame.
+    let (raw, value) = unsafe { (get::<u64>(r.fp, op.object), slot_value(r, op.value, Access::from_u32(op.kind))) };
+    match object(ctx.store(), raw, TrapCode::NullStructReference) {
+        Ok(object) => {
+            Access::from_u32(op.kind).write(&mut object.data[op.offset as usize..], value);
+            Flow::Next
+        }
+        Err(code) => ctx.trap(code),
+    }
+}
+
+/// Finishes an `array.new*`: allocates the array of `len` elements with contents `data`
+/// (`None`: too large) and puts its reference in `dst`.
+///
+/// # Safety
+/// `dst` must be in the frame.
+unsafe fn new_array(r: R, ctx: Ctx, dst: Slot, ty: u32, len: u32, data: Option<Vec<u8>>) -> Flow {
+    let Some(data) = data else {
+        return ctx.trap(TrapCode::GcHeapExhausted);
+    };
+    match ctx.allocate(r, ty, len, data.into()) {
+        Ok(raw) => {
+            // SAFETY: forwarded to the caller.
+            unsafe { set::<u64>(r.fp, dst, raw) };
+            Flow::Next
+        }
+        Err(flow) => flow,
+    }
+}
+
+fn element_access(ctx: Ctx, ty: u32) -> Access {
+    ctx.layout(ty).element.map_or(Access::B64, |(access, _)| access)
+}
+
+pub(super) unsafe fn array_new(op: op::ArrayNew, r: R, ctx: Ctx) -> Flow {
+    let access = element_access(ctx, op.ty);
+    // SAFETY: validated code: the slots are in the frame.
+    let (value, len) = unsafe { (slot_value(r, op.value, access), get::<u32>(r.fp, op.len)) };
+    let data = repeated(value, access.size(), len as usize);
+    // SAFETY: validated code: the slot is in the frame.
+    unsafe { new_array(r, ctx, op.dst, op.ty, len, data) }
+}
+
+pub(super) unsafe fn array_new_default(op: op::ArrayNewDefault, r: R, ctx: Ctx) -> Flow {
+    let access = element_access(ctx, op.ty);
+    // SAFETY: validated code: the slot is in the frame.
+    let len: u32 = unsafe { get(r.fp, op.len) };
+    let data = repeated(0, access.size(), len as usize);
+    // SAFETY: validated code: the slot is in the frame.
+    unsafe { new_array(r, ctx, op.dst, op.ty, len, data) }
+}
+
+pub(super) unsafe fn array_new_fixed(op: op::ArrayNewFixed, r: R, ctx: Ctx) -> Flow {
+    let access = element_access(ctx, op.ty);
+    let width = if access == Access::V128 { 2 } else { 1 };
+    let mut data = vec![0u8; access.size() * op.len as usize];
+    for (k, element) in data.chunks_exact_mut(access.size()).enumerate() {
+        // SAFETY: validated code: the elements are in the frame from `base` on.
+        let value = unsafe { slot_value(r, Slot(op.base.0 + (k * width) as u16), access) };
+        access.write(element, value);
+    }
+    // SAFETY: validated code: the slot is in the frame.
+    unsafe { new_array(r, ctx, op.dst, op.ty, op.len, Some(data)) }
+}
+
+/// The bytes of the running instance's data segment `data`.
+fn data_segment(ctx: Ctx, data: u32) -> Vec<u8> {
+    let instance = ctx.instance as usize;
+    let instance = &ctx.store().instances[instance];
+    let range = instance.datas[data as usize].clone();
+    instance.module.inner.bytes[range].to_vec()
+}
+
+pub(super) unsafe fn array_new_data(op: op::ArrayNewData, r: R, ctx: Ctx) -> Flow {
+    let access = element_access(ctx, op.ty);
+    // SAFETY: validated code: the slots are in the frame.
+    let (offset, len): (u32, u32) = unsafe { (get(r.fp, op.offset), get(r.fp, op.len)) };
+    let segment = data_segment(ctx, op.data);
+    let bytes = (len as u64) * access.size() as u64;
+    let Some(range) = ops::range(offset.into(), bytes, segment.len()) else {
+        return ctx.trap(TrapCode::MemoryOutOfBounds);
+    };
+    let data = (bytes <= gc::MAX_OBJECT_BYTES as u64).then(|| segment[range].to_vec());
+    // SAFETY: validated code: the slot is in the frame.
+    unsafe { new_array(r, ctx, op.dst, op.ty, len, data) }
+}
+
+pub(super) unsafe fn array_new_elem(op: op::ArrayNewElem, r: R, ctx: Ctx) -> Flow {
+    // SAFETY: validated code: the slots are in the frame.
+    let (offset, len): (u32, u32) = unsafe { (get(r.fp, op.offset), get(r.fp, op.len)) };
+    let instance = ctx.instance as usize;
+    let segment = &ctx.store().instances[instance].elems[op.elem as usize];
+    let Some(range) = ops::range(offset.into(), len.into(), segment.len()) else {
+        return ctx.trap(TrapCode::TableOutOfBounds);
+    };
+    let data: Vec<u8> = segment[range].iter().flat_map(|raw| raw.to_le_bytes()).collect();
+    // SAFETY: validated code: the slot is in the frame.
+    unsafe { new_array(r, ctx, op.dst, op.ty, len, Some(data)) }
+}
+
+/// The array a reference operand names and the byte range of its elements
+/// `index..index + count`, or the trap.
+fn array_range<'c>(
+    ctx: &'c mut Executor<'_>,
+    raw: u64,
+    index: u32,
+    count: u32,
+    size: usize,
+) -> Result<(&'c mut gc::GcObject, std::ops::Range<usize>), TrapCode> {
+    let array = object(ctx.store(), raw, TrapCode::NullArrayReference)?;
+    let elements = ops::range(index.into(), count.into(), array.len as usize).ok_or(TrapCode::ArrayOutOfBounds)?;
+    Ok((array, elements.start * size..elements.end * size))
+}
+
+pub(super) unsafe fn array_get(op: op::ArrayGet, r: R, ctx: Ctx) -> Flow {
+    let access = Access::from_u32(op.kind);
+    // SAFETY: validated code: the slots are in the frame.
+    let (raw, index): (u64, u32) = unsafe { (get(r.fp, op.array), get(r.fp, op.index)) };
+    match array_range(ctx, raw, index, 1, access.size()) {
+        Ok((array, bytes)) => {
+            // SAFETY: validated code: the result's slots are in the frame.
+            unsafe { read_into(r, op.dst, access, &array.data[bytes]) };
+            Flow::Next
+        }
+        Err(code) => ctx.trap(code),
+    }
+}
+
+pub(super) unsafe fn array_set(op: op::ArraySet, r: R, ctx: Ctx) -> Flow {
+    let access = Access::from_u32(op.kind);
+    // SAFETY: validated code: the slots are in the frame.
+    let (raw, index, value): (u64, u32, u128) =
+        unsafe { (get(r.fp, op.array), get(r.fp, op.index), slot_value(r, op.value, access)) };
+    match array_range(ctx, raw, index, 1, access.size()) {
+        Ok((array, bytes)) => {
+            access.write(&mut array.data[bytes], value);
+            Flow::Next
+        }
+        Err(code) => ctx.trap(code),
+    }
+}
+
+pub(super) unsafe fn array_len(op: op::ArrayLen, r: R, ctx: Ctx) -> Flow {
+    // SAFETY: validated code: the slot is in the frame.
+    let raw: u64 = unsafe { get(r.fp, op.array) };
+    match object(ctx.store(), raw, TrapCode::NullArrayReference) {
+        Ok(array) => {
+            let len = array.len;
+            // SAFETY: validated code: the slot is in the frame.
+            unsafe { set::<u32>(r.fp, op.dst, len) };
+            Flow::Next
+        }
+        Err(code) => ctx.trap(code),
+    }
+}
+
+pub(super) unsafe fn array_fill(op: op::ArrayFill, r: R, ctx: Ctx) -> Flow {
+    let access = Access::from_u32(op.kind);
+    // SAFETY: validated code: the slots are in the frame.
+    let (raw, offset, value, len): (u64, u32, u128, u32) =
+        unsafe { (get(r.fp, op.array), get(r.fp, op.offset), slot_value(r, op.value, access), get(r.fp, op.len)) };
+    match array_range(ctx, raw, offset, len, access.size()) {
+        Ok((array, bytes)) => {
+            for element in array.data[bytes].chunks_exact_mut(access.size()) {
+                access.write(element, value);
+            }
+            Flow::Next
+        }
+        Err(code) => ctx.trap(code),
+    }
+}
+
+pub(super) unsafe fn array_copy(op: op::ArrayCopy, r: R, ctx: Ctx) -> Flow {
+    let size = Access::from_u32(op.kind).size();
+    // SAFETY: validated code: the slots are in the frame.
+    let (dst, dst_offset, src, src_offset, len): (u64, u32, u64, u32, u32) = unsafe {
+        (
+            get(r.fp, op.dst_array),
+            get(r.fp, op.dst_offset),
+            get(r.fp, op.src_array),
+            get(r.fp, op.src_offset),
+            get(r.fp, op.len),
+        )
+    };
+    // Both ranges are checked before anything is copied.
+    let source = match array_range(ctx, src, src_offset, len, size) {
+        Ok((_, bytes)) => bytes,
+        Err(code) => return ctx.trap(code),
+    };
+    if let Err(code) = array_range(ctx, dst, dst_offset, len, size) {
+        return ctx.trap(code);
+    }
+    let heap = ctx.store().gc_heap();
+    let (src_index, dst_index) = (gc::object_index(src), gc::object_index(dst));
+    if src_index == dst_index {
+        let array = heap.object_mut(dst).expect("checked above");
+        array.data.copy_within(source, dst_offset as usize * size);
+    } else {
+        let bytes = heap.object(src).expect("checked above").data[source].to_vec();
+        let array = heap.object_mut(dst).expect("checked above");
+        let at = dst_offset as usize * size;
+        array.data[at..at + bytes.len()].copy_from_slice(&bytes);
+    }
+    Flow::Next
+}
+
+pub(super) unsafe fn array_init_data(op: op::ArrayInitData, r: R, ctx: Ctx) -> Flow {
+    let size = Access::from_u32(op.kind).size();
+    // SAFETY: validated code: the slots are in the frame.
+    let (raw, offset, src, len): (u64, u32, u32, u32) =
+        unsafe { (get(r.fp, op.array), get(r.fp, op.offset), get(r.fp, op.src), get(r.fp, op.len)) };
+    let segment = data_segment(ctx, op.data);
+    let bytes = match array_range(ctx, raw, offset, len, size) {
+        Ok((_, bytes)) => bytes,
+        Err(code) => return ctx.trap(code),
+    };
+    let Some(source) = ops::range(src.into(), bytes.len() as u64, segment.len()) else {
+        return ctx.trap(TrapCode::MemoryOutOfBounds);
+    };
+    let array = ctx.store().gc_heap().object_mut(raw).expect("checked above");
+    array.data[bytes].copy_from_slice(&segment[source]);
+    Flow::Next
+}
+
+pub(super) unsafe fn array_init_elem(op: op::ArrayInitElem, r: R, ctx: Ctx) -> Flow {
+    // SAFETY: validated code: the slots are in the frame.
+    let (raw, offset, src, len): (u64, u32, u32, u32) =
+        unsafe { (get(r.fp, op.array), get(r.fp, op.offset), get(r.fp, op.src), get(r.fp, op.len)) };
+    let bytes = match array_range(ctx, raw, offset, len, 8) {
+        Ok((_, bytes)) => bytes,
+        Err(code) => return ctx.trap(code),
+    };
+    let instance = ctx.instance as usize;
+    let store = ctx.store();
+    let segment = &store.instances[instance].elems[op.elem as usize];
+    let Some(source) = ops::range(src.into(), len.into(), segment.len()) else {
+        return ctx.trap(TrapCode::TableOutOfBounds);
+    };
+    let values: Vec<u8> = segment[source].iter().flat_map(|raw| raw.to_le_bytes()).collect();
+    let array = store.gc_heap().object_mut(raw).expect("checked above");
+    array.data[bytes].copy_from_slice(&values);
+    Flow::Next
+}
+
+pub(super) unsafe fn ref_i31(op: op::RefI31, r: R, _: Ctx) -> Flow {
+    // SAFETY: validated code: the slots are in the frame.
+    unsafe { set::<u64>(r.fp, op.dst, gc::i31_raw(get::<u32>(r.fp, op.src))) };
+    Flow::Next
+}
+
+pub(super) unsafe fn i31_get_s(op: op::I31GetS, r: R, ctx: Ctx) -> Flow {
+    // SAFETY: validated code: the slot is in the frame.
+    let raw: u64 = unsafe { get(r.fp, op.src) };
+    if raw == 0 {
+        return ctx.trap(TrapCode::NullI31Reference);
+    }
+    // SAFETY: validated code: the slot is in the frame.
+    unsafe { set::<i32>(r.fp, op.dst, gc::i31_signed(raw)) };
+    Flow::Next
+}
+
+pub(super) unsafe fn i31_get_u(op: op::I31GetU, r: R, ctx: Ctx) -> Flow {
+    // SAFETY: validated code: the slot is in the frame.
+    let raw: u64 = unsafe { get(r.fp, op.src) };
+    if raw == 0 {
+        return ctx.trap(TrapCode::NullI31Reference);
+    }
+    // SAFETY: validated code: the slot is in the frame.
+    unsafe { set::<u32>(r.fp, op.dst, gc::i31_unsigned(raw)) };
+    Flow::Next
+}
+
+pub(super) unsafe fn ref_test(op: op::RefTest, r: R, ctx: Ctx) -> Flow {
+    // SAFETY: validated code: the slot is in the frame.
+    let raw: u64 = unsafe { get(r.fp, op.src) };
+    let result = passes(ctx, raw, op.target);
+    // SAFETY: validated code: the slot is in the frame.
+    unsafe { set::<u32>(r.fp, op.dst, result as u32) };
+    Flow::Next
+}
+
+pub(super) unsafe fn ref_cast(op: op::RefCast, r: R, ctx: Ctx) -> Flow {
+    // SAFETY: validated code: the slot is in the frame.
+    let raw: u64 = unsafe { get(r.fp, op.src) };
+    if passes(ctx, raw, op.target) { Flow::Next } else { ctx.trap(TrapCode::CastFailure) }
+}
