@@ -33,6 +33,7 @@ pub struct Config {
     pub(crate) consume_fuel: bool,
     pub(crate) interruptible: bool,
     pub(crate) count_ops: bool,
+    pub(crate) gc_stress: bool,
 }
 
 impl Default for Config {
@@ -54,6 +55,7 @@ impl Default for Config {
             consume_fuel: false,
             interruptible: false,
             count_ops: false,
+            gc_stress: false,
         }
     }
 }
@@ -61,7 +63,7 @@ impl Default for Config {
 impl Config {
     /// The default configuration: WebAssembly 2.0 (SIMD included) plus relaxed SIMD, tail
     /// calls, extended constant expressions, multiple memories, 64-bit memories and
-    /// tables, typed function references and exception handling; lazy compilation.
+    /// tables, typed function references, exception handling and GC; lazy compilation.
     pub fn new() -> Self {
         Self::default()
     }
@@ -162,6 +164,14 @@ impl Config {
     /// several times; with it off (the default) nothing is counted and nothing is paid.
     pub fn count_ops(&mut self, enable: bool) -> &mut Self {
         self.count_ops = enable;
+        self
+    }
+
+    /// Collects garbage before every GC allocation instead of when enough was allocated: a
+    /// testing aid that makes any reference the collector fails to see show up at once.
+    /// Very slow for programs that allocate much.
+    pub fn gc_stress(&mut self, enable: bool) -> &mut Self {
+        self.gc_stress = enable;
         self
     }
 

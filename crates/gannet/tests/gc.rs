@@ -3,8 +3,8 @@
 //! objects, packed and vector fields, and the heap limit.
 
 use gannet::{
-    AnyRef, Engine, Error, Func, FuncType, HeapType, Instance, Linker, Module, Store, StoreLimitsBuilder, TrapCode,
-    Val, ValType,
+    AnyRef, Config, Engine, Error, Func, FuncType, HeapType, Instance, Linker, Module, Store, StoreLimitsBuilder,
+    TrapCode, Val, ValType,
 };
 
 /// Builds a list of `n` nodes in a local, allocates ~20 MB of garbage through `$churn`
@@ -30,37 +30,48 @@ const LIST: &str = r#"
     (local.get $sum))
 "#;
 
+/// Engines without and with `gc_stress` (a collection before every allocation).
+fn engines() -> [Engine; 2] {
+    let mut stressed = Config::new();
+    stressed.gc_stress(true);
+    [Engine::default(), Engine::new(&stressed)]
+}
+
 #[test]
 fn objects_referenced_from_frames_survive_collections() {
-    let engine = Engine::default();
-    let module =
-        Module::new(&engine, format!("(module {LIST} (func $churn (param i32) (call $alloc (local.get 0))))")).unwrap();
-    let mut store = Store::new(&engine, ());
-    let instance = Instance::new(&mut store, &module, &[]).unwrap();
-    let sum = instance.get_typed_func::<i32, i32>(&store, "list_sum").unwrap().call(&mut store, 1000).unwrap();
-    assert_eq!(sum, 500_500);
-    let stats = store.gc_stats();
-    assert!(stats.collections > 0, "{stats:?}");
-    assert!(stats.freed_objects >= 150_000, "{stats:?}");
+    for engine in engines() {
+        let module =
+            Module::new(&engine, format!("(module {LIST} (func $churn (param i32) (call $alloc (local.get 0))))"))
+                .unwrap();
+        let mut store = Store::new(&engine, ());
+        let instance = Instance::new(&mut store, &module, &[]).unwrap();
+        let sum = instance.get_typed_func::<i32, i32>(&store, "list_sum").unwrap().call(&mut store, 1000).unwrap();
+        assert_eq!(sum, 500_500);
+        let stats = store.gc_stats();
+        assert!(stats.collections > 0, "{stats:?}");
+        assert!(stats.freed_objects >= 150_000, "{stats:?}");
+    }
 }
 
 #[test]
 fn callers_suspended_in_a_host_call_keep_their_objects() {
-    let engine = Engine::default();
-    let module =
-        Module::new(&engine, format!("(module (import \"host\" \"churn\" (func $churn (param i32))) {LIST})")).unwrap();
-    let mut store = Store::new(&engine, None::<Func>);
-    let mut linker = Linker::new(&engine);
-    let churn = Func::new(&mut store, FuncType::new([ValType::I32], []), |mut caller, params, _| {
-        let alloc = caller.data().expect("set before the call");
-        alloc.call(&mut caller, params, &mut [])
-    });
-    linker.define(&store, "host", "churn", churn).unwrap();
-    let instance = linker.instantiate(&mut store, &module).unwrap();
-    *store.data_mut() = instance.get_func(&store, "alloc");
-    let sum = instance.get_typed_func::<i32, i32>(&store, "list_sum").unwrap().call(&mut store, 1000).unwrap();
-    assert_eq!(sum, 500_500);
-    assert!(store.gc_stats().collections > 0);
+    for engine in engines() {
+        let module =
+            Module::new(&engine, format!("(module (import \"host\" \"churn\" (func $churn (param i32))) {LIST})"))
+                .unwrap();
+        let mut store = Store::new(&engine, None::<Func>);
+        let mut linker = Linker::new(&engine);
+        let churn = Func::new(&mut store, FuncType::new([ValType::I32], []), |mut caller, params, _| {
+            let alloc = caller.data().expect("set before the call");
+            alloc.call(&mut caller, params, &mut [])
+        });
+        linker.define(&store, "host", "churn", churn).unwrap();
+        let instance = linker.instantiate(&mut store, &module).unwrap();
+        *store.data_mut() = instance.get_func(&store, "alloc");
+        let sum = instance.get_typed_func::<i32, i32>(&store, "list_sum").unwrap().call(&mut store, 1000).unwrap();
+        assert_eq!(sum, 500_500);
+        assert!(store.gc_stats().collections > 0);
+    }
 }
 
 #[test]
@@ -204,4 +215,42 @@ fn i31_and_converted_host_references_through_the_api() {
     assert_eq!(back.data(&store).unwrap().downcast_ref::<u32>(), Some(&42));
     test_i31.call(&mut store, &[Val::AnyRef(Some(any))], &mut result).unwrap();
     assert_eq!(result[0], Val::I32(0));
+}
+
+#[test]
+fn references_on_the_operand_stack_survive_collections() {
+    for engine in engines() {
+        let module = Module::new(
+            &engine,
+            r#"(module
+                (type $leaf (struct (field i32)))
+                (type $pair (struct (field (ref $leaf)) (field (ref $leaf))))
+                (type $bytes (array i8))
+                (func $leaf (param i32) (result (ref $leaf))
+                  (local $n i32)
+                  ;; enough garbage for a collection without gc_stress
+                  (local.set $n (i32.const 50000))
+                  (loop $churn
+                    (drop (array.new_default $bytes (i32.const 100)))
+                    (br_if $churn (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+                  (struct.new $leaf (local.get 0)))
+                (func $sum (param (ref $pair)) (result i32)
+                  (i32.add (struct.get $leaf 0 (struct.get $pair 0 (local.get 0)))
+                           (struct.get $leaf 0 (struct.get $pair 1 (local.get 0)))))
+                ;; The first leaf waits on the operand stack while the second is allocated
+                ;; (directly, then through a call that collects).
+                (func (export "direct") (result i32)
+                  (call $sum (struct.new $pair (struct.new $leaf (i32.const 1)) (struct.new $leaf (i32.const 2)))))
+                (func (export "across_call") (result i32)
+                  (call $sum (struct.new $pair (struct.new $leaf (i32.const 3)) (call $leaf (i32.const 4))))))"#,
+        )
+        .unwrap();
+        let mut store = Store::new(&engine, ());
+        let instance = Instance::new(&mut store, &module, &[]).unwrap();
+        let direct = instance.get_typed_func::<(), i32>(&store, "direct").unwrap();
+        assert_eq!(direct.call(&mut store, ()).unwrap(), 3);
+        let across_call = instance.get_typed_func::<(), i32>(&store, "across_call").unwrap();
+        assert_eq!(across_call.call(&mut store, ()).unwrap(), 7);
+        assert!(store.gc_stats().collections > 0);
+    }
 }

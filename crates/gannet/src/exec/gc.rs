@@ -1,11 +1,12 @@
 //! Handlers of the GC instructions (structs, arrays, `i31`, casts) and the collector's
-//! view of the interpreter: which words of the value stacks may be roots.
+//! roots in the interpreter's frames.
 //!
-//! Frames are scanned conservatively: every word of every frame in use that has the
-//! shape of a live object reference (`runtime::gc::OBJECT_TAG` in its top 16 bits) keeps
-//! that object alive. The tag makes an integer that looks like a reference improbable;
-//! if one does, it only keeps an object alive longer, never frees one too early.
-//! Objects themselves are traced precisely, from their types' layouts.
+//! Roots are precise: the translator records, for every instruction where garbage may
+//! be collected (allocations, and calls, below which a callee or host function may
+//! allocate), which slots of the frame hold references (`module::StackMaps`). A
+//! collection walks the running executor's frames with those maps; an executor that
+//! calls a host function leaves the references of its frames with the heap while the
+//! host function runs (a nested executor may collect meanwhile).
 
 use super::*;
 use crate::runtime::gc::{self, Access};
@@ -14,23 +15,18 @@ use crate::types::{CompositeKind, HeapType, TypeIndex};
 type R<'a> = &'a mut Regs;
 type Ctx<'a, 'h> = &'a mut Executor<'h>;
 
-/// Collects garbage in `store`; `stack` is the running executor's value stack in use.
-fn collect(store: &mut StoreInner, stack: &[u64]) {
-    let mut roots = Vec::new();
+/// Collects garbage in `store`; `frames` holds the references in the running executor's
+/// frames.
+fn collect(store: &mut StoreInner, mut roots: Vec<u64>) {
     store.gc_roots(|raw| {
         if gc::object_index(raw).is_some() {
             roots.push(raw);
         }
     });
-    roots.extend(stack.iter().copied().filter(|&raw| gc::object_index(raw).is_some()));
     let engine = store.engine.clone();
     let Some(heap) = store.gc.as_deref_mut() else { return };
-    for &(start, len) in &heap.suspended_stacks {
-        // SAFETY: an executor registers its value stack only while it is suspended in a
-        // host call (`Executor::call_host_suspended`) and removes it before it resumes; the
-        // stack neither moves nor changes meanwhile.
-        let stack = unsafe { std::slice::from_raw_parts(start, len) };
-        roots.extend(stack.iter().copied().filter(|&raw| gc::object_index(raw).is_some()));
+    for suspended in &heap.suspended_roots {
+        roots.extend_from_slice(suspended);
     }
     heap.collect(&engine, roots);
 }
@@ -39,66 +35,84 @@ fn collect(store: &mut StoreInner, stack: &[u64]) {
 /// those suspended in host calls.
 pub(crate) fn collect_from_host(store: &mut StoreInner) {
     if store.gc.is_some() {
-        collect(store, &[]);
+        collect(store, Vec::new());
     }
 }
 
 impl Executor<'_> {
-    /// How many slots of the value stack are in use: every frame up to the end of the
-    /// running one.
-    fn stack_in_use(&mut self, r: &Regs) -> usize {
-        let offset = (r.fp as usize - self.stack.as_ptr() as usize) / 8;
-        let instance = self.instance as usize;
-        let module = self.store().instances[instance].module.inner.clone();
-        let frame_size = module.compiled(self.func).map_or(0, |compiled| compiled.frame_size);
-        (offset + frame_size).min(self.stack.len())
+    /// The references in this executor's frames, by their stack maps; the running
+    /// function is stopped at the instruction that ends at `end` (null when it was
+    /// replaced by a tail call to a host function: its frame then holds only arguments).
+    fn frame_roots(&mut self, r: &Regs, end: *const u8) -> Vec<u64> {
+        // SAFETY: the store pointer is valid (see `Executor::store`).
+        let store = unsafe { &*self.store };
+        let exit = exit_stub();
+        let running = std::iter::once((self.instance, self.func, r.fp, end));
+        let suspended = self.frames.iter().rev().map(|f| (f.instance, f.func, f.fp, f.ret_ip));
+        let mut roots = Vec::new();
+        for (instance, func, fp, end) in running.chain(suspended) {
+            if end.is_null() || end == exit {
+                continue;
+            }
+            let module = &store.instances[instance as usize].module.inner;
+            if module.stack_maps != Some(true) {
+                continue;
+            }
+            let body = (func as usize).checked_sub(module.num_imported_funcs).and_then(|i| module.bodies.get(i));
+            let Some(compiled) = body.and_then(|body| body.compiled.get()) else { continue };
+            let code = compiled.code.as_ptr() as usize;
+            let Some(position) = (end as usize).checked_sub(code).filter(|&p| p <= compiled.code.len() * 8) else {
+                continue;
+            };
+            let maps = &compiled.stack_maps;
+            for &slot in maps.locals.iter().chain(maps.at(position as u32)) {
+                // SAFETY: the translator lists only slots below the function's frame size,
+                // and the frame at `fp` is live on this executor's value stack.
+                let raw = unsafe { *fp.add(slot as usize) };
+                if gc::object_index(raw).is_some() {
+                    roots.push(raw);
+                }
+            }
+        }
+        roots
     }
 
-    #[cold]
-    #[inline(never)]
-    fn collect_garbage(&mut self, r: &Regs) {
-        let used = self.stack_in_use(r);
-        // SAFETY: the store pointer is valid (see `Executor::store`); the value stack is
-        // the executor's own, not part of the store.
-        let store = unsafe { &mut *self.store };
-        collect(store, &self.stack[..used]);
-    }
-
-    /// Allocates an object of type `type_id` (array length `len`) holding `data`,
-    /// collecting garbage first when enough was allocated since the last collection.
-    fn allocate(&mut self, r: &Regs, type_id: u32, len: u32, data: Box<[u8]>) -> Result<u64, Flow> {
-        if self.store().gc_heap().collection_due(data.len()) {
-            self.collect_garbage(r);
+    /// Allocates an object of type `type_id` (array length `len`) holding `data` for the
+    /// instruction ending at `end`, collecting garbage first when enough was allocated
+    /// since the last collection (or always, with `Config::gc_stress`).
+    fn allocate(&mut self, r: &Regs, end: *const u8, type_id: u32, len: u32, data: Box<[u8]>) -> Result<u64, Flow> {
+        let stress = self.store().engine.inner.config.gc_stress;
+        if stress || self.store().gc_heap().collection_due(data.len()) {
+            let roots = self.frame_roots(r, end);
+            collect(self.store(), roots);
         }
         self.store().gc_heap().allocate(type_id, len, data).ok_or_else(|| self.trap(TrapCode::GcHeapExhausted))
     }
 
-    /// Calls host function `func` (see `call_host`) with this executor's value stack up
-    /// to `used` slots registered as a root while it runs, if the store has a GC heap.
+    /// Calls host function `func` (see `call_host`) for the running function, stopped at
+    /// the call ending at `end`; while it runs, the heap (if there is one) keeps the
+    /// references in this executor's frames as roots.
     pub(super) fn call_host_suspended(
         &mut self,
-        used: usize,
+        r: &Regs,
+        end: *const u8,
         func: u32,
-        caller: Option<u32>,
         params: &[Val],
         results: &mut [Val],
     ) -> Result<(), Error> {
-        let stack = (self.stack.as_ptr(), used.min(self.stack.len()));
-        let registered = match self.store().gc.as_deref_mut() {
-            Some(heap) => {
-                heap.suspended_stacks.push(stack);
-                true
-            }
-            None => false,
-        };
-        let outcome = self.call_host(func, caller, params, results);
-        if registered && let Some(heap) = self.store().gc.as_deref_mut() {
-            heap.suspended_stacks.pop();
+        let registered = self.store().gc.is_some();
+        if registered {
+            let roots = self.frame_roots(r, end);
+            self.store().gc_heap().suspended_roots.push(roots);
+        }
+        let outcome = self.call_host(func, Some(self.instance), params, results);
+        if registered {
+            self.store().gc_heap().suspended_roots.pop();
         }
         outcome
     }
 
-    /// The layout of the running module's type `ty` (an engine type index).
+    /// The layout of type `type_id` (an engine type index).
     fn layout(&mut self, type_id: u32) -> std::sync::Arc<gc::Layout> {
         let StoreInner { engine, gc, limits, .. } = self.store();
         let limit = limits.gc_heap_size.unwrap_or(usize::MAX);
@@ -230,7 +244,7 @@ pub(super) unsafe fn struct_new(op: op::StructNew, r: R, ctx: Ctx) -> Flow {
         access.write(&mut data[offset as usize..], value);
         slot += if access == Access::V128 { 2 } else { 1 };
     }
-    match ctx.allocate(r, op.ty, 0, data.into()) {
+    match ctx.allocate(r, r.ip.wrapping_add(OpCode::StructNew.size()), op.ty, 0, data.into()) {
         Ok(raw) => {
             // SAFETY: validated code: the slot is in the frame.
             unsafe { set::<u64>(r.fp, op.dst, raw) };
@@ -242,7 +256,8 @@ pub(super) unsafe fn struct_new(op: op::StructNew, r: R, ctx: Ctx) -> Flow {
 
 pub(super) unsafe fn struct_new_default(op: op::StructNewDefault, r: R, ctx: Ctx) -> Flow {
     let layout = ctx.layout(op.ty);
-    match ctx.allocate(r, op.ty, 0, vec![0u8; layout.size as usize].into()) {
+    let end = r.ip.wrapping_add(OpCode::StructNewDefault.size());
+    match ctx.allocate(r, end, op.ty, 0, vec![0u8; layout.size as usize].into()) {
         Ok(raw) => {
             // SAFETY: validated code: the slot is in the frame.
             unsafe { set::<u64>(r.fp, op.dst, raw) };
@@ -278,15 +293,15 @@ pub(super) unsafe fn struct_set(op: op::StructSet, r: R, ctx: Ctx) -> Flow {
 }
 
 /// Finishes an `array.new*`: allocates the array of `len` elements with contents `data`
-/// (`None`: too large) and puts its reference in `dst`.
+/// (`None`: too large) for instruction `code` and puts its reference in `dst`.
 ///
 /// # Safety
 /// `dst` must be in the frame.
-unsafe fn new_array(r: R, ctx: Ctx, dst: Slot, ty: u32, len: u32, data: Option<Vec<u8>>) -> Flow {
+unsafe fn new_array(r: R, ctx: Ctx, code: OpCode, dst: Slot, ty: u32, len: u32, data: Option<Vec<u8>>) -> Flow {
     let Some(data) = data else {
         return ctx.trap(TrapCode::GcHeapExhausted);
     };
-    match ctx.allocate(r, ty, len, data.into()) {
+    match ctx.allocate(r, r.ip.wrapping_add(code.size()), ty, len, data.into()) {
         Ok(raw) => {
             // SAFETY: forwarded to the caller.
             unsafe { set::<u64>(r.fp, dst, raw) };
@@ -306,7 +321,7 @@ pub(super) unsafe fn array_new(op: op::ArrayNew, r: R, ctx: Ctx) -> Flow {
     let (value, len) = unsafe { (slot_value(r, op.value, access), get::<u32>(r.fp, op.len)) };
     let data = repeated(value, access.size(), len as usize);
     // SAFETY: validated code: the slot is in the frame.
-    unsafe { new_array(r, ctx, op.dst, op.ty, len, data) }
+    unsafe { new_array(r, ctx, OpCode::ArrayNew, op.dst, op.ty, len, data) }
 }
 
 pub(super) unsafe fn array_new_default(op: op::ArrayNewDefault, r: R, ctx: Ctx) -> Flow {
@@ -315,7 +330,7 @@ pub(super) unsafe fn array_new_default(op: op::ArrayNewDefault, r: R, ctx: Ctx) 
     let len: u32 = unsafe { get(r.fp, op.len) };
     let data = repeated(0, access.size(), len as usize);
     // SAFETY: validated code: the slot is in the frame.
-    unsafe { new_array(r, ctx, op.dst, op.ty, len, data) }
+    unsafe { new_array(r, ctx, OpCode::ArrayNewDefault, op.dst, op.ty, len, data) }
 }
 
 pub(super) unsafe fn array_new_fixed(op: op::ArrayNewFixed, r: R, ctx: Ctx) -> Flow {
@@ -328,7 +343,7 @@ pub(super) unsafe fn array_new_fixed(op: op::ArrayNewFixed, r: R, ctx: Ctx) -> F
         access.write(element, value);
     }
     // SAFETY: validated code: the slot is in the frame.
-    unsafe { new_array(r, ctx, op.dst, op.ty, op.len, Some(data)) }
+    unsafe { new_array(r, ctx, OpCode::ArrayNewFixed, op.dst, op.ty, op.len, Some(data)) }
 }
 
 /// The bytes of the running instance's data segment `data`.
@@ -350,7 +365,7 @@ pub(super) unsafe fn array_new_data(op: op::ArrayNewData, r: R, ctx: Ctx) -> Flo
     };
     let data = (bytes <= gc::MAX_OBJECT_BYTES as u64).then(|| segment[range].to_vec());
     // SAFETY: validated code: the slot is in the frame.
-    unsafe { new_array(r, ctx, op.dst, op.ty, len, data) }
+    unsafe { new_array(r, ctx, OpCode::ArrayNewData, op.dst, op.ty, len, data) }
 }
 
 pub(super) unsafe fn array_new_elem(op: op::ArrayNewElem, r: R, ctx: Ctx) -> Flow {
@@ -363,7 +378,7 @@ pub(super) unsafe fn array_new_elem(op: op::ArrayNewElem, r: R, ctx: Ctx) -> Flo
     };
     let data: Vec<u8> = segment[range].iter().flat_map(|raw| raw.to_le_bytes()).collect();
     // SAFETY: validated code: the slot is in the frame.
-    unsafe { new_array(r, ctx, op.dst, op.ty, len, Some(data)) }
+    unsafe { new_array(r, ctx, OpCode::ArrayNewElem, op.dst, op.ty, len, Some(data)) }
 }
 
 /// The array a reference operand names and the byte range of its elements

@@ -1290,7 +1290,7 @@ impl<'h> Executor<'h> {
             FuncKind::Wasm { instance, index } => (instance, index),
             FuncKind::Host { .. } => {
                 // SAFETY: forwarded from the caller.
-                let flow = unsafe { self.call_host_from_wasm(func, r, base) };
+                let flow = unsafe { self.call_host_from_wasm(func, r, base, ret_ip) };
                 r.ip = ret_ip;
                 return match flow {
                     Flow::Exit => Flow::Exit,
@@ -1438,7 +1438,7 @@ impl<'h> Executor<'h> {
             FuncKind::Wasm { instance, index } => (instance, index),
             FuncKind::Host { .. } => {
                 // SAFETY: the arguments now start at `r.fp`.
-                if let Flow::Exit = unsafe { self.call_host_from_wasm(func, r, 0) } {
+                if let Flow::Exit = unsafe { self.call_host_from_wasm(func, r, 0, std::ptr::null()) } {
                     return Flow::Exit;
                 }
                 // SAFETY: the results are at `r.fp`, as a return expects.
@@ -1449,11 +1449,12 @@ impl<'h> Executor<'h> {
         unsafe { self.start(r, instance, index, 0, None) }
     }
 
-    /// Calls a host function from guest code: arguments at `r.fp + base`, results there.
+    /// Calls a host function from guest code: arguments at `r.fp + base`, results there;
+    /// the caller continues at `ret_ip` (null for a tail call).
     ///
     /// # Safety
     /// `r.fp + base + max(params, results)` must be inside the value stack.
-    unsafe fn call_host_from_wasm(&mut self, func: u32, r: &mut Regs, base: usize) -> Flow {
+    unsafe fn call_host_from_wasm(&mut self, func: u32, r: &mut Regs, base: usize, ret_ip: *const u8) -> Flow {
         let ty = self.store().funcs[func as usize].ty.clone();
         let needed = ty.param_slots().max(ty.result_slots());
         let args_fp = r.fp.wrapping_add(base);
@@ -1476,8 +1477,7 @@ impl<'h> Executor<'h> {
             })
             .collect();
         let mut results = vec![Val::I32(0); ty.results().len()];
-        let used = (args_fp as usize - self.stack.as_ptr() as usize) / 8 + needed;
-        if let Err(error) = self.call_host_suspended(used, func, Some(self.instance), &params, &mut results) {
+        if let Err(error) = self.call_host_suspended(r, ret_ip, func, &params, &mut results) {
             return self.fail(error);
         }
         // SAFETY: as above; the host call is over.

@@ -140,6 +140,9 @@ pub(crate) struct DataSegment {
 pub(crate) struct CompiledFunc {
     /// Encoded instructions (handler address, operands), 8-byte aligned.
     pub(crate) code: Box<[u64]>,
+    /// Where the collector finds GC references in a frame of this function (empty if
+    /// the module's frames cannot hold any).
+    pub(crate) stack_maps: StackMaps,
     /// The `try_table` catch clauses, innermost `try_table` first and in clause order
     /// within one: the first that covers a throwing position and matches catches.
     pub(crate) handlers: Box<[CatchHandler]>,
@@ -148,6 +151,47 @@ pub(crate) struct CompiledFunc {
     pub(crate) num_params: usize,
     /// Declared locals (after the parameters), zeroed on entry.
     pub(crate) num_locals: usize,
+}
+
+/// The frame slots that hold GC references (of the `any` or `extern` hierarchy, which may
+/// be heap objects) where the code may collect garbage: at each allocation and after
+/// each call. Typed locals hold such references throughout; operand stack slots only
+/// at some instructions.
+#[derive(Default, Debug)]
+pub(crate) struct StackMaps {
+    /// Local slots (parameters included) of a traced type.
+    pub(crate) locals: Box<[u16]>,
+    /// By code position (the end of the allocating or calling instruction, ascending):
+    /// the range of `slots` listing the operand stack slots that hold references there.
+    pub(crate) points: Box<[(u32, u32, u32)]>,
+    pub(crate) slots: Box<[u16]>,
+}
+
+impl StackMaps {
+    /// The operand stack slots holding references where the instruction ending at code
+    /// position `end` was suspended or allocates (none if no map was recorded there).
+    pub(crate) fn at(&self, end: u32) -> &[u16] {
+        match self.points.binary_search_by_key(&end, |&(at, _, _)| at) {
+            Ok(found) => {
+                let (_, start, len) = self.points[found];
+                &self.slots[start as usize..(start + len) as usize]
+            }
+            Err(_) => &[],
+        }
+    }
+}
+
+/// Can a function of this module ever hold a reference to a GC object? Only if a
+/// reference that may be one (`any` or `extern` hierarchy) can reach it: through a
+/// signature, a struct or array type, a global or a table.
+fn frames_may_hold_gc_references(module: &ModuleInner) -> bool {
+    let traced = |ty: ValType| crate::runtime::gc::is_traced(StorageType::Val(ty));
+    let registry = module.engine.types();
+    module.type_ids.iter().any(|&id| match registry.composite(id) {
+        Composite::Func(ty) => ty.params().iter().chain(ty.results()).any(|&t| traced(t)),
+        _ => true,
+    }) || module.globals.iter().any(|g| traced(g.content()))
+        || module.tables.iter().any(|t| traced(t.element()))
 }
 
 /// A catch clause of a `try_table`, as the unwinder looks it up.
@@ -205,6 +249,9 @@ pub(crate) struct ModuleInner {
     pub(crate) elems: Vec<ElemSegment>,
     pub(crate) datas: Vec<DataSegment>,
     pub(crate) bodies: Vec<FuncBody>,
+    /// Whether translation records stack maps (see `frames_may_hold_gc_references`);
+    /// decided at the first function body.
+    pub(crate) stack_maps: Option<bool>,
     pub(crate) func_names: HashMap<u32, String>,
     pub(crate) name: Option<String>,
 }
@@ -408,6 +455,7 @@ impl Module {
             elems: Vec::new(),
             datas: Vec::new(),
             bodies: Vec::new(),
+            stack_maps: None,
             func_names: HashMap::new(),
             name: None,
         };
@@ -418,9 +466,22 @@ impl Module {
             if let ValidPayload::Func(to_validate, body) = valid {
                 let range = body.range();
                 let range = range.start as usize..range.end as usize;
+                let stack_maps = match module.stack_maps {
+                    Some(decided) => decided,
+                    None => {
+                        let decided = frames_may_hold_gc_references(&module);
+                        module.stack_maps = Some(decided);
+                        decided
+                    }
+                };
                 let mut validation = Some(to_validate);
                 if mode != CompilationMode::Lazy {
-                    let mut func_validator = validation.take().expect("present").into_validator(Default::default());
+                    let to_validate = validation.take().expect("present");
+                    if stack_maps {
+                        // Translation needs the operand types again to record stack maps.
+                        validation = Some(FuncToValidate { resources: to_validate.resources.clone(), ..to_validate });
+                    }
+                    let mut func_validator = to_validate.into_validator(Default::default());
                     func_validator.validate(&body).map_err(Error::compile)?;
                 }
                 module.bodies.push(FuncBody {

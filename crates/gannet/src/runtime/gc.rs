@@ -12,8 +12,8 @@
 //! The heap is created by the first allocation, so a store that never allocates a GC
 //! object pays nothing. Objects live in one list; their places are reused after they are
 //! collected. A collection marks everything reachable from the roots (globals, tables,
-//! element segments, exception payloads, the value stacks of the running and suspended
-//! executors) by following reference fields precisely (each type's layout lists them),
+//! element segments, exception payloads, and the interpreter's frames, by their stack
+//! maps) by following reference fields precisely (each type's layout lists them),
 //! then frees the rest. It runs when the bytes allocated since the last one exceed what
 //! survived it (at least [`MIN_COLLECTION_BYTES`]), so the heap stays within a small
 //! multiple of the live data.
@@ -303,9 +303,9 @@ pub(crate) struct GcHeap {
     threshold: usize,
     /// Most bytes the heap may hold at once.
     pub(crate) limit: usize,
-    /// Value stacks of executors suspended in a host call (start, length in slots): roots
-    /// while the host function runs.
-    pub(crate) suspended_stacks: Vec<(*const u64, usize)>,
+    /// The references in the frames of executors suspended in a host call: roots while
+    /// the host function runs.
+    pub(crate) suspended_roots: Vec<Vec<u64>>,
     pub(crate) stats: GcStats,
 }
 
@@ -334,7 +334,7 @@ impl GcHeap {
             allocated_since: 0,
             threshold: MIN_COLLECTION_BYTES,
             limit,
-            suspended_stacks: Vec::new(),
+            suspended_roots: Vec::new(),
             stats: GcStats::default(),
         }
     }

@@ -330,37 +330,6 @@ fn check_limits(inner: &StoreInner, m: &ModuleInner) -> std::result::Result<(), 
     tables.iter().try_for_each(|ty| limits.check_table(ty.minimum()))
 }
 
-/// Checks that every active segment fits its table or memory.
-fn check_segments_fit(
-    inner: &mut StoreInner,
-    m: &ModuleInner,
-    instance_index: u32,
-    scope: &ConstScope<'_>,
-) -> Result<()> {
-    let fits = |offset: u64, len: usize, size: u64| offset.checked_add(len as u64).is_some_and(|end| end <= size);
-    for segment in &m.elems {
-        if let ElemMode::Active { table, offset } = &segment.mode {
-            let offset = eval_const(offset, inner, scope)? as u64;
-            let table = inner.instances[instance_index as usize].tables[*table as usize] as usize;
-            let offset = address(offset, inner.tables[table].ty.is_64());
-            if !fits(offset, segment.items.len(), inner.tables[table].elements.len() as u64) {
-                return Err(Error::Link("elements segment does not fit".into()));
-            }
-        }
-    }
-    for segment in &m.datas {
-        if let DataMode::Active { memory, offset } = &segment.mode {
-            let offset = eval_const(offset, inner, scope)? as u64;
-            let memory = inner.instances[instance_index as usize].memories[*memory as usize] as usize;
-            let offset = address(offset, inner.memories[memory].is_64());
-            if !fits(offset, segment.range.len(), inner.memories[memory].data_mut().len() as u64) {
-                return Err(Error::Link("data segment does not fit".into()));
-            }
-        }
-    }
-    Ok(())
-}
-
 /// Applies active element and data segments in order, then drops them (and the
 /// declarative ones). A segment out of bounds traps; earlier writes stay.
 fn initialise_segments(inner: &mut StoreInner, module: &Module, instance_index: u32) -> Result<()> {
@@ -369,11 +338,6 @@ fn initialise_segments(inner: &mut StoreInner, module: &Module, instance_index: 
     let instance = &inner.instances[instance_index as usize];
     let (funcs, globals) = (instance.funcs.clone(), instance.globals.clone());
     let scope = ConstScope { funcs: &funcs, globals: &globals, type_ids: &m.type_ids };
-    if !m.engine.config().features.contains(wasmparser::WasmFeatures::BULK_MEMORY) {
-        // Before bulk memory (WebAssembly 1.0), a segment that does not fit makes the
-        // module unlinkable, and nothing is written.
-        check_segments_fit(inner, m, instance_index, &scope)?;
-    }
     for (index, segment) in m.elems.iter().enumerate() {
         match &segment.mode {
             ElemMode::Passive => continue,

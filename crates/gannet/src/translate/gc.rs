@@ -4,13 +4,14 @@
 //! offsets and access kinds (`runtime::gc::Access`), so the interpreter never looks a
 //! type up to read or write a field.
 
-use wasmparser::Operator;
+use wasmparser::{CompositeInnerType, FuncValidator, Operator, ValidatorResources, WasmModuleResources};
 
-use super::{Condition, Translator, unsupported};
+use super::{Condition, Provider, Translator, slots_of, unsupported};
 use crate::error::Result;
 use crate::exec::gc::encode_cast_target;
 use crate::ir::{Op, Slot, op};
-use crate::registry::{Composite, FieldType};
+use crate::module::StackMaps;
+use crate::registry::{Composite, FieldType, TypeRegistry};
 use crate::runtime::gc::{Access, field_offsets};
 use crate::types::{HeapType, TypeIndex};
 
@@ -255,5 +256,110 @@ impl Access {
     /// Slots a value of this access takes in a frame.
     fn slots(self) -> usize {
         if self == Access::V128 { 2 } else { 1 }
+    }
+}
+
+/// Does a value of this type need to be seen by the collector (a reference of the `any`
+/// or `extern` hierarchy, which may be a heap object)? Concrete types are named by the
+/// module's index (in local declarations) or, with `validator`, by the validator's
+/// canonical id (in its operand types).
+pub(super) fn traced(
+    registry: &TypeRegistry,
+    type_ids: &[u32],
+    validator: Option<&FuncValidator<ValidatorResources>>,
+    ty: wasmparser::ValType,
+) -> bool {
+    use wasmparser::AbstractHeapType as A;
+    let wasmparser::ValType::Ref(reference) = ty else { return false };
+    match reference.heap_type() {
+        wasmparser::HeapType::Abstract { ty, .. } => {
+            matches!(ty, A::Any | A::Eq | A::I31 | A::Struct | A::Array | A::Extern)
+        }
+        wasmparser::HeapType::Concrete(wasmparser::UnpackedIndex::Module(index)) => {
+            type_ids.get(index as usize).is_some_and(|&id| registry.kind(id) != crate::types::CompositeKind::Func)
+        }
+        wasmparser::HeapType::Concrete(wasmparser::UnpackedIndex::Id(id)) => validator.is_some_and(|validator| {
+            !matches!(validator.resources().sub_type_at_id(id).composite_type.inner, CompositeInnerType::Func(_))
+        }),
+        // Types named by position in a recursion group only occur inside type definitions.
+        _ => false,
+    }
+}
+
+/// Instructions where garbage may be collected while the function's frame is live: the
+/// allocations (in this frame) and calls (in a callee, or in a host function).
+pub(super) fn is_safepoint(op: &Operator<'_>) -> bool {
+    matches!(
+        op,
+        Operator::StructNew { .. }
+            | Operator::StructNewDefault { .. }
+            | Operator::ArrayNew { .. }
+            | Operator::ArrayNewDefault { .. }
+            | Operator::ArrayNewFixed { .. }
+            | Operator::ArrayNewData { .. }
+            | Operator::ArrayNewElem { .. }
+            | Operator::Call { .. }
+            | Operator::CallIndirect { .. }
+            | Operator::CallRef { .. }
+    )
+}
+
+/// The operand stack entries holding traced references before a safepoint instruction
+/// (by height), with where each value was then.
+pub(super) struct PendingMap(Vec<(usize, Provider)>);
+
+impl Translator<'_> {
+    /// The traced entries of the operand stack as it is now, from the validator's types
+    /// (which describe the same stack: one type per value, a `v128` taking two entries).
+    pub(super) fn traced_entries(&self, validator: &FuncValidator<ValidatorResources>) -> PendingMap {
+        let registry = self.module.engine.types();
+        let mut entries = Vec::new();
+        let mut top = self.stack.len();
+        let mut depth = 0;
+        while let Some(ty) = validator.get_operand_type(depth) {
+            let width = ty.map_or(1, slots_of);
+            let Some(below) = top.checked_sub(width) else { break };
+            top = below;
+            if ty.is_some_and(|ty| traced(&registry, &self.module.type_ids, Some(validator), ty)) {
+                entries.push((top, self.stack[top].provider));
+            }
+            depth += 1;
+        }
+        PendingMap(entries)
+    }
+}
+
+/// Collects a function's stack maps as translation goes.
+pub(super) struct MapRecorder {
+    locals: Vec<u16>,
+    points: Vec<(u32, u32, u32)>,
+    slots: Vec<u16>,
+}
+
+impl MapRecorder {
+    pub(super) fn new(locals: Vec<u16>) -> Self {
+        MapRecorder { locals, points: Vec::new(), slots: Vec::new() }
+    }
+
+    /// Records the map of the safepoint instruction just emitted, whose operand stack
+    /// was `pending` before it. An entry's home slot is listed if the value was there
+    /// before (an argument, consumed by now) or is there after; a value still in a
+    /// local is found through the local.
+    pub(super) fn record(&mut self, t: &Translator<'_>, pending: PendingMap) {
+        let start = self.slots.len() as u32;
+        for (height, before) in pending.0 {
+            let home_after = t.stack.get(height).is_some_and(|entry| entry.provider == Provider::Home);
+            if before == Provider::Home || home_after {
+                self.slots.push((t.num_locals + height) as u16);
+            }
+        }
+        let len = self.slots.len() as u32 - start;
+        if len > 0 {
+            self.points.push((t.code.pos() as u32, start, len));
+        }
+    }
+
+    pub(super) fn finish(self) -> StackMaps {
+        StackMaps { locals: self.locals.into(), points: self.points.into(), slots: self.slots.into() }
     }
 }

@@ -271,6 +271,18 @@ fn translate_with(
     if num_params != ty.params().len() {
         local_slots = Some(slot_starts(ty.params().iter().map(|t| t.slots()), 0));
     }
+    // Stack maps need the operand types, which only a validator knows here.
+    let record_maps = module.stack_maps == Some(true) && validator.is_some();
+    let mut traced_locals: Vec<u16> = Vec::new();
+    if record_maps {
+        let mut at = 0;
+        for &param in ty.params() {
+            if crate::runtime::gc::is_traced(crate::registry::StorageType::Val(param)) {
+                traced_locals.push(at as u16);
+            }
+            at += param.slots();
+        }
+    }
     let mut locals = body.get_locals_reader().map_err(Error::compile)?;
     for _ in 0..locals.get_count() {
         let offset = locals.original_position();
@@ -286,6 +298,9 @@ fn translate_with(
         num_locals += count as usize * width;
         if num_locals > MAX_SLOTS {
             return Err(too_large(offset as usize));
+        }
+        if record_maps && gc::traced(&module.engine.types(), &module.type_ids, validator.as_ref(), local_ty) {
+            traced_locals.extend((first..num_locals).map(|slot| slot as u16));
         }
         if let Some(slots) = &mut local_slots {
             slots.pop();
@@ -329,9 +344,14 @@ fn translate_with(
     });
     t.start_region(true);
 
+    let mut maps = gc::MapRecorder::new(traced_locals);
     let mut reader = body.get_operators_reader().map_err(Error::compile)?;
     while !reader.eof() {
         let (op, offset) = reader.read_with_offset().map_err(Error::compile)?;
+        let pending = match &validator {
+            Some(validator) if record_maps && t.reachable && gc::is_safepoint(&op) => Some(t.traced_entries(validator)),
+            _ => None,
+        };
         if let Some(validator) = &mut validator {
             validator.op(offset, &op).map_err(Error::compile)?;
         }
@@ -339,13 +359,18 @@ fn translate_with(
             Error::Compile { message, offset: None } => Error::Compile { message, offset: Some(offset as usize) },
             other => other,
         })?;
+        if let Some(pending) = pending {
+            maps.record(&t, pending);
+        }
     }
     reader.finish().map_err(Error::compile)?;
 
     let frame_size = (num_locals + t.max_height.get()).max(num_results);
     let handlers = std::mem::take(&mut t.handlers).into_boxed_slice();
     let (code, listing) = t.code.finish();
-    Ok((CompiledFunc { code, handlers, frame_size, num_params, num_locals: num_locals - num_params }, listing))
+    let stack_maps = maps.finish();
+    let num_locals = num_locals - num_params;
+    Ok((CompiledFunc { code, stack_maps, handlers, frame_size, num_params, num_locals }, listing))
 }
 
 /// The first slot of each of a run of values of the given widths, starting at `first`,
