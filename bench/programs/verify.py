@@ -38,7 +38,7 @@ import tempfile
 MANIFEST = "bench/programs/manifest.json"
 NATIVE_DIR = "target/bench/native"
 REFERENCE = os.path.join(NATIVE_DIR, "wat-reference")
-LAYERS = ("micro", "c", "simd", "tail-call")
+LAYERS = ("micro", "c", "simd", "tail-call", "wasm3")
 
 
 def leb_u32(data, pos):
@@ -165,6 +165,11 @@ def main():
         if args.names and name not in args.names:
             continue
         wasm = os.path.join("bench", entry["wasm"])
+        if entry["layer"] == "wasm3":
+            # Exceptions and GC: wabt can neither encode nor run them, and there is no
+            # native build. The harness compares Gannet's checksums with Wasmtime's.
+            print("%-14s %-9s not checked here: compare Gannet and Wasmtime in the harness" % (name, entry["layer"]))
+            continue
         problems = []
         if entry["layer"] not in LAYERS:
             problems.append("unknown layer %r" % entry["layer"])

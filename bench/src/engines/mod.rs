@@ -71,14 +71,14 @@ pub fn runner(engine: &str) -> Result<Box<dyn Runner>, String> {
 /// ones; `native` runs native builds, which need no proposal.
 pub fn proposals(engine: &str) -> &'static [&'static str] {
     match engine {
-        // Gannet: `wasm_tail_call(true)` in gannet_engine.rs; SIMD and exceptions need no
-        // switch.
-        "gannet-nightly" | "gannet-nightly-fuel" | "gannet-stable" => &["tail-call", "simd", "exceptions"],
+        // Gannet: `wasm_tail_call(true)` in gannet_engine.rs; SIMD, exceptions and GC need
+        // no switch.
+        "gannet-nightly" | "gannet-nightly-fuel" | "gannet-stable" => &["tail-call", "simd", "exceptions", "gc"],
         // wasmi's `simd` crate feature is on (bench/Cargo.toml); wasmi 2.0 has no
         // exception handling.
         "wasmi" => &["tail-call", "simd"],
-        // `wasm_exceptions(true)` in wasmtime_engine.rs.
-        "wasmtime-pulley" | "wasmtime-cranelift" => &["tail-call", "simd", "exceptions"],
+        // `wasm_exceptions(true)` and `wasm_gc(true)` in wasmtime_engine.rs.
+        "wasmtime-pulley" | "wasmtime-cranelift" => &["tail-call", "simd", "exceptions", "gc"],
         // stitch 0.1: neither (`illegal opcode`). wasm3 0.5: no SIMD; it parses
         // `return_call` but compiles it like a plain call (its source marks it TODO).
         "stitch" | "wasm3" => &[],

@@ -2,7 +2,8 @@
 //! signals-based bounds checks: the defaults, and its fastest) or Cranelift generating
 //! bytecode for the Pulley interpreter (`Config::target("pulley64")`). Compilation is
 //! parallel (the default), no cache, no fuel, no epoch interruption. Exception handling
-//! is enabled (it needs Wasmtime's `gc` feature, with the `gc-drc` collector).
+//! and GC are enabled (both need Wasmtime's `gc` feature; its collector is the default,
+//! `gc-drc`, deferred reference counting with a cycle collector).
 
 use super::{Loaded, Runner};
 use wasmtime::{Config, Engine, Instance, Module, OptLevel, Store, Strategy, TypedFunc};
@@ -20,7 +21,9 @@ impl WasmtimeRunner {
             .parallel_compilation(true)
             .wasm_tail_call(true)
             .wasm_simd(true)
-            .wasm_exceptions(true);
+            .wasm_exceptions(true)
+            .wasm_function_references(true)
+            .wasm_gc(true);
         if pulley {
             config.target("pulley64").map_err(|e| format!("{e:#}"))?;
         }

@@ -78,9 +78,13 @@ pub fn dummy_imports<T: 'static>(store: &mut Store<T>, module: &Module) -> ganne
 
 /// Runs one input; returns what got how far. Panics only on an engine bug.
 pub fn run(bytes: &[u8]) -> Outcome {
+    run_with(&engine(), bytes)
+}
+
+/// [`run`] on an engine of the caller's (see [`engine`] for what the limits assume).
+pub fn run_with(engine: &Engine, bytes: &[u8]) -> Outcome {
     let mut outcome = Outcome::default();
-    let engine = engine();
-    let Ok(module) = Module::from_binary(&engine, bytes) else {
+    let Ok(module) = Module::from_binary(engine, bytes) else {
         return outcome;
     };
     outcome.compiled = true;
@@ -95,7 +99,7 @@ pub fn run(bytes: &[u8]) -> Outcome {
         let _ = module.disassemble(index);
     }
 
-    let mut store = store(&engine, ());
+    let mut store = store(engine, ());
     store.set_fuel(FUEL).expect("fuel is enabled");
     let Ok(imports) = dummy_imports(&mut store, &module) else {
         return outcome;

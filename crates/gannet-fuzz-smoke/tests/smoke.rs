@@ -50,6 +50,34 @@ fn parse_validate_instantiate_smoke() {
     assert!(compiled > 1000 && instantiated > 800 && calls > 400, "the inputs reach too little");
 }
 
+/// GC and exception handling, which wasmi cannot check: `wasm-smith` modules using
+/// them are compiled (eagerly, so every body is translated with its stack maps),
+/// instantiated and run with a collection before every allocation. Nothing may panic.
+#[test]
+fn gc_and_exceptions_smoke() {
+    let mut config = gannet::Config::new();
+    config.compilation_mode(gannet::CompilationMode::Eager).consume_fuel(true).max_call_depth(10_000).gc_stress(true);
+    let engine = gannet::Engine::new(&config);
+    let (mut compiled, mut instantiated, mut calls) = (0, 0, 0);
+    for seed in 0..1500u64 {
+        let data = seed_bytes(seed ^ 0x6c_6c_6f_63, 4096);
+        let mut u = Unstructured::new(&data);
+        let Ok(mut smith) = differential::smith_config(&mut u) else { continue };
+        smith.gc_enabled = true;
+        smith.exceptions_enabled = true;
+        smith.max_imports = 4;
+        let Ok(module) = wasm_smith::Module::new(smith, &mut u) else { continue };
+        let input = module.to_bytes();
+        let result = std::panic::catch_unwind(|| instantiate::run_with(&engine, &input));
+        let outcome = result.unwrap_or_else(|_| panic!("seed {seed} panicked; module:\n{}", wat_of(&input)));
+        compiled += outcome.compiled as usize;
+        instantiated += outcome.instantiated as usize;
+        calls += outcome.calls;
+    }
+    println!("gc: compiled {compiled}, instantiated {instantiated}, calls {calls}");
+    assert!(compiled > 800 && instantiated > 600 && calls > 200, "the inputs reach too little");
+}
+
 #[test]
 fn differential_smoke() {
     let (mut instantiated, mut calls, mut traps) = (0, 0, 0);

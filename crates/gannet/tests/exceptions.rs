@@ -97,3 +97,26 @@ fn tags_are_matched_by_identity_and_exported() {
     assert!(Instance::new(&mut store, &importer, &[other.into()]).is_err());
     assert!(Instance::new(&mut store, &importer, &[exported.into()]).is_ok());
 }
+
+/// A `try_table` in unreachable code still opens a block that its `end` closes: the
+/// translator once skipped it and then closed the enclosing block at its `end`.
+#[test]
+fn a_try_table_in_unreachable_code_keeps_blocks_balanced() {
+    let engine = engine();
+    let module = Module::new(
+        &engine,
+        r#"(module
+            (func (export "f") (result i32)
+              (i32.const 7)
+              (block $b
+                (br $b)
+                (try_table (catch_all $b) (drop (i32.const 1))))
+              (i32.const 35)
+              (i32.add)))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    let f = instance.get_typed_func::<(), i32>(&store, "f").unwrap();
+    assert_eq!(f.call(&mut store, ()).unwrap(), 42);
+}

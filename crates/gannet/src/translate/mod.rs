@@ -1280,7 +1280,8 @@ impl<'m> Translator<'m> {
     fn visit(&mut self, op: Operator<'_>) -> Result<()> {
         if !self.reachable {
             return match op {
-                Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => {
+                // Every block-opening instruction: its `end` closes a frame.
+                Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } | Operator::TryTable { .. } => {
                     self.enter_block(FrameKind::Block, BlockType::Empty)
                 }
                 Operator::Else => self.visit_else(),
