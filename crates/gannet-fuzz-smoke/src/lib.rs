@@ -5,10 +5,13 @@
 //!   instantiated with dummy imports; every exported function is then called under fuel.
 //! - [`differential::run`]: a `wasm-smith` module runs in Gannet and in wasmi, and every
 //!   observable result must agree.
+//! - [`gc::run`]: a `wasm-smith` module with GC and exceptions runs with a collection
+//!   before every allocation, without panicking.
 //! - [`wasi::run`]: random sequences of WASI calls on a temporary preopened directory must
 //!   neither panic the host nor touch anything outside the preopen.
 
 pub mod differential;
+pub mod gc;
 pub mod instantiate;
 pub mod wasi;
 

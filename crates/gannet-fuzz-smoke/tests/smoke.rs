@@ -2,7 +2,7 @@
 //! `cargo test`. A failure names the seed and prints the module as text.
 
 use arbitrary::Unstructured;
-use gannet_fuzz_smoke::{differential, instantiate, seed_bytes, wasi, wat_of};
+use gannet_fuzz_smoke::{differential, gc, instantiate, seed_bytes, wasi, wat_of};
 
 /// A module from `wasm-smith` with any feature Gannet supports, imports included.
 fn smith_module(seed: u64) -> Option<Vec<u8>> {
@@ -50,26 +50,19 @@ fn parse_validate_instantiate_smoke() {
     assert!(compiled > 1000 && instantiated > 800 && calls > 400, "the inputs reach too little");
 }
 
-/// GC and exception handling, which wasmi cannot check: `wasm-smith` modules using
-/// them are compiled (eagerly, so every body is translated with its stack maps),
-/// instantiated and run with a collection before every allocation. Nothing may panic.
+/// GC and exception handling, which wasmi cannot check: see `gannet_fuzz_smoke::gc`.
 #[test]
 fn gc_and_exceptions_smoke() {
-    let mut config = gannet::Config::new();
-    config.compilation_mode(gannet::CompilationMode::Eager).consume_fuel(true).max_call_depth(10_000).gc_stress(true);
-    let engine = gannet::Engine::new(&config);
+    let engine = gc::engine();
     let (mut compiled, mut instantiated, mut calls) = (0, 0, 0);
     for seed in 0..1500u64 {
         let data = seed_bytes(seed ^ 0x6c_6c_6f_63, 4096);
-        let mut u = Unstructured::new(&data);
-        let Ok(mut smith) = differential::smith_config(&mut u) else { continue };
-        smith.gc_enabled = true;
-        smith.exceptions_enabled = true;
-        smith.max_imports = 4;
-        let Ok(module) = wasm_smith::Module::new(smith, &mut u) else { continue };
-        let input = module.to_bytes();
-        let result = std::panic::catch_unwind(|| instantiate::run_with(&engine, &input));
-        let outcome = result.unwrap_or_else(|_| panic!("seed {seed} panicked; module:\n{}", wat_of(&input)));
+        let result = std::panic::catch_unwind(|| gc::run(&engine, &data));
+        let outcome = result.unwrap_or_else(|_| {
+            let module = gc::generate(&mut Unstructured::new(&data)).unwrap_or_default();
+            panic!("seed {seed} panicked; module:\n{}", wat_of(&module))
+        });
+        let Some(outcome) = outcome else { continue };
         compiled += outcome.compiled as usize;
         instantiated += outcome.instantiated as usize;
         calls += outcome.calls;
