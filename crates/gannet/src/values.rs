@@ -249,7 +249,7 @@ impl Val {
             Val::FuncRef(Some(func)) => func.index as u128 + 1,
             Val::ExternRef(Some(r)) => r.raw as u128,
             Val::AnyRef(Some(r)) => r.raw as u128,
-            Val::ExnRef(Some(r)) => r.index as u128 + 1,
+            Val::ExnRef(Some(r)) => gc::exn_raw(r.index) as u128,
         }
     }
 
@@ -276,7 +276,9 @@ impl Val {
                     Some(HeapType::Extern) => {
                         Val::ExternRef((low != 0).then_some(ExternRef { store: store_id, raw: low }))
                     }
-                    Some(HeapType::Exn) => Val::ExnRef((low != 0).then_some(ExnRef { store: store_id, index })),
+                    Some(HeapType::Exn) => {
+                        Val::ExnRef(gc::exn_index(low).map(|index| ExnRef { store: store_id, index }))
+                    }
                     _ => Val::AnyRef((low != 0).then(|| {
                         let generation = heap.and_then(|h| h.object(low)).map_or(0, |object| object.generation);
                         AnyRef { store: store_id, raw: low, generation }

@@ -120,3 +120,54 @@ fn a_try_table_in_unreachable_code_keeps_blocks_balanced() {
     let f = instance.get_typed_func::<(), i32>(&store, "f").unwrap();
     assert_eq!(f.call(&mut store, ()).unwrap(), 42);
 }
+
+/// Exceptions caught with a reference live as long as an `exnref` reaches them: from a
+/// local, a global or a struct field across collections, which free the others.
+#[test]
+fn exnrefs_keep_their_exceptions_and_dead_ones_are_collected() {
+    let engine = engine();
+    let module = Module::new(
+        &engine,
+        r#"(module
+            (tag $e (param i64))
+            (type $box (struct (field exnref)))
+            (global $kept (mut exnref) (ref.null exn))
+            (global $boxed (mut (ref null $box)) (ref.null $box))
+            (func $catch (param i64) (result exnref)
+              (local $r exnref)
+              (block $h (result i64 exnref)
+                (try_table (catch_ref $e $h) (throw $e (local.get 0)))
+                (unreachable))
+              (local.set $r)
+              (drop)
+              (local.get $r))
+            ;; Catches `n` exceptions, keeping the first in a global, the second in a struct,
+            ;; the third in a local; then rethrows each and sums their payloads.
+            (func (export "run") (param $n i32) (result i64)
+              (local $local exnref) (local $sum i64) (local $i i32)
+              (global.set $kept (call $catch (i64.const 100)))
+              (global.set $boxed (struct.new $box (call $catch (i64.const 20))))
+              (local.set $local (call $catch (i64.const 3)))
+              (loop $more
+                (drop (call $catch (i64.extend_i32_u (local.get $i))))
+                (br_if $more (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+              (local.set $sum
+                (block $h1 (result i64)
+                  (try_table (catch $e $h1) (throw_ref (global.get $kept))) (unreachable)))
+              (local.set $sum (i64.add (local.get $sum)
+                (block $h2 (result i64)
+                  (try_table (catch $e $h2) (throw_ref (struct.get $box 0 (global.get $boxed)))) (unreachable))))
+              (i64.add (local.get $sum)
+                (block $h3 (result i64)
+                  (try_table (catch $e $h3) (throw_ref (local.get $local))) (unreachable)))))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Instance::new(&mut store, &module, &[]).unwrap();
+    let run = instance.get_typed_func::<i32, i64>(&store, "run").unwrap();
+    assert_eq!(run.call(&mut store, 10).unwrap(), 123, "without a collection");
+    assert_eq!(run.call(&mut store, 10_000).unwrap(), 123);
+    let stats = store.gc_stats();
+    assert!(stats.collections > 0, "{stats:?}");
+    assert!(stats.freed_exceptions > 5_000, "{stats:?}");
+}

@@ -1,5 +1,6 @@
 //! Handlers of the GC instructions (structs, arrays, `i31`, casts) and the collector's
-//! roots in the interpreter's frames.
+//! roots in the interpreter's frames. The collector also frees exceptions that only
+//! `exnref`s referred to (see `runtime::gc`), collecting when `throw` finds many.
 //!
 //! Roots are precise: the translator records, for every instruction where garbage may
 //! be collected (allocations, and calls, below which a callee or host function may
@@ -19,22 +20,30 @@ type Ctx<'a, 'h> = &'a mut Executor<'h>;
 /// frames.
 fn collect(store: &mut StoreInner, mut roots: Vec<u64>) {
     store.gc_roots(|raw| {
-        if gc::object_index(raw).is_some() {
+        if gc::is_collectable(raw) {
             roots.push(raw);
         }
     });
-    let engine = store.engine.clone();
-    let Some(heap) = store.gc.as_deref_mut() else { return };
+    let StoreInner { engine, gc, limits, exceptions, free_exceptions, tags, .. } = store;
+    let limit = limits.gc_heap_size.unwrap_or(usize::MAX);
+    let heap = gc.get_or_insert_with(|| Box::new(gc::GcHeap::new(limit)));
     for suspended in &heap.suspended_roots {
         roots.extend_from_slice(suspended);
     }
-    heap.collect(&engine, roots);
+    heap.collect(engine, roots, exceptions, free_exceptions, tags);
+    let live = exceptions.len() - free_exceptions.len();
+    store.exception_threshold = (2 * live).max(MIN_EXCEPTIONS_BETWEEN_COLLECTIONS);
 }
+
+/// Throwing collects garbage (to free exceptions only `exnref`s referred to) once the
+/// store holds twice as many exceptions as survived the last collection, and at least
+/// this many.
+pub(crate) const MIN_EXCEPTIONS_BETWEEN_COLLECTIONS: usize = 1024;
 
 /// Collects garbage on the host's request (`Store::gc`): no executor runs, apart from
 /// those suspended in host calls.
 pub(crate) fn collect_from_host(store: &mut StoreInner) {
-    if store.gc.is_some() {
+    if store.gc.is_some() || !store.exceptions.is_empty() {
         collect(store, Vec::new());
     }
 }
@@ -55,9 +64,6 @@ impl Executor<'_> {
                 continue;
             }
             let module = &store.instances[instance as usize].module.inner;
-            if module.stack_maps != Some(true) {
-                continue;
-            }
             let body = (func as usize).checked_sub(module.num_imported_funcs).and_then(|i| module.bodies.get(i));
             let Some(compiled) = body.and_then(|body| body.compiled.get()) else { continue };
             let code = compiled.code.as_ptr() as usize;
@@ -69,7 +75,7 @@ impl Executor<'_> {
                 // SAFETY: the translator lists only slots below the function's frame size,
                 // and the frame at `fp` is live on this executor's value stack.
                 let raw = unsafe { *fp.add(slot as usize) };
-                if gc::object_index(raw).is_some() {
+                if gc::is_collectable(raw) {
                     roots.push(raw);
                 }
             }
@@ -87,6 +93,16 @@ impl Executor<'_> {
             collect(self.store(), roots);
         }
         self.store().gc_heap().allocate(type_id, len, data).ok_or_else(|| self.trap(TrapCode::GcHeapExhausted))
+    }
+
+    /// Before `throw` (ending at `end`) stores a new exception: collects garbage if the
+    /// store holds enough exceptions that only `exnref`s may still refer to.
+    pub(super) fn before_throw(&mut self, r: &Regs, end: *const u8) {
+        let store = self.store();
+        if store.exceptions.len() - store.free_exceptions.len() >= store.exception_threshold {
+            let roots = self.frame_roots(r, end);
+            collect(self.store(), roots);
+        }
     }
 
     /// Calls host function `func` (see `call_host`) for the running function, stopped at

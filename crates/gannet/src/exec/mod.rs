@@ -1113,6 +1113,7 @@ impl<'h> Executor<'h> {
             *result = Val::read_slots(&self.stack[at..], ty, store.id, store.gc.as_deref());
             at += ty.slots();
         }
+        self.store().pin_exceptions(results);
         Ok(())
     }
 
@@ -1184,7 +1185,7 @@ impl<'h> Executor<'h> {
                     let len = if handler.tag.is_some() { payload.len() } else { 0 };
                     std::ptr::copy_nonoverlapping(payload.as_ptr(), base, len);
                     if handler.with_ref {
-                        *base.add(len) = exception as u64 + 1;
+                        *base.add(len) = crate::runtime::gc::exn_raw(exception);
                     }
                 }
                 if handler.with_ref {
@@ -1192,6 +1193,7 @@ impl<'h> Executor<'h> {
                 } else if !store.exceptions[exception as usize].referenced {
                     // Nothing can refer to it any more: its place is free.
                     store.exceptions[exception as usize].payload = Box::default();
+                    store.exceptions[exception as usize].freed = true;
                     store.free_exceptions.push(exception);
                 }
                 // SAFETY: the pad is code of this function.
@@ -1203,6 +1205,7 @@ impl<'h> Executor<'h> {
             if self.frames.len() <= 1 {
                 let store = self.store();
                 store.exceptions[exception as usize].referenced = true;
+                store.exceptions[exception as usize].pinned = true.into();
                 let store_id = store.id;
                 return self.fail(Error::Exception(crate::values::ExnRef { store: store_id, index: exception }));
             }
@@ -1476,6 +1479,7 @@ impl<'h> Executor<'h> {
                 value
             })
             .collect();
+        self.store().pin_exceptions(&params);
         let mut results = vec![Val::I32(0); ty.results().len()];
         if let Err(error) = self.call_host_suspended(r, ret_ip, func, &params, &mut results) {
             return self.fail(error);

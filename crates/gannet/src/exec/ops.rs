@@ -348,6 +348,7 @@ pub(super) unsafe fn trap_if_null(op: op::TrapIfNull, r: R, ctx: Ctx) -> Flow {
 }
 
 pub(super) unsafe fn throw(op: op::Throw, r: R, ctx: Ctx) -> Flow {
+    ctx.before_throw(r, r.ip.wrapping_add(OpCode::Throw.size()));
     let instance = ctx.instance as usize;
     let store = ctx.store();
     let tag = store.instances[instance].tags[op.tag as usize];
@@ -362,10 +363,10 @@ pub(super) unsafe fn throw(op: op::Throw, r: R, ctx: Ctx) -> Flow {
 pub(super) unsafe fn throw_ref(op: op::ThrowRef, r: R, ctx: Ctx) -> Flow {
     // SAFETY: validated code: the slot is in the frame.
     let raw: u64 = unsafe { get(r.fp, op.src) };
-    match u32::try_from(raw.wrapping_sub(1)) {
+    match crate::runtime::gc::exn_index(raw) {
         // SAFETY: `r` describes the running function, stopped at this instruction.
-        Ok(exception) => unsafe { ctx.unwind(r, exception) },
-        Err(_) => ctx.trap(TrapCode::NullExceptionReference),
+        Some(exception) => unsafe { ctx.unwind(r, exception) },
+        None => ctx.trap(TrapCode::NullExceptionReference),
     }
 }
 

@@ -194,6 +194,43 @@ fn frames_may_hold_gc_references(module: &ModuleInner) -> bool {
         || module.tables.iter().any(|t| traced(t.element()))
 }
 
+/// Whether translating `body` must record stack maps: always if the module's types
+/// say its frames may hold collectable references, otherwise only if the body itself
+/// makes `exnref`s (a `catch_ref`/`catch_all_ref` clause, whose block type need not be
+/// in the type section) or declares a local of an abstract reference type.
+pub(crate) fn body_needs_stack_maps(module: &ModuleInner, body: &FunctionBody<'_>) -> bool {
+    module.stack_maps == Some(true) || body_may_hold_exnrefs(module, body)
+}
+
+fn body_may_hold_exnrefs(module: &ModuleInner, body: &FunctionBody<'_>) -> bool {
+    if !module.engine.config().features.contains(wasmparser::WasmFeatures::EXCEPTIONS) {
+        return false;
+    }
+    let Ok(mut locals) = body.get_locals_reader() else { return false };
+    for _ in 0..locals.get_count() {
+        match locals.read() {
+            Ok((_, wasmparser::ValType::Ref(r))) if !r.is_func_ref() => return true,
+            Ok(_) => {}
+            Err(_) => return false,
+        }
+    }
+    let Ok(mut operators) = body.get_operators_reader() else { return false };
+    while !operators.eof() {
+        match operators.read() {
+            Ok(Operator::TryTable { try_table }) => {
+                use wasmparser::Catch;
+                if try_table.catches.iter().any(|c| matches!(c, Catch::OneRef { .. } | Catch::AllRef { .. })) {
+                    return true;
+                }
+            }
+            Ok(_) => {}
+            // Validation reports it.
+            Err(_) => return false,
+        }
+    }
+    false
+}
+
 /// A catch clause of a `try_table`, as the unwinder looks it up.
 #[derive(Clone, Debug)]
 pub(crate) struct CatchHandler {
@@ -477,7 +514,7 @@ impl Module {
                 let mut validation = Some(to_validate);
                 if mode != CompilationMode::Lazy {
                     let to_validate = validation.take().expect("present");
-                    if stack_maps {
+                    if stack_maps || body_may_hold_exnrefs(&module, &body) {
                         // Translation needs the operand types again to record stack maps.
                         validation = Some(FuncToValidate { resources: to_validate.resources.clone(), ..to_validate });
                     }

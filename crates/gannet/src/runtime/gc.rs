@@ -22,7 +22,7 @@ use std::sync::Arc;
 
 use crate::engine::Engine;
 use crate::registry::{Composite, FieldType, StorageType};
-use crate::runtime::store::FuncEntity;
+use crate::runtime::store::{ExceptionObject, FuncEntity, TagEntity};
 use crate::types::{CompositeKind, HeapType, ValType};
 
 const TAG_MASK: u64 = 0xFFFF << 48;
@@ -30,6 +30,8 @@ const TAG_MASK: u64 = 0xFFFF << 48;
 pub(crate) const OBJECT_TAG: u64 = 0x6A5C << 48;
 /// The top 16 bits of a reference to a host value.
 pub(crate) const HOST_TAG: u64 = 0x6A5D << 48;
+/// The top 16 bits of an `exnref` (an exception in the store's list).
+pub(crate) const EXN_TAG: u64 = 0x6A5E << 48;
 
 /// Collections wait until at least this many bytes were allocated since the last one.
 pub(crate) const MIN_COLLECTION_BYTES: usize = 4 << 20;
@@ -76,6 +78,20 @@ pub(crate) fn host_index(raw: u64) -> Option<u32> {
     (raw & TAG_MASK == HOST_TAG && raw & 1 == 0).then_some((raw >> 1) as u32)
 }
 
+pub(crate) fn exn_raw(index: u32) -> u64 {
+    EXN_TAG | (index as u64) << 1
+}
+
+/// The exception an `exnref` names, if the raw word is one.
+pub(crate) fn exn_index(raw: u64) -> Option<u32> {
+    (raw & TAG_MASK == EXN_TAG && raw & 1 == 0).then_some((raw >> 1) as u32)
+}
+
+/// Could this raw word keep something collectable alive (a heap object or an exception)?
+pub(crate) fn is_collectable(raw: u64) -> bool {
+    object_index(raw).is_some() || exn_index(raw).is_some()
+}
+
 /// Bytes a field or element of this storage type takes in an object.
 pub(crate) fn storage_size(storage: StorageType) -> u32 {
     match storage {
@@ -87,13 +103,13 @@ pub(crate) fn storage_size(storage: StorageType) -> u32 {
     }
 }
 
-/// Does a field of this storage type hold a reference the collector must follow?
-/// Functions and exceptions are not heap objects; `extern` fields may hold converted
-/// `any` references.
+/// Does a field of this storage type hold a reference the collector must follow? Heap
+/// objects (`any`; `extern` may hold converted `any` references) and exceptions (`exn`,
+/// whose payloads may refer to objects); functions live as long as their store.
 pub(crate) fn is_traced(storage: StorageType) -> bool {
     match storage {
         StorageType::Val(ty) => {
-            ty.as_ref().is_some_and(|r| matches!(r.heap_type().top(), HeapType::Any | HeapType::Extern))
+            ty.as_ref().is_some_and(|r| matches!(r.heap_type().top(), HeapType::Any | HeapType::Extern | HeapType::Exn))
         }
         _ => false,
     }
@@ -318,6 +334,8 @@ pub struct GcStats {
     pub allocated_objects: u64,
     /// Objects freed by collections.
     pub freed_objects: u64,
+    /// Exceptions freed by collections (those only `exnref`s referred to).
+    pub freed_exceptions: u64,
     /// Bytes the live objects took after the last collection.
     pub live_bytes_after_last: u64,
     /// Most bytes allocated objects took at once.
@@ -422,41 +440,49 @@ impl GcHeap {
         (object.type_id != FREE).then_some(object)
     }
 
-    /// Marks everything reachable from `roots` (raw words; those that do not name a live
-    /// object are ignored) and frees the rest.
-    pub(crate) fn collect(&mut self, engine: &Engine, roots: impl IntoIterator<Item = u64>) {
-        let mut work: Vec<u32> = Vec::new();
-        let mark = |objects: &mut Vec<GcObject>, raw: u64, work: &mut Vec<u32>| {
-            if let Some(index) = object_index(raw)
-                && let Some(object) = objects.get_mut(index as usize)
-                && object.type_id != FREE
-                && !object.marked
-            {
-                object.marked = true;
-                work.push(index);
+    /// Marks everything reachable from `roots` (raw words; those that name neither a
+    /// live object nor an exception are ignored) and frees the rest: unreachable objects,
+    /// and unreachable exceptions that only `exnref`s could still name
+    /// (`ExceptionObject::collectable`).
+    pub(crate) fn collect(
+        &mut self,
+        engine: &Engine,
+        roots: impl IntoIterator<Item = u64>,
+        exceptions: &mut [ExceptionObject],
+        free_exceptions: &mut Vec<u32>,
+        tags: &[TagEntity],
+    ) {
+        let mut work: Vec<u64> = roots.into_iter().collect();
+        while let Some(raw) = work.pop() {
+            if let Some(index) = exn_index(raw) {
+                let Some(exception) = exceptions.get_mut(index as usize) else { continue };
+                if exception.marked || exception.freed {
+                    continue;
+                }
+                exception.marked = true;
+                let Some(tag) = tags.get(exception.tag as usize) else { continue };
+                let mut at = 0;
+                for &ty in tag.ty.params() {
+                    if is_traced(StorageType::Val(ty)) && at < exception.payload.len() {
+                        work.push(exception.payload[at]);
+                    }
+                    at += ty.slots();
+                }
+                continue;
             }
-        };
-        for raw in roots {
-            mark(&mut self.objects, raw, &mut work);
-        }
-        while let Some(index) = work.pop() {
-            let type_id = self.objects[index as usize].type_id;
-            let layout = self.layout(engine, type_id);
-            let data = std::mem::take(&mut self.objects[index as usize].data);
+            let Some(index) = object_index(raw) else { continue };
+            let Some(object) = self.objects.get_mut(index as usize) else { continue };
+            if object.type_id == FREE || object.marked {
+                continue;
+            }
+            object.marked = true;
+            let layout = self.layout(engine, self.objects[index as usize].type_id);
+            let data = &self.objects[index as usize].data;
             match layout.element {
-                Some((access, true)) => {
-                    for element in data.chunks_exact(access.size()) {
-                        mark(&mut self.objects, access.read(element), &mut work);
-                    }
-                }
+                Some((access, true)) => work.extend(data.chunks_exact(access.size()).map(|e| access.read(e))),
                 Some(_) => {}
-                None => {
-                    for &offset in layout.traced.iter() {
-                        mark(&mut self.objects, Access::B64.read(&data[offset as usize..]), &mut work);
-                    }
-                }
+                None => work.extend(layout.traced.iter().map(|&offset| Access::B64.read(&data[offset as usize..]))),
             }
-            self.objects[index as usize].data = data;
         }
         let mut live = 0;
         for (index, object) in self.objects.iter_mut().enumerate() {
@@ -472,6 +498,16 @@ impl GcHeap {
                 object.generation = object.generation.wrapping_add(1);
                 self.free.push(index as u32);
                 self.stats.freed_objects += 1;
+            }
+        }
+        for (index, exception) in exceptions.iter_mut().enumerate() {
+            if exception.marked {
+                exception.marked = false;
+            } else if exception.collectable() {
+                exception.payload = Box::default();
+                exception.freed = true;
+                free_exceptions.push(index as u32);
+                self.stats.freed_exceptions += 1;
             }
         }
         self.live_bytes = live;

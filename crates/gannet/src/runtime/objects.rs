@@ -276,7 +276,9 @@ impl Global {
     pub fn get(&self, store: impl AsContext) -> Val {
         let store = store.as_store();
         let global = &store.inner.globals[self.index as usize];
-        Val::from_raw_in(global.value, global.ty.content(), store.inner.id, store.inner.gc.as_deref())
+        let value = Val::from_raw_in(global.value, global.ty.content(), store.inner.id, store.inner.gc.as_deref());
+        store.inner.pin_exceptions(&[value]);
+        value
     }
 
     /// Sets the value of a mutable global.
@@ -331,7 +333,9 @@ impl Table {
         let store = store.as_store();
         let table = &store.inner.tables[self.index as usize];
         let raw = *table.elements.get(usize::try_from(index).ok()?)?;
-        Some(Val::from_raw_in(raw as u128, table.ty.element(), store.inner.id, store.inner.gc.as_deref()))
+        let value = Val::from_raw_in(raw as u128, table.ty.element(), store.inner.id, store.inner.gc.as_deref());
+        store.inner.pin_exceptions(&[value]);
+        Some(value)
     }
 
     /// Sets element `index`.
@@ -580,13 +584,16 @@ impl crate::values::ExnRef {
         let exception = &inner.exceptions[self.index as usize];
         let ty = &inner.tags[exception.tag as usize].ty;
         let mut at = 0;
-        ty.params()
+        let values: Vec<Val> = ty
+            .params()
             .iter()
             .map(|&ty| {
                 let value = Val::read_slots(&exception.payload[at..], ty, inner.id, inner.gc.as_deref());
                 at += ty.slots();
                 value
             })
-            .collect()
+            .collect();
+        inner.pin_exceptions(&values);
+        values
     }
 }

@@ -70,6 +70,20 @@ pub(crate) struct ExceptionObject {
     /// Whether an `exnref` to it was ever handed out; if not, catching it without a
     /// reference frees it.
     pub(crate) referenced: bool,
+    /// Whether the host was given a handle to it (an uncaught exception, or an `exnref`
+    /// value): it then stays for the store's life. Set through shared borrows too
+    /// (`Global::get` hands out values from a `&Store`).
+    pub(crate) pinned: std::sync::atomic::AtomicBool,
+    /// Collector state: reached in the current collection; its place is free.
+    pub(crate) marked: bool,
+    pub(crate) freed: bool,
+}
+
+impl ExceptionObject {
+    /// May the collector free it once no `exnref` reaches it?
+    pub(crate) fn collectable(&self) -> bool {
+        self.referenced && !self.pinned.load(Ordering::Relaxed) && !self.freed
+    }
 }
 
 pub(crate) struct GlobalEntity {
@@ -107,6 +121,8 @@ pub(crate) struct StoreInner {
     /// Exceptions in flight or referenced (`exnref`), and the free places in the list.
     pub(crate) exceptions: Vec<ExceptionObject>,
     pub(crate) free_exceptions: Vec<u32>,
+    /// `throw` collects garbage when this many exceptions are live (see `exec::gc`).
+    pub(crate) exception_threshold: usize,
     pub(crate) instances: Vec<InstanceData>,
     pub(crate) externrefs: Vec<Box<dyn Any + Send + Sync>>,
     /// Structs and arrays; created by the first allocation.
@@ -144,9 +160,22 @@ impl StoreInner {
         self.tags.len() as u32 - 1
     }
 
+    /// Pins the exceptions that `values` (about to be handed to the host) refer to: the
+    /// collector cannot know when the host is done with them.
+    pub(crate) fn pin_exceptions(&self, values: &[Val]) {
+        for value in values {
+            if let Val::ExnRef(Some(r)) = value
+                && let Some(exception) = self.exceptions.get(r.index as usize)
+            {
+                exception.pinned.store(true, Ordering::Relaxed);
+            }
+        }
+    }
+
     /// Stores a new exception; returns its index.
     pub(crate) fn new_exception(&mut self, tag: u32, payload: Box<[u64]>) -> u32 {
-        let exception = ExceptionObject { tag, payload, referenced: false };
+        let exception =
+            ExceptionObject { tag, payload, referenced: false, pinned: false.into(), marked: false, freed: false };
         match self.free_exceptions.pop() {
             Some(index) => {
                 self.exceptions[index as usize] = exception;
@@ -166,9 +195,10 @@ impl StoreInner {
         self.gc.get_or_insert_with(|| Box::new(GcHeap::new(limit)))
     }
 
-    /// Raw words that may hold references into the GC heap and are not on an executor's
-    /// value stack: globals, tables, element segments and exception payloads (the
-    /// interpreter adds the value stacks, see `exec::gc`).
+    /// Raw words that may keep heap objects or exceptions alive and are not in an
+    /// executor's frames: globals, tables, element segments and the exceptions that are
+    /// not only reachable through `exnref`s (the interpreter adds the frames, see
+    /// `exec::gc`).
     pub(crate) fn gc_roots(&self, mut visit: impl FnMut(u64)) {
         let traced = |ty: crate::types::ValType| crate::runtime::gc::is_traced(crate::registry::StorageType::Val(ty));
         for global in &self.globals {
@@ -184,14 +214,11 @@ impl StoreInner {
         for instance in &self.instances {
             instance.elems.iter().flatten().for_each(|&raw| visit(raw));
         }
-        for exception in &self.exceptions {
-            let Some(tag) = self.tags.get(exception.tag as usize) else { continue };
-            let mut at = 0;
-            for &ty in tag.ty.params() {
-                if traced(ty) && at < exception.payload.len() {
-                    visit(exception.payload[at]);
-                }
-                at += ty.slots();
+        // Exceptions only `exnref`s refer to are reached through them; the others (in
+        // flight, or held by the host) are roots.
+        for (index, exception) in self.exceptions.iter().enumerate() {
+            if !exception.freed && !exception.collectable() {
+                visit(crate::runtime::gc::exn_raw(index as u32));
             }
         }
     }
@@ -235,6 +262,7 @@ impl<T> Store<T> {
                 tags: Vec::new(),
                 exceptions: Vec::new(),
                 free_exceptions: Vec::new(),
+                exception_threshold: crate::exec::gc::MIN_EXCEPTIONS_BETWEEN_COLLECTIONS,
                 instances: Vec::new(),
                 externrefs: Vec::new(),
                 gc: None,
@@ -465,10 +493,12 @@ mod tests {
             plain.call(&mut store, ()).unwrap();
         }
         assert_eq!(store.inner.exceptions.len(), 1);
-        // An exception handed out as an `exnref` stays (until a collector can tell).
+        // An exception handed out as an `exnref` stays until a collection finds it dead.
         let with_ref = instance.get_typed_func::<(), ()>(&mut store, "with_ref").unwrap();
         with_ref.call(&mut store, ()).unwrap();
         with_ref.call(&mut store, ()).unwrap();
         assert_eq!(store.inner.exceptions.len(), 2);
+        store.gc();
+        assert_eq!(store.inner.free_exceptions.len(), 2);
     }
 }

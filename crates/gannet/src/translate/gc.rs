@@ -273,7 +273,7 @@ pub(super) fn traced(
     let wasmparser::ValType::Ref(reference) = ty else { return false };
     match reference.heap_type() {
         wasmparser::HeapType::Abstract { ty, .. } => {
-            matches!(ty, A::Any | A::Eq | A::I31 | A::Struct | A::Array | A::Extern)
+            matches!(ty, A::Any | A::Eq | A::I31 | A::Struct | A::Array | A::Extern | A::Exn)
         }
         wasmparser::HeapType::Concrete(wasmparser::UnpackedIndex::Module(index)) => {
             type_ids.get(index as usize).is_some_and(|&id| registry.kind(id) != crate::types::CompositeKind::Func)
@@ -287,7 +287,7 @@ pub(super) fn traced(
 }
 
 /// Instructions where garbage may be collected while the function's frame is live: the
-/// allocations (in this frame) and calls (in a callee, or in a host function).
+/// allocations and `throw` (in this frame) and calls (in a callee, or in a host function).
 pub(super) fn is_safepoint(op: &Operator<'_>) -> bool {
     matches!(
         op,
@@ -301,6 +301,7 @@ pub(super) fn is_safepoint(op: &Operator<'_>) -> bool {
             | Operator::Call { .. }
             | Operator::CallIndirect { .. }
             | Operator::CallRef { .. }
+            | Operator::Throw { .. }
     )
 }
 

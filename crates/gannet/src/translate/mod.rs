@@ -272,7 +272,7 @@ fn translate_with(
         local_slots = Some(slot_starts(ty.params().iter().map(|t| t.slots()), 0));
     }
     // Stack maps need the operand types, which only a validator knows here.
-    let record_maps = module.stack_maps == Some(true) && validator.is_some();
+    let record_maps = validator.is_some() && crate::module::body_needs_stack_maps(module, &body);
     let mut traced_locals: Vec<u16> = Vec::new();
     if record_maps {
         let mut at = 0;
