@@ -14,6 +14,8 @@ pub const FUEL: u64 = 20_000;
 pub const MEMORY_LIMIT: usize = 16 << 20;
 /// The most elements a table may have.
 pub const TABLE_LIMIT: usize = 100_000;
+/// The most bytes a store's GC objects may take.
+pub const GC_HEAP_LIMIT: usize = 64 << 20;
 
 /// What happened to one input, for the smoke tests' statistics.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -46,6 +48,7 @@ pub fn store<T>(engine: &Engine, data: T) -> Store<T> {
         StoreLimitsBuilder::new()
             .memory_size(MEMORY_LIMIT)
             .table_elements(TABLE_LIMIT)
+            .gc_heap_size(GC_HEAP_LIMIT)
             .instances(10)
             .memories(10)
             .tables(10)

@@ -112,3 +112,15 @@ fn wasi_smoke() {
     println!("WASI calls {calls}, succeeded {successes}");
     assert!(calls > 6000 && successes > 500, "the inputs reach too little");
 }
+
+/// The inputs the fuzzers found problems with (in `fuzz/corpus`) run cleanly.
+#[test]
+fn fuzz_findings_stay_fixed() {
+    // A constant expression asking for a 400 MB array made instantiation gather its
+    // elements as 16-byte values (6 GB) before checking any limit.
+    let input = include_bytes!("../../../fuzz/corpus/gc/const-array-oom");
+    let started = std::time::Instant::now();
+    let outcome = gc::run(&gc::engine(), input).expect("the input makes a module");
+    assert!(outcome.compiled);
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+}

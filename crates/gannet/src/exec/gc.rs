@@ -235,21 +235,6 @@ unsafe fn slot_value(r: &Regs, src: Slot, access: Access) -> u128 {
     }
 }
 
-/// Repeats the `size`-byte little-endian value `value` `count` times.
-fn repeated(value: u128, size: usize, count: usize) -> Option<Vec<u8>> {
-    let bytes = size.checked_mul(count).filter(|&b| b <= gc::MAX_OBJECT_BYTES)?;
-    let mut data = Vec::with_capacity(bytes);
-    if value == 0 {
-        data.resize(bytes, 0);
-    } else {
-        let one = &value.to_le_bytes()[..size];
-        for _ in 0..count {
-            data.extend_from_slice(one);
-        }
-    }
-    Some(data)
-}
-
 pub(super) unsafe fn struct_new(op: op::StructNew, r: R, ctx: Ctx) -> Flow {
     let layout = ctx.layout(op.ty);
     let mut data = vec![0u8; layout.size as usize];
@@ -335,7 +320,7 @@ pub(super) unsafe fn array_new(op: op::ArrayNew, r: R, ctx: Ctx) -> Flow {
     let access = element_access(ctx, op.ty);
     // SAFETY: validated code: the slots are in the frame.
     let (value, len) = unsafe { (slot_value(r, op.value, access), get::<u32>(r.fp, op.len)) };
-    let data = repeated(value, access.size(), len as usize);
+    let data = gc::repeated(ctx.store().gc_heap(), value, access.size(), len as usize);
     // SAFETY: validated code: the slot is in the frame.
     unsafe { new_array(r, ctx, OpCode::ArrayNew, op.dst, op.ty, len, data) }
 }
@@ -344,7 +329,7 @@ pub(super) unsafe fn array_new_default(op: op::ArrayNewDefault, r: R, ctx: Ctx) 
     let access = element_access(ctx, op.ty);
     // SAFETY: validated code: the slot is in the frame.
     let len: u32 = unsafe { get(r.fp, op.len) };
-    let data = repeated(0, access.size(), len as usize);
+    let data = gc::repeated(ctx.store().gc_heap(), 0, access.size(), len as usize);
     // SAFETY: validated code: the slot is in the frame.
     unsafe { new_array(r, ctx, OpCode::ArrayNewDefault, op.dst, op.ty, len, data) }
 }
@@ -379,7 +364,7 @@ pub(super) unsafe fn array_new_data(op: op::ArrayNewData, r: R, ctx: Ctx) -> Flo
     let Some(range) = ops::range(offset.into(), bytes, segment.len()) else {
         return ctx.trap(TrapCode::MemoryOutOfBounds);
     };
-    let data = (bytes <= gc::MAX_OBJECT_BYTES as u64).then(|| segment[range].to_vec());
+    let data = ctx.store().gc_heap().may_hold(bytes as usize).then(|| segment[range].to_vec());
     // SAFETY: validated code: the slot is in the frame.
     unsafe { new_array(r, ctx, OpCode::ArrayNewData, op.dst, op.ty, len, data) }
 }

@@ -278,6 +278,21 @@ pub(crate) fn ref_matches<S: std::ops::Deref<Target = [u32]>>(
     }
 }
 
+/// The contents of an array of `count` elements of `size` bytes, each the little-endian
+/// `value`; `None` if the heap could never hold it (see [`GcHeap::may_hold`]).
+pub(crate) fn repeated(heap: &GcHeap, value: u128, size: usize, count: usize) -> Option<Vec<u8>> {
+    let bytes = size.checked_mul(count).filter(|&bytes| heap.may_hold(bytes))?;
+    if value == 0 {
+        return Some(vec![0; bytes]);
+    }
+    let one = &value.to_le_bytes()[..size];
+    let mut data = Vec::with_capacity(bytes);
+    for _ in 0..count {
+        data.extend_from_slice(one);
+    }
+    Some(data)
+}
+
 /// Byte offsets of the fields of a struct type (what `struct.get`/`struct.set` address).
 pub(crate) fn field_offsets(fields: &[FieldType]) -> Vec<u32> {
     let mut offset = 0;
@@ -393,6 +408,13 @@ impl GcHeap {
             let layout = layouts[index as usize].as_ref().expect("cached above");
             (layout.kind, &layout.supertypes[..])
         })
+    }
+
+    /// Could an object with `bytes` of contents ever be allocated (within the largest
+    /// object size and the heap's limit)? Checked before its contents are built, so a
+    /// huge request costs nothing.
+    pub(crate) fn may_hold(&self, bytes: usize) -> bool {
+        bytes <= MAX_OBJECT_BYTES && bytes.saturating_add(OBJECT_OVERHEAD) <= self.limit
     }
 
     /// Is a collection due before allocating `bytes` more: enough allocated since the

@@ -112,22 +112,25 @@ fn eval_const(expr: &ConstExpr, store: &mut StoreInner, scope: &ConstScope<'_>) 
                 let engine = store.engine.clone();
                 let layout = store.gc_heap().layout(&engine, type_id);
                 let access = layout.element.map_or(gc::Access::B64, |(access, _)| access);
-                let values: Vec<u128> = match *op {
-                    ConstOp::ArrayNewFixed(_, len) => stack.split_off(stack.len().saturating_sub(len as usize)),
+                let (len, data) = match *op {
+                    ConstOp::ArrayNewFixed(_, len) => {
+                        let values = stack.split_off(stack.len().saturating_sub(len as usize));
+                        let mut data = vec![0u8; values.len() * access.size()];
+                        for (element, value) in data.chunks_exact_mut(access.size()).zip(&values) {
+                            access.write(element, *value);
+                        }
+                        (values.len(), Some(data))
+                    }
                     _ => {
                         let len = stack.pop().unwrap_or(0) as u32 as usize;
                         let value = if let ConstOp::ArrayNew(_) = op { stack.pop().unwrap_or(0) } else { 0 };
-                        if len.saturating_mul(access.size()) > gc::MAX_OBJECT_BYTES {
-                            return Err(Error::Trap(Trap::new(TrapCode::GcHeapExhausted)));
-                        }
-                        vec![value; len]
+                        (len, gc::repeated(store.gc_heap(), value, access.size(), len))
                     }
                 };
-                let mut data = vec![0u8; values.len() * access.size()];
-                for (element, value) in data.chunks_exact_mut(access.size()).zip(&values) {
-                    access.write(element, *value);
-                }
-                allocate(store, type_id, values.len() as u32, data)?
+                let Some(data) = data else {
+                    return Err(Error::Trap(Trap::new(TrapCode::GcHeapExhausted)));
+                };
+                allocate(store, type_id, len as u32, data)?
             }
             binary => {
                 let b = stack.pop().unwrap_or(0) as u64;
