@@ -25,8 +25,7 @@ fn collect(store: &mut StoreInner, mut roots: Vec<u64>) {
         }
     });
     let StoreInner { engine, gc, limits, exceptions, free_exceptions, tags, .. } = store;
-    let limit = limits.gc_heap_size.unwrap_or(usize::MAX);
-    let heap = gc.get_or_insert_with(|| Box::new(gc::GcHeap::new(limit)));
+    let heap = gc::heap_in(gc, limits);
     for suspended in &heap.suspended_roots {
         roots.extend_from_slice(suspended);
     }
@@ -131,8 +130,7 @@ impl Executor<'_> {
     /// The layout of type `type_id` (an engine type index).
     fn layout(&mut self, type_id: u32) -> std::sync::Arc<gc::Layout> {
         let StoreInner { engine, gc, limits, .. } = self.store();
-        let limit = limits.gc_heap_size.unwrap_or(usize::MAX);
-        gc.get_or_insert_with(|| Box::new(gc::GcHeap::new(limit))).layout(engine, type_id)
+        gc::heap_in(gc, limits).layout(engine, type_id)
     }
 }
 
@@ -532,26 +530,29 @@ pub(super) unsafe fn ref_i31(op: op::RefI31, r: R, _: Ctx) -> Flow {
     Flow::Next
 }
 
-pub(super) unsafe fn i31_get_s(op: op::I31GetS, r: R, ctx: Ctx) -> Flow {
-    // SAFETY: validated code: the slot is in the frame.
-    let raw: u64 = unsafe { get(r.fp, op.src) };
+/// `i31.get_s`/`i31.get_u`: `dst = value(src)`, trapping on null.
+///
+/// # Safety
+/// Both slots must be in the frame.
+unsafe fn i31_get(r: R, ctx: Ctx, dst: Slot, src: Slot, value: fn(u64) -> u32) -> Flow {
+    // SAFETY: forwarded to the caller.
+    let raw: u64 = unsafe { get(r.fp, src) };
     if raw == 0 {
         return ctx.trap(TrapCode::NullI31Reference);
     }
-    // SAFETY: validated code: the slot is in the frame.
-    unsafe { set::<i32>(r.fp, op.dst, gc::i31_signed(raw)) };
+    // SAFETY: forwarded to the caller.
+    unsafe { set::<u32>(r.fp, dst, value(raw)) };
     Flow::Next
 }
 
+pub(super) unsafe fn i31_get_s(op: op::I31GetS, r: R, ctx: Ctx) -> Flow {
+    // SAFETY: validated code: the slots are in the frame.
+    unsafe { i31_get(r, ctx, op.dst, op.src, |raw| gc::i31_signed(raw) as u32) }
+}
+
 pub(super) unsafe fn i31_get_u(op: op::I31GetU, r: R, ctx: Ctx) -> Flow {
-    // SAFETY: validated code: the slot is in the frame.
-    let raw: u64 = unsafe { get(r.fp, op.src) };
-    if raw == 0 {
-        return ctx.trap(TrapCode::NullI31Reference);
-    }
-    // SAFETY: validated code: the slot is in the frame.
-    unsafe { set::<u32>(r.fp, op.dst, gc::i31_unsigned(raw)) };
-    Flow::Next
+    // SAFETY: validated code: the slots are in the frame.
+    unsafe { i31_get(r, ctx, op.dst, op.src, gc::i31_unsigned) }
 }
 
 pub(super) unsafe fn ref_test(op: op::RefTest, r: R, ctx: Ctx) -> Flow {

@@ -194,14 +194,17 @@ fn frames_may_hold_gc_references(module: &ModuleInner) -> bool {
         || module.tables.iter().any(|t| traced(t.element()))
 }
 
-/// Whether translating `body` must record stack maps: always if the module's types
-/// say its frames may hold collectable references, otherwise only if the body itself
-/// makes `exnref`s (a `catch_ref`/`catch_all_ref` clause, whose block type need not be
-/// in the type section) or declares a local of an abstract reference type.
-pub(crate) fn body_needs_stack_maps(module: &ModuleInner, body: &FunctionBody<'_>) -> bool {
-    module.stack_maps == Some(true) || body_may_hold_exnrefs(module, body)
+/// Does this operator make `exnref`s (a `try_table` with a `catch_ref` or
+/// `catch_all_ref` clause, whose block type need not be in the type section)?
+pub(crate) fn makes_exnrefs(op: &Operator<'_>) -> bool {
+    use wasmparser::Catch;
+    matches!(op, Operator::TryTable { try_table }
+        if try_table.catches.iter().any(|c| matches!(c, Catch::OneRef { .. } | Catch::AllRef { .. })))
 }
 
+/// For eager validation, which leaves no validator for translation: must translating
+/// `body` have one, to record stack maps although the module's types do not ask for
+/// them? Only if the body may make or hold `exnref`s.
 fn body_may_hold_exnrefs(module: &ModuleInner, body: &FunctionBody<'_>) -> bool {
     if !module.engine.config().features.contains(wasmparser::WasmFeatures::EXCEPTIONS) {
         return false;
@@ -217,12 +220,7 @@ fn body_may_hold_exnrefs(module: &ModuleInner, body: &FunctionBody<'_>) -> bool 
     let Ok(mut operators) = body.get_operators_reader() else { return false };
     while !operators.eof() {
         match operators.read() {
-            Ok(Operator::TryTable { try_table }) => {
-                use wasmparser::Catch;
-                if try_table.catches.iter().any(|c| matches!(c, Catch::OneRef { .. } | Catch::AllRef { .. })) {
-                    return true;
-                }
-            }
+            Ok(op) if makes_exnrefs(&op) => return true,
             Ok(_) => {}
             // Validation reports it.
             Err(_) => return false,

@@ -357,6 +357,14 @@ pub struct GcStats {
     pub peak_bytes: u64,
 }
 
+/// The heap in `slot`, created (within `limits`) if there is none yet.
+pub(crate) fn heap_in<'h>(
+    slot: &'h mut Option<Box<GcHeap>>,
+    limits: &crate::runtime::limits::StoreLimits,
+) -> &'h mut GcHeap {
+    slot.get_or_insert_with(|| Box::new(GcHeap::new(limits.gc_heap_size.unwrap_or(usize::MAX))))
+}
+
 impl GcHeap {
     pub(crate) fn new(limit: usize) -> GcHeap {
         GcHeap {

@@ -190,9 +190,7 @@ impl StoreInner {
 
     /// The GC heap, created on first use.
     pub(crate) fn gc_heap(&mut self) -> &mut GcHeap {
-        // Keep in step with `exec::gc`'s `Executor::layout`, which borrows the fields apart.
-        let limit = self.limits.gc_heap_size.unwrap_or(usize::MAX);
-        self.gc.get_or_insert_with(|| Box::new(GcHeap::new(limit)))
+        crate::runtime::gc::heap_in(&mut self.gc, &self.limits)
     }
 
     /// Raw words that may keep heap objects or exceptions alive and are not in an

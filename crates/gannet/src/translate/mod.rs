@@ -272,9 +272,13 @@ fn translate_with(
         local_slots = Some(slot_starts(ty.params().iter().map(|t| t.slots()), 0));
     }
     // Stack maps need the operand types, which only a validator knows here.
-    let record_maps = validator.is_some() && crate::module::body_needs_stack_maps(module, &body);
+    // Stack maps are recorded if the module's types let its frames hold collectable
+    // references, or once this body shows it can: a traced local, or (below) a
+    // `catch_ref`/`catch_all_ref` clause making `exnref`s. Before the first such clause in
+    // code order nothing else can put an `exnref` in the frame.
+    let mut record_maps = validator.is_some() && module.stack_maps == Some(true);
     let mut traced_locals: Vec<u16> = Vec::new();
-    if record_maps {
+    if validator.is_some() {
         let mut at = 0;
         for &param in ty.params() {
             if crate::runtime::gc::is_traced(crate::registry::StorageType::Val(param)) {
@@ -299,7 +303,7 @@ fn translate_with(
         if num_locals > MAX_SLOTS {
             return Err(too_large(offset as usize));
         }
-        if record_maps && gc::traced(&module.engine.types(), &module.type_ids, validator.as_ref(), local_ty) {
+        if validator.is_some() && gc::traced(&module.engine.types(), &module.type_ids, validator.as_ref(), local_ty) {
             traced_locals.extend((first..num_locals).map(|slot| slot as u16));
         }
         if let Some(slots) = &mut local_slots {
@@ -344,10 +348,12 @@ fn translate_with(
     });
     t.start_region(true);
 
+    record_maps |= validator.is_some() && !traced_locals.is_empty();
     let mut maps = gc::MapRecorder::new(traced_locals);
     let mut reader = body.get_operators_reader().map_err(Error::compile)?;
     while !reader.eof() {
         let (op, offset) = reader.read_with_offset().map_err(Error::compile)?;
+        record_maps |= validator.is_some() && crate::module::makes_exnrefs(&op);
         let pending = match &validator {
             Some(validator) if record_maps && t.reachable && gc::is_safepoint(&op) => Some(t.traced_entries(validator)),
             _ => None,
