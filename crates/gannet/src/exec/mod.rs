@@ -35,6 +35,7 @@ use crate::runtime::store::{FuncKind, HostContext, StoreInner};
 use crate::values::Val;
 
 /// The machine state a handler works on; kept in registers between handlers.
+#[derive(Clone, Copy)]
 pub(crate) struct Regs {
     pub(crate) ip: *const u8,
     pub(crate) fp: *mut u64,
@@ -239,6 +240,20 @@ impl Source<simd::V128> for Slot {
         // SAFETY: forwarded to the caller (the slot and the one after it).
         unsafe { get_v128(r.fp, self) }
     }
+}
+
+/// Runs `slow` on a copy of the registers and takes the copy's values back.
+///
+/// Handlers reach their out-of-line paths (which need the registers' address) through
+/// this: if a handler passed its own `Regs` by reference to a function that is not
+/// inlined, LLVM would keep all of them in memory, and the fast path would store and
+/// reload them too. With the copy only the slow path pays.
+#[inline(always)]
+pub(crate) fn out_of_line<T>(r: &mut Regs, slow: impl FnOnce(&mut Regs) -> T) -> T {
+    let mut copy = *r;
+    let result = slow(&mut copy);
+    *r = copy;
+    result
 }
 
 /// Writes an op's result to slot `dst` and to the accumulator.
@@ -1148,7 +1163,7 @@ impl<'h> Executor<'h> {
         r.fp = frame.fp;
         self.func = frame.func;
         if frame.instance != self.instance {
-            self.switch_instance(frame.instance, r);
+            out_of_line(r, |r| self.switch_instance_cold(frame.instance, r));
         }
         frame.ret_ip
     }
@@ -1224,6 +1239,13 @@ impl<'h> Executor<'h> {
     fn push_frame(&mut self, frame: Frame) {
         self.frames.push(frame);
         self.frames_limit = self.frames.capacity().min(self.max_depth);
+    }
+
+    /// [`Executor::switch_instance`] kept out of the handlers that rarely need it.
+    #[cold]
+    #[inline(never)]
+    fn switch_instance_cold(&mut self, instance: u32, r: &mut Regs) {
+        self.switch_instance(instance, r);
     }
 
     /// Makes store instance `instance` the running one.
@@ -1378,7 +1400,7 @@ impl<'h> Executor<'h> {
             }
         }
         // SAFETY: forwarded from the caller.
-        unsafe { self.enter_internal_slow(func, r, base, ret_ip) }
+        out_of_line(r, |r| unsafe { self.enter_internal_slow(func, r, base, ret_ip) })
     }
 
     /// `enter_internal` for a callee not translated yet, a stack that must grow, or the
@@ -1419,6 +1441,14 @@ impl<'h> Executor<'h> {
             r.ip = compiled.code.as_ptr().cast();
             return Flow::Goto;
         }
+        // SAFETY: forwarded from the caller.
+        out_of_line(r, |r| unsafe { self.enter_internal_tail_slow(func, r, base) })
+    }
+
+    /// `enter_internal_tail` for a callee not translated yet or a stack that must grow.
+    #[cold]
+    #[inline(never)]
+    unsafe fn enter_internal_tail_slow(&mut self, func: u32, r: &mut Regs, base: usize) -> Flow {
         let instance = self.instance as usize;
         let store_func = self.store().instances[instance].funcs[func as usize];
         // SAFETY: forwarded from the caller.

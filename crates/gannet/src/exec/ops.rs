@@ -177,6 +177,7 @@ pub(super) unsafe fn br_table(op: op::BrTable, r: R, _: Ctx) -> Flow {
 ///
 /// # Safety
 /// A frame must be active (the outermost one returns to the exit stub).
+#[inline(always)]
 pub(super) unsafe fn return_to_caller(r: R, ctx: Ctx) -> Flow {
     r.ip = ctx.leave_frame(r);
     Flow::Goto
@@ -209,7 +210,7 @@ pub(super) unsafe fn call(op: op::Call, r: R, ctx: Ctx) -> Flow {
     // SAFETY: the instruction is followed by the next; the arguments are in the frame.
     unsafe {
         let ret_ip = r.ip.add(OpCode::Call.size());
-        ctx.enter(func, r, op.base.0 as usize, ret_ip)
+        out_of_line(r, |r| ctx.enter(func, r, op.base.0 as usize, ret_ip))
     }
 }
 
@@ -282,7 +283,7 @@ impl IndirectCallee {
             let ret_ip = r.ip.add(code.size());
             match self.internal {
                 Some(index) => ctx.enter_internal(index, r, base.0 as usize, ret_ip),
-                None => ctx.enter(self.func, r, base.0 as usize, ret_ip),
+                None => out_of_line(r, |r| ctx.enter(self.func, r, base.0 as usize, ret_ip)),
             }
         }
     }
@@ -297,7 +298,7 @@ impl IndirectCallee {
         unsafe {
             match self.internal {
                 Some(index) => ctx.enter_internal_tail(index, r, base.0 as usize),
-                None => ctx.enter_tail(self.func, r, base.0 as usize),
+                None => out_of_line(r, |r| ctx.enter_tail(self.func, r, base.0 as usize)),
             }
         }
     }
@@ -374,7 +375,7 @@ pub(super) unsafe fn return_call(op: op::ReturnCall, r: R, ctx: Ctx) -> Flow {
     let instance = ctx.instance as usize;
     let func = ctx.store().instances[instance].funcs[op.func as usize];
     // SAFETY: the arguments are in the frame.
-    unsafe { ctx.enter_tail(func, r, op.base.0 as usize) }
+    out_of_line(r, |r| unsafe { ctx.enter_tail(func, r, op.base.0 as usize) })
 }
 
 pub(super) unsafe fn return_call_indirect(op: op::ReturnCallIndirect, r: R, ctx: Ctx) -> Flow {

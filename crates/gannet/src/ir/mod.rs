@@ -528,6 +528,9 @@ pub(crate) struct Encoder {
     /// disassembler. (Handler addresses alone do not identify ops: the compiler merges
     /// handlers whose machine code is identical.)
     listing: Option<Listing>,
+    /// The position of every unconditional branch and return emitted, in order, for
+    /// [`Encoder::thread_jumps`].
+    jumps: Vec<(usize, OpCode)>,
 }
 
 /// The position and op code of each instruction of a function's code.
@@ -535,7 +538,7 @@ pub(crate) type Listing = Vec<(usize, OpCode)>;
 
 impl Encoder {
     pub(crate) fn new(handlers: &'static HandlerTable, with_listing: bool) -> Self {
-        Encoder { buf: Vec::new(), handlers, listing: with_listing.then(Vec::new) }
+        Encoder { buf: Vec::new(), handlers, listing: with_listing.then(Vec::new), jumps: Vec::new() }
     }
 
     /// Current position: where the next instruction starts.
@@ -552,7 +555,57 @@ impl Encoder {
         self.buf.extend_from_slice(&self.handlers[op.code() as usize].to_ne_bytes());
         op.encode_operands(&mut self.buf);
         self.buf.resize(at + op.code().size(), 0);
+        if matches!(op.code(), OpCode::Br | OpCode::Return | OpCode::ReturnSlot | OpCode::ReturnSpan) {
+            self.jumps.push((at, op.code()));
+        }
         at
+    }
+
+    /// Shortens paths through unconditional branches, once all are patched: a `br` that
+    /// lands on a return (directly or through other `br`s) becomes a copy of that return,
+    /// and one that lands on another `br` jumps to where that one goes. Both kinds of
+    /// return move nothing but slots, so they work the same from any position.
+    pub(crate) fn thread_jumps(&mut self) {
+        const MAX_HOPS: usize = 8;
+        let code_at = |pos: usize| self.jumps.binary_search_by_key(&pos, |&(at, _)| at).ok().map(|i| self.jumps[i].1);
+        // Resolve every branch on the unmodified code first, then rewrite.
+        let mut rewrites = Vec::new();
+        for &(at, code) in &self.jumps {
+            if code != OpCode::Br {
+                continue;
+            }
+            let mut target = at;
+            for _ in 0..MAX_HOPS {
+                let offset = i32::decode(&self.buf[target + BRANCH_OFFSET..]);
+                target = (target as i64 + offset as i64) as usize;
+                match code_at(target) {
+                    Some(OpCode::Br) => continue,
+                    Some(found) => rewrites.push((at, target, Some(found))),
+                    None if target != at + OpCode::Br.size() => rewrites.push((at, target, None)),
+                    None => {}
+                }
+                break;
+            }
+        }
+        for (at, target, ret) in rewrites {
+            let Some(ret) = ret else {
+                self.patch_i32(at + BRANCH_OFFSET, (target as i64 - at as i64) as i32);
+                continue;
+            };
+            // A return no longer than the `br`, repeated to fill its place (the copies
+            // after the first are never reached).
+            let size = ret.size();
+            debug_assert!(size <= OpCode::Br.size() && OpCode::Br.size() % size == 0);
+            for copy in (at..at + OpCode::Br.size()).step_by(size) {
+                self.buf.copy_within(target..target + size, copy);
+                if let Some(listing) = &mut self.listing {
+                    match listing.binary_search_by_key(&copy, |&(pos, _)| pos) {
+                        Ok(i) => listing[i].1 = ret,
+                        Err(i) => listing.insert(i, (copy, ret)),
+                    }
+                }
+            }
+        }
     }
 
     /// Appends raw trailing data (the offsets of a `br_table`), keeping 8-byte alignment.
@@ -579,6 +632,7 @@ impl Encoder {
     /// Removes everything from `at` on: an instruction the translator fuses into the next.
     pub(crate) fn truncate(&mut self, at: usize) {
         self.buf.truncate(at);
+        self.jumps.retain(|&(pos, _)| pos < at);
         if let Some(listing) = &mut self.listing {
             listing.retain(|&(pos, _)| pos < at);
         }

@@ -373,6 +373,7 @@ fn translate_with(
 
     let frame_size = (num_locals + t.max_height.get()).max(num_results);
     let handlers = std::mem::take(&mut t.handlers).into_boxed_slice();
+    t.code.thread_jumps();
     let (code, listing) = t.code.finish();
     let stack_maps = maps.finish();
     let num_locals = num_locals - num_params;
@@ -1071,9 +1072,28 @@ impl<'m> Translator<'m> {
                 self.emit(Op::Return(op::Return {}));
             }
             1 => {
-                let src = self.pop_operand();
+                let (provider, height) = self.pop();
+                let home = self.slot(height);
                 self.stack.push(Entry::HOME);
-                self.emit(Op::ReturnSlot(op::ReturnSlot { src }));
+                // A return leaves its value in slot 0: the instruction that computed it,
+                // or the constant, goes there directly, and the return moves nothing.
+                match (provider, self.last_result) {
+                    (Provider::Home, Some((at, dst, _))) if dst == home => {
+                        debug_assert_eq!(self.code.read_u16(at + DST_OFFSET), home.0);
+                        self.code.patch_u16(at + DST_OFFSET, 0);
+                        self.last_result = None;
+                        self.acc_slot = None;
+                        self.emit(Op::Return(op::Return {}));
+                    }
+                    (Provider::Const(bits), _) => {
+                        self.emit_const(Slot(0), bits);
+                        self.emit(Op::Return(op::Return {}));
+                    }
+                    _ => {
+                        let src = self.operand(provider, height);
+                        self.emit(Op::ReturnSlot(op::ReturnSlot { src }));
+                    }
+                }
             }
             _ => {
                 self.materialize_top(count);
