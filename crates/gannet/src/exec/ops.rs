@@ -2,6 +2,7 @@
 //! touches the store (globals, tables, bulk memory).
 
 use super::*;
+use crate::ir::BranchOffset;
 
 pub(super) use super::gc::{
     array_copy, array_fill, array_get, array_init_data, array_init_elem, array_len, array_new, array_new_data,
@@ -157,6 +158,56 @@ pub(super) unsafe fn br(op: op::Br, _: R, _: Ctx) -> Flow {
 pub(super) unsafe fn br_if_nez(op: op::BrIfNez, r: R, _: Ctx) -> Flow {
     // SAFETY: validated code: the slot is in the frame.
     if unsafe { get::<i32>(r.fp, op.cond) } != 0 { Flow::Branch(op.offset.0) } else { Flow::Next }
+}
+
+/// The `i32.step_br_if.*` handlers: `dst = src + imm`, then the comparison of `dst` with
+/// `rhs` (a slot, or an immediate for the `_imm` forms) decides the branch.
+macro_rules! step_branches {
+    ($($op:ident $op_imm:ident $name:ident $name_imm:ident = |$a:ident, $b:ident| $e:expr;)*) => {$(
+        pub(super) unsafe fn $name(op: op::$op, r: R, _: Ctx) -> Flow {
+            // SAFETY: validated code: the slots are in the frame.
+            unsafe { step_branch(r, op.dst, op.src, op.imm, op.rhs, op.offset, |$a, $b| $e) }
+        }
+
+        pub(super) unsafe fn $name_imm(op: op::$op_imm, r: R, _: Ctx) -> Flow {
+            // SAFETY: as above.
+            unsafe { step_branch(r, op.dst, op.src, op.imm, op.rhs, op.offset, |$a, $b| $e) }
+        }
+    )*};
+}
+
+/// # Safety
+/// `dst`, `src` and a slot `rhs` must be in the frame.
+#[inline(always)]
+unsafe fn step_branch(
+    r: R,
+    dst: Slot,
+    src: Slot,
+    imm: i32,
+    rhs: impl Source<i32>,
+    offset: BranchOffset,
+    holds: impl FnOnce(i32, i32) -> bool,
+) -> Flow {
+    // SAFETY: forwarded to the caller. `rhs` is read after `dst` is written, as the
+    // compare-branch read it after the add.
+    unsafe {
+        let value = get::<i32>(r.fp, src).wrapping_add(imm);
+        put(r, dst, value);
+        if holds(value, rhs.read(r)) { Flow::Branch(offset.0) } else { Flow::Next }
+    }
+}
+
+step_branches! {
+    I32StepBrIfEq I32StepBrIfEqImm i32_step_br_if_eq i32_step_br_if_eq_imm = |a, b| a == b;
+    I32StepBrIfNe I32StepBrIfNeImm i32_step_br_if_ne i32_step_br_if_ne_imm = |a, b| a != b;
+    I32StepBrIfLtS I32StepBrIfLtSImm i32_step_br_if_lt_s i32_step_br_if_lt_s_imm = |a, b| a < b;
+    I32StepBrIfLtU I32StepBrIfLtUImm i32_step_br_if_lt_u i32_step_br_if_lt_u_imm = |a, b| (a as u32) < (b as u32);
+    I32StepBrIfGtS I32StepBrIfGtSImm i32_step_br_if_gt_s i32_step_br_if_gt_s_imm = |a, b| a > b;
+    I32StepBrIfGtU I32StepBrIfGtUImm i32_step_br_if_gt_u i32_step_br_if_gt_u_imm = |a, b| (a as u32) > (b as u32);
+    I32StepBrIfLeS I32StepBrIfLeSImm i32_step_br_if_le_s i32_step_br_if_le_s_imm = |a, b| a <= b;
+    I32StepBrIfLeU I32StepBrIfLeUImm i32_step_br_if_le_u i32_step_br_if_le_u_imm = |a, b| (a as u32) <= (b as u32);
+    I32StepBrIfGeS I32StepBrIfGeSImm i32_step_br_if_ge_s i32_step_br_if_ge_s_imm = |a, b| a >= b;
+    I32StepBrIfGeU I32StepBrIfGeUImm i32_step_br_if_ge_u i32_step_br_if_ge_u_imm = |a, b| (a as u32) >= (b as u32);
 }
 
 pub(super) unsafe fn br_if_eqz(op: op::BrIfEqz, r: R, _: Ctx) -> Flow {

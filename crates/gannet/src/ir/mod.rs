@@ -209,6 +209,51 @@ impl fmt::Display for Slot {
     }
 }
 
+/// A compare-branch taken apart (`Op::compare_branch_parts`).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct CompareBranch {
+    /// The comparison, as the op code of its slot form (`I32LtS`, ...).
+    pub(crate) compare: OpCode,
+    pub(crate) lhs: CompareOperand,
+    pub(crate) rhs: CompareOperand,
+    /// Whether the branch is taken when the comparison holds (`br_if`) or when it does
+    /// not (`br_unless`).
+    pub(crate) taken_if: bool,
+}
+
+/// An operand of a comparison: a slot, the accumulator, or an immediate's raw bits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum CompareOperand {
+    Slot(Slot),
+    Acc,
+    Imm(u64),
+}
+
+/// The raw bits of an immediate operand (as a slot would hold them).
+pub(crate) trait ImmBits {
+    fn bits(self) -> u64;
+}
+impl ImmBits for i32 {
+    fn bits(self) -> u64 {
+        self as u32 as u64
+    }
+}
+impl ImmBits for i64 {
+    fn bits(self) -> u64 {
+        self as u64
+    }
+}
+impl ImmBits for f32 {
+    fn bits(self) -> u64 {
+        self.to_bits() as u64
+    }
+}
+impl ImmBits for f64 {
+    fn bits(self) -> u64 {
+        self.to_bits()
+    }
+}
+
 /// Generates the op structs, `Op`, `OpCode` and their encoding and decoding from the op
 /// table. Every group is first reduced to `name mnemonic { fields }`, one per variant.
 macro_rules! define_ir {
@@ -327,6 +372,29 @@ macro_rules! define_ir {
                         (Op::[<$c_name AccR>](op::[<$c_name AccR>] { lhs, rhs, .. }), false) => Op::[<BrUnless $c_name AccR>](op::[<BrUnless $c_name AccR>] { offset, lhs, rhs }),
                         (Op::[<$c_imm Acc>](op::[<$c_imm Acc>] { lhs, rhs, .. }), true) => Op::[<BrIf $c_imm Acc>](op::[<BrIf $c_imm Acc>] { offset, lhs, rhs }),
                         (Op::[<$c_imm Acc>](op::[<$c_imm Acc>] { lhs, rhs, .. }), false) => Op::[<BrUnless $c_imm Acc>](op::[<BrUnless $c_imm Acc>] { offset, lhs, rhs }),
+                    )*
+                    _ => return None,
+                })
+            }
+
+            /// For a compare-branch: the comparison's slot form, its operands, and whether
+            /// the branch is taken when the comparison holds (`br_if`) or when it does not
+            /// (`br_unless`).
+            pub(crate) fn compare_branch_parts(&self) -> Option<CompareBranch> {
+                use CompareOperand::{Acc as A, Imm, Slot as S};
+                let parts = |compare, lhs, rhs, taken_if| CompareBranch { compare, lhs, rhs, taken_if };
+                Some(match *self {
+                    $(
+                        Op::[<BrIf $c_name>](o) => parts(OpCode::$c_name, S(o.lhs), S(o.rhs), true),
+                        Op::[<BrIf $c_imm>](o) => parts(OpCode::$c_name, S(o.lhs), Imm(ImmBits::bits(o.rhs)), true),
+                        Op::[<BrIf $c_name AccL>](o) => parts(OpCode::$c_name, A, S(o.rhs), true),
+                        Op::[<BrIf $c_name AccR>](o) => parts(OpCode::$c_name, S(o.lhs), A, true),
+                        Op::[<BrIf $c_imm Acc>](o) => parts(OpCode::$c_name, A, Imm(ImmBits::bits(o.rhs)), true),
+                        Op::[<BrUnless $c_name>](o) => parts(OpCode::$c_name, S(o.lhs), S(o.rhs), false),
+                        Op::[<BrUnless $c_imm>](o) => parts(OpCode::$c_name, S(o.lhs), Imm(ImmBits::bits(o.rhs)), false),
+                        Op::[<BrUnless $c_name AccL>](o) => parts(OpCode::$c_name, A, S(o.rhs), false),
+                        Op::[<BrUnless $c_name AccR>](o) => parts(OpCode::$c_name, S(o.lhs), A, false),
+                        Op::[<BrUnless $c_imm Acc>](o) => parts(OpCode::$c_name, A, Imm(ImmBits::bits(o.rhs)), false),
                     )*
                     _ => return None,
                 })
@@ -595,7 +663,7 @@ impl Encoder {
             // A return no longer than the `br`, repeated to fill its place (the copies
             // after the first are never reached).
             let size = ret.size();
-            debug_assert!(size <= OpCode::Br.size() && OpCode::Br.size() % size == 0);
+            debug_assert!(size <= OpCode::Br.size() && OpCode::Br.size().is_multiple_of(size));
             for copy in (at..at + OpCode::Br.size()).step_by(size) {
                 self.buf.copy_within(target..target + size, copy);
                 if let Some(listing) = &mut self.listing {

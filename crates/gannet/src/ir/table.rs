@@ -522,6 +522,29 @@ macro_rules! for_each_op {
                 Br "br" { offset: BranchOffset } = br;
                 // Every branch has its offset as its first operand (`ir::BRANCH_OFFSET`).
                 BrIfNez "br_if_nez" { offset: BranchOffset, cond: Slot } = br_if_nez;
+                // `dst = src + imm` (wrapping), then a branch taken if `dst` compares so with
+                // `rhs`: a loop counter's step and test in one instruction. The translator
+                // fuses an `i32.add` of an immediate with the compare-branch on its result.
+                I32StepBrIfEq "i32.step_br_if.eq" { dst: Slot, src: Slot, imm: i32, rhs: Slot, offset: BranchOffset } = i32_step_br_if_eq;
+                I32StepBrIfEqImm "i32.step_br_if.eq" { dst: Slot, src: Slot, imm: i32, rhs: i32, offset: BranchOffset } = i32_step_br_if_eq_imm;
+                I32StepBrIfNe "i32.step_br_if.ne" { dst: Slot, src: Slot, imm: i32, rhs: Slot, offset: BranchOffset } = i32_step_br_if_ne;
+                I32StepBrIfNeImm "i32.step_br_if.ne" { dst: Slot, src: Slot, imm: i32, rhs: i32, offset: BranchOffset } = i32_step_br_if_ne_imm;
+                I32StepBrIfLtS "i32.step_br_if.lt_s" { dst: Slot, src: Slot, imm: i32, rhs: Slot, offset: BranchOffset } = i32_step_br_if_lt_s;
+                I32StepBrIfLtSImm "i32.step_br_if.lt_s" { dst: Slot, src: Slot, imm: i32, rhs: i32, offset: BranchOffset } = i32_step_br_if_lt_s_imm;
+                I32StepBrIfLtU "i32.step_br_if.lt_u" { dst: Slot, src: Slot, imm: i32, rhs: Slot, offset: BranchOffset } = i32_step_br_if_lt_u;
+                I32StepBrIfLtUImm "i32.step_br_if.lt_u" { dst: Slot, src: Slot, imm: i32, rhs: i32, offset: BranchOffset } = i32_step_br_if_lt_u_imm;
+                I32StepBrIfGtS "i32.step_br_if.gt_s" { dst: Slot, src: Slot, imm: i32, rhs: Slot, offset: BranchOffset } = i32_step_br_if_gt_s;
+                I32StepBrIfGtSImm "i32.step_br_if.gt_s" { dst: Slot, src: Slot, imm: i32, rhs: i32, offset: BranchOffset } = i32_step_br_if_gt_s_imm;
+                I32StepBrIfGtU "i32.step_br_if.gt_u" { dst: Slot, src: Slot, imm: i32, rhs: Slot, offset: BranchOffset } = i32_step_br_if_gt_u;
+                I32StepBrIfGtUImm "i32.step_br_if.gt_u" { dst: Slot, src: Slot, imm: i32, rhs: i32, offset: BranchOffset } = i32_step_br_if_gt_u_imm;
+                I32StepBrIfLeS "i32.step_br_if.le_s" { dst: Slot, src: Slot, imm: i32, rhs: Slot, offset: BranchOffset } = i32_step_br_if_le_s;
+                I32StepBrIfLeSImm "i32.step_br_if.le_s" { dst: Slot, src: Slot, imm: i32, rhs: i32, offset: BranchOffset } = i32_step_br_if_le_s_imm;
+                I32StepBrIfLeU "i32.step_br_if.le_u" { dst: Slot, src: Slot, imm: i32, rhs: Slot, offset: BranchOffset } = i32_step_br_if_le_u;
+                I32StepBrIfLeUImm "i32.step_br_if.le_u" { dst: Slot, src: Slot, imm: i32, rhs: i32, offset: BranchOffset } = i32_step_br_if_le_u_imm;
+                I32StepBrIfGeS "i32.step_br_if.ge_s" { dst: Slot, src: Slot, imm: i32, rhs: Slot, offset: BranchOffset } = i32_step_br_if_ge_s;
+                I32StepBrIfGeSImm "i32.step_br_if.ge_s" { dst: Slot, src: Slot, imm: i32, rhs: i32, offset: BranchOffset } = i32_step_br_if_ge_s_imm;
+                I32StepBrIfGeU "i32.step_br_if.ge_u" { dst: Slot, src: Slot, imm: i32, rhs: Slot, offset: BranchOffset } = i32_step_br_if_ge_u;
+                I32StepBrIfGeUImm "i32.step_br_if.ge_u" { dst: Slot, src: Slot, imm: i32, rhs: i32, offset: BranchOffset } = i32_step_br_if_ge_u_imm;
                 BrIfEqz "br_if_eqz" { offset: BranchOffset, cond: Slot } = br_if_eqz;
                 // Followed by `len + 1` branch offsets (the last one is the default),
                 // each relative to the start of this instruction.

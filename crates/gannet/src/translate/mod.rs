@@ -24,7 +24,8 @@ use crate::error::{Error, Result};
 use crate::exec::handler_table;
 use crate::ir::table::for_each_op;
 use crate::ir::{
-    BRANCH_OFFSET, BranchOffset, DST_OFFSET, Encoder, HANDLER_SIZE, Listing, MemoryRef, Op, OpCode, Slot, V128, op,
+    BRANCH_OFFSET, BranchOffset, CompareOperand, DST_OFFSET, Encoder, HANDLER_SIZE, Listing, MemoryRef, Op, OpCode,
+    Slot, V128, op,
 };
 use crate::module::{CatchHandler, CompiledFunc, ModuleInner};
 
@@ -220,6 +221,12 @@ struct Translator<'m> {
     last_copy: Option<(usize, Slot, Slot)>,
     /// The catch clauses of the `try_table`s ended so far, innermost first.
     handlers: Vec<CatchHandler>,
+    /// The last instruction, as emitted (position, op), unless control may also arrive
+    /// after it from elsewhere. A `local.set` may have retargeted its `dst` since.
+    last_op: Option<(usize, Op)>,
+    /// `last_op` as it was before the last instruction: what it becomes again when that
+    /// one is retracted.
+    prev_op: Option<(usize, Op)>,
     /// The last instruction, if it is a `br` to a label not yet bound: (position, label).
     /// Binding that label right after it removes the `br`, which would only jump to the
     /// next instruction.
@@ -323,6 +330,8 @@ fn translate_with(
         max_height: std::cell::Cell::new(0),
         reachable: true,
         last_result: None,
+        last_op: None,
+        prev_op: None,
         acc_slot: None,
         last_copy: None,
         last_br: None,
@@ -403,6 +412,42 @@ fn too_large(offset: usize) -> Error {
 
 fn unsupported(what: &str) -> Error {
     Error::Compile { message: format!("{what} is not supported yet"), offset: None }
+}
+
+/// The `i32` comparison that holds for `(b, a)` when `compare` holds for `(a, b)`.
+fn swapped_i32_compare(compare: OpCode) -> Option<OpCode> {
+    use OpCode::*;
+    Some(match compare {
+        I32Eq => I32Eq,
+        I32Ne => I32Ne,
+        I32LtS => I32GtS,
+        I32LtU => I32GtU,
+        I32GtS => I32LtS,
+        I32GtU => I32LtU,
+        I32LeS => I32GeS,
+        I32LeU => I32GeU,
+        I32GeS => I32LeS,
+        I32GeU => I32LeU,
+        _ => return None,
+    })
+}
+
+/// The `i32` comparison that holds exactly when `compare` does not.
+fn negated_i32_compare(compare: OpCode) -> Option<OpCode> {
+    use OpCode::*;
+    Some(match compare {
+        I32Eq => I32Ne,
+        I32Ne => I32Eq,
+        I32LtS => I32GeS,
+        I32LtU => I32GeU,
+        I32GtS => I32LeS,
+        I32GtU => I32LeU,
+        I32LeS => I32GtS,
+        I32LeU => I32GtU,
+        I32GeS => I32LtS,
+        I32GeU => I32LtU,
+        _ => return None,
+    })
 }
 
 /// Generates `Translator::visit_table_op`, which translates every op of the table's
@@ -523,6 +568,8 @@ impl<'m> Translator<'m> {
     /// into the middle of a merged instruction.
     fn arrive_from_elsewhere(&mut self) {
         self.last_result = None;
+        self.last_op = None;
+        self.prev_op = None;
         self.acc_slot = None;
         self.last_copy = None;
     }
@@ -724,6 +771,7 @@ impl<'m> Translator<'m> {
         if let Op::Copy(op::Copy { dst, src }) = op {
             self.last_copy = Some((at, dst, src));
         }
+        self.prev_op = self.last_op.replace((at, op));
         (at, op)
     }
 
@@ -733,6 +781,7 @@ impl<'m> Translator<'m> {
     fn retract_last(&mut self, at: usize) {
         self.code.truncate(at);
         self.last_result = None;
+        self.last_op = self.prev_op.take().filter(|&(pos, op)| pos + op.code().size() == at);
         self.acc_slot = None;
         self.last_copy = None;
     }
@@ -862,7 +911,16 @@ impl<'m> Translator<'m> {
         }
         let lhs = self.operand(lhs, lhs_height);
         let op = match rhs {
-            Provider::Const(bits) => make_imm(dst, lhs, bits),
+            // Subtracting a constant is adding its negation: one form for the fusions.
+            Provider::Const(bits) => match make_imm(dst, lhs, bits) {
+                Op::I32SubImm(op::I32SubImm { dst, lhs, rhs }) => {
+                    Op::I32AddImm(op::I32AddImm { dst, lhs, rhs: rhs.wrapping_neg() })
+                }
+                Op::I64SubImm(op::I64SubImm { dst, lhs, rhs }) => {
+                    Op::I64AddImm(op::I64AddImm { dst, lhs, rhs: rhs.wrapping_neg() })
+                }
+                op => op,
+            },
             _ => {
                 let rhs = self.operand(rhs, rhs_height);
                 make(dst, lhs, rhs)
@@ -1659,8 +1717,73 @@ impl<'m> Translator<'m> {
             (Condition::Slot(cond), false) | (Condition::Eqz(cond), true) => Op::BrIfEqz(op::BrIfEqz { offset, cond }),
             (Condition::Compare(compare), taken_if) => compare.branch_form(taken_if).expect("a comparison"),
         };
+        if let Some((add_at, step, field)) = self.step_branch(branch) {
+            self.retract_last(add_at);
+            let at = self.emit(step);
+            self.use_label(label, at, at + field);
+            return;
+        }
         let at = self.emit(branch);
         self.use_label(label, at, at + BRANCH_OFFSET);
+    }
+
+    /// `branch` fused with the instruction before it, if that adds an immediate to an
+    /// `i32` and the branch compares the sum (in the accumulator): the position of the
+    /// add, the `i32.step_br_if.*` instruction that replaces both, and where in it the
+    /// branch offset goes.
+    fn step_branch(&self, branch: Op) -> Option<(usize, Op, usize)> {
+        let (at, Op::I32AddImm(add)) = self.last_op? else { return None };
+        if at + OpCode::I32AddImm.size() != self.code.pos() {
+            return None;
+        }
+        // Right after the add, the accumulator holds the sum, and so does its `dst`
+        // (wherever a `local.set` sent it).
+        let dst = Slot(self.code.read_u16(at + DST_OFFSET));
+        let parts = branch.compare_branch_parts()?;
+        let is_sum = |operand| operand == CompareOperand::Acc || operand == CompareOperand::Slot(dst);
+        let (mut compare, other) = if is_sum(parts.lhs) {
+            (parts.compare, parts.rhs)
+        } else if is_sum(parts.rhs) {
+            (swapped_i32_compare(parts.compare)?, parts.lhs)
+        } else {
+            return None;
+        };
+        if other == CompareOperand::Acc {
+            return None;
+        }
+        if !parts.taken_if {
+            compare = negated_i32_compare(compare)?;
+        }
+        let (src, imm) = (add.lhs, add.rhs);
+        let offset = BranchOffset(0);
+        macro_rules! step {
+            ($($code:ident => $slot:ident $imm:ident,)*) => {
+                match (compare, other) {
+                    $(
+                        (OpCode::$code, CompareOperand::Slot(rhs)) => Op::$slot(op::$slot { dst, src, imm, rhs, offset }),
+                        (OpCode::$code, CompareOperand::Imm(bits)) => {
+                            Op::$imm(op::$imm { dst, src, imm, rhs: bits as u32 as i32, offset })
+                        }
+                    )*
+                    _ => return None,
+                }
+            };
+        }
+        let step = step! {
+            I32Eq => I32StepBrIfEq I32StepBrIfEqImm,
+            I32Ne => I32StepBrIfNe I32StepBrIfNeImm,
+            I32LtS => I32StepBrIfLtS I32StepBrIfLtSImm,
+            I32LtU => I32StepBrIfLtU I32StepBrIfLtUImm,
+            I32GtS => I32StepBrIfGtS I32StepBrIfGtSImm,
+            I32GtU => I32StepBrIfGtU I32StepBrIfGtUImm,
+            I32LeS => I32StepBrIfLeS I32StepBrIfLeSImm,
+            I32LeU => I32StepBrIfLeU I32StepBrIfLeUImm,
+            I32GeS => I32StepBrIfGeS I32StepBrIfGeSImm,
+            I32GeU => I32StepBrIfGeU I32StepBrIfGeUImm,
+        };
+        // dst, src, imm, then rhs, then the offset.
+        let rhs_size = if matches!(other, CompareOperand::Slot(_)) { 2 } else { 4 };
+        Some((at, step, HANDLER_SIZE + 2 + 2 + 4 + rhs_size))
     }
 
     /// A branch to the label `depth` frames out, taken when `cond` is `taken_if`, with the

@@ -28,8 +28,8 @@ fn locals_are_read_in_place_and_results_returned_from_their_slot() {
     check(
         "(module (func (param i32 i32) (result i32) local.get 0 local.get 1 i32.add))",
         "frame: 3 slots (2 for params, 0 for locals)
-         0: i32.add dst=s2 lhs=s0 rhs=s1
-         16: return_slot src=s2",
+         0: i32.add dst=s0 lhs=s0 rhs=s1
+         16: return",
     );
 }
 
@@ -38,8 +38,8 @@ fn constant_operands_become_immediates() {
     check(
         "(module (func (param i64) (result i64) (i64.mul (local.get 0) (i64.const 1000000007))))",
         "frame: 2 slots (1 for params, 0 for locals)
-         0: i64.mul dst=s1 lhs=s0 rhs=1000000007
-         24: return_slot src=s1",
+         0: i64.mul dst=s0 lhs=s0 rhs=1000000007
+         24: return",
     );
 }
 
@@ -56,7 +56,7 @@ fn a_result_stored_to_a_local_is_computed_straight_into_it() {
         "frame: 3 slots (1 for params, 1 for locals)
          0: br_if_eqz offset=@64 cond=s0
          16: i32.add dst=s1 lhs=s1 rhs=3
-         32: i32.sub dst=s0 lhs=s0 rhs=1
+         32: i32.add dst=s0 lhs=s0 rhs=-1
          48: br_if_nez offset=@16 cond=s0
          64: return_slot src=s1",
     );
@@ -73,10 +73,10 @@ fn if_else_results_meet_in_one_slot_and_calls_copy_nothing() {
         "frame: 3 slots (1 for params, 0 for locals)
          0: br_unless.i32.lt_u offset=@56 lhs=s0 rhs=2
          24: copy dst=s1 src=s0
-         40: br offset=@136
-         56: i32.sub dst=s1 lhs=s0 rhs=1
+         40: return_slot src=s1
+         56: i32.add dst=s1 lhs=s0 rhs=-1
          72: call_internal func=0 base=s1
-         88: i32.sub dst=s2 lhs=s0 rhs=2
+         88: i32.add dst=s2 lhs=s0 rhs=-2
          104: call_internal func=0 base=s2
          120: i32.add dst=s1 lhs=s1 rhs=s2
          136: return_slot src=s1",
@@ -96,8 +96,8 @@ fn overwriting_a_local_still_on_the_stack_preserves_its_old_value() {
         "frame: 3 slots (1 for params, 0 for locals)
          0: copy dst=s1 src=s0
          16: const32 dst=s0 value=7
-         32: i32.sub dst=s1 lhs=s1 rhs=s0
-         48: return_slot src=s1",
+         32: i32.sub dst=s0 lhs=s1 rhs=s0
+         48: return",
     );
 }
 
@@ -108,8 +108,8 @@ fn local_tee_writes_the_local_and_keeps_reading_it() {
            (i32.mul (local.tee 1 (i32.add (local.get 0) (i32.const 1))) (local.get 1))))",
         "frame: 3 slots (1 for params, 1 for locals)
          0: i32.add dst=s1 lhs=s0 rhs=1
-         16: i32.mul dst=s2 lhs=acc rhs=s1
-         32: return_slot src=s2",
+         16: i32.mul dst=s0 lhs=acc rhs=s1
+         32: return",
     );
 }
 
@@ -124,7 +124,7 @@ fn branch_values_are_moved_only_on_the_taken_path() {
         "frame: 2 slots (1 for params, 0 for locals)
          0: br_if_eqz offset=@48 cond=s0
          16: const32 dst=s1 value=10
-         32: br offset=@64
+         32: return_slot src=s1
          48: const32 dst=s1 value=20
          64: return_slot src=s1",
     );
@@ -138,11 +138,11 @@ fn br_table_targets_needing_moves_get_their_own_stubs() {
              (return (i32.const 1)))
            (i32.const 2)))",
         "frame: 2 slots (1 for params, 0 for locals)
-         0: br_table index=s0 len=1 targets=[@24, @56]
-         24: const32 dst=s1 value=1
-         40: return_slot src=s1
-         56: const32 dst=s1 value=2
-         72: return_slot src=s1",
+         0: br_table index=s0 len=1 targets=[@24, @48]
+         24: const32 dst=s0 value=1
+         40: return
+         48: const32 dst=s0 value=2
+         64: return",
     );
 }
 
@@ -189,7 +189,7 @@ fn fuel_is_charged_at_entry_loop_header_and_after_the_loop() {
 0: consume_fuel amount=12
 16: br_if_eqz offset=@80 cond=s0
 32: i32.add dst=s1 lhs=s1 rhs=3
-48: i32.sub dst=s0 lhs=s0 rhs=1
+48: i32.add dst=s0 lhs=s0 rhs=-1
 64: br offset=@0
 80: consume_fuel amount=1
 96: return_slot src=s1"
@@ -207,7 +207,7 @@ fn interrupt_checks_sit_at_entries_and_loop_headers_only() {
 0: check_interrupt
 8: br_if_eqz offset=@72 cond=s0
 24: i32.add dst=s1 lhs=s1 rhs=3
-40: i32.sub dst=s0 lhs=s0 rhs=1
+40: i32.add dst=s0 lhs=s0 rhs=-1
 56: br offset=@0
 72: return_slot src=s1"
     );
@@ -245,8 +245,8 @@ fn each_arm_of_an_if_and_the_code_after_it_are_charged_separately() {
 80: consume_fuel amount=1
 96: const32 dst=s1 value=7
 112: consume_fuel amount=2
-128: i32.mul dst=s1 lhs=s1 rhs=2
-144: return_slot src=s1"
+128: i32.mul dst=s0 lhs=s1 rhs=2
+144: return"
     );
 }
 
@@ -302,8 +302,8 @@ fn calls_of_defined_functions_skip_the_store() {
 16: call func=0 base=s1
 32: copy dst=s2 src=s0
 48: call_internal func=1 base=s2
-64: i32.add dst=s1 lhs=s1 rhs=s2
-80: return_slot src=s1"
+64: i32.add dst=s0 lhs=s1 rhs=s2
+80: return"
     );
     assert_eq!(
         ir(wat, 2),
@@ -335,12 +335,12 @@ fn a_value_the_previous_instruction_computed_is_read_from_the_accumulator() {
 32: i32.add dst=s3 lhs=s1 rhs=acc
 48: i32.load dst=s4 ptr=s2 offset=0
 64: i32.store ptr=s3 value=acc offset=0
-80: i32.sub dst=s0 lhs=s0 rhs=1
+80: i32.add dst=s0 lhs=s0 rhs=-1
 96: br_if_nez offset=@80 cond=s0
 112: copy dst=s3 src=s0
 128: call_internal func=0 base=s3
-144: i32.add dst=s3 lhs=s3 rhs=3
-160: return_slot src=s3"
+144: i32.add dst=s0 lhs=s3 rhs=3
+160: return"
     );
 }
 
@@ -383,8 +383,8 @@ fn an_address_computed_just_before_a_load_is_added_by_the_load() {
          48: i32.add dst=s3 lhs=s3 rhs=acc
          64: i32.add dst=s2 lhs=s0 rhs=s1
          80: i32.load16_s dst=s4 ptr=acc offset=0
-         96: i32.add dst=s3 lhs=s3 rhs=acc
-         112: return_slot src=s3",
+         96: i32.add dst=s0 lhs=s3 rhs=acc
+         112: return",
     );
 }
 
@@ -474,8 +474,8 @@ fn accesses_to_other_memories_name_them_and_memory_0_keeps_its_ops() {
         "frame: 3 slots (1 for params, 0 for locals)
          0: i32.load dst=s2 ptr=s0 offset=0
          16: i32.store ptr=s0 value=s2 offset=0 memory=1
-         40: i32.load dst=s1 ptr=s0 offset=4 memory=1
-         64: return_slot src=s1",
+         40: i32.load dst=s0 ptr=s0 offset=4 memory=1
+         64: return",
     );
 }
 
@@ -488,8 +488,8 @@ fn accesses_to_a_64_bit_memory_0_take_the_general_form_with_a_64_bit_offset() {
              (i32.load offset=0x100000000 (i64.add (local.get 0) (i64.const 4)))))",
         "frame: 2 slots (1 for params, 0 for locals)
          0: i64.add dst=s1 lhs=s0 rhs=4
-         24: i32.load dst=s1 ptr=s1 offset=4294967296 memory=0:i64
-         48: return_slot src=s1",
+         24: i32.load dst=s0 ptr=s1 offset=4294967296 memory=0:i64
+         48: return",
     );
 }
 
@@ -527,13 +527,12 @@ fn a_loop_that_starts_with_its_exit_test_repeats_it_at_the_back_edge() {
              (local.set 0 (i32.mul (local.get 0) (i32.const 3))))
            (local.get 0)))",
         "frame: 2 slots (1 for params, 0 for locals)
-         0: br_if.i32.ge_s offset=@120 lhs=s0 rhs=10
-         24: br_if.i32.eq offset=@104 lhs=s0 rhs=5
-         48: i32.add dst=s0 lhs=s0 rhs=1
-         64: br_unless.i32.ge_s offset=@24 lhs=s0 rhs=10
-         88: br offset=@120
-         104: i32.mul dst=s0 lhs=s0 rhs=3
-         120: return_slot src=s0",
+         0: br_if.i32.ge_s offset=@104 lhs=s0 rhs=10
+         24: br_if.i32.eq offset=@88 lhs=s0 rhs=5
+         48: i32.step_br_if.lt_s dst=s0 src=s0 imm=1 rhs=10 offset=@24
+         72: return_slot src=s0
+         88: i32.mul dst=s0 lhs=s0 rhs=3
+         104: return_slot src=s0",
     );
 }
 
@@ -562,10 +561,54 @@ fn a_constant_on_the_left_of_a_commutative_op_becomes_the_immediate() {
            i32.add))",
         "frame: 4 slots (2 for params, 0 for locals)
          0: i32.mul dst=s2 lhs=s0 rhs=3
-         16: i32.sub dst=s2 lhs=acc rhs=7
+         16: i32.add dst=s2 lhs=acc rhs=-7
          32: i64.and dst=s3 lhs=s1 rhs=255
          56: i32.wrap_i64 dst=s3 src=acc
-         72: i32.add dst=s2 lhs=s2 rhs=acc
-         88: return_slot src=s2",
+         72: i32.add dst=s0 lhs=s2 rhs=acc
+         88: return",
+    );
+}
+
+#[test]
+fn a_counter_step_and_the_test_of_its_new_value_become_one_branch() {
+    // `i -= 1` is `i += -1`; the test reads the new `i`, here on the right, so the fused
+    // branch compares with the sides swapped.
+    check(
+        "(module (func (param i32 i32) (result i32)
+           (loop
+             (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+             (br_if 0 (i32.lt_s (local.get 1) (local.get 0))))
+           (local.get 0)))",
+        "frame: 3 slots (2 for params, 0 for locals)
+         0: i32.step_br_if.gt_s dst=s0 src=s0 imm=-1 rhs=s1 offset=@0
+         24: return_slot src=s0",
+    );
+    // A label between the step and the test: the test may be reached without the step.
+    check(
+        "(module (func (param i32 i32) (result i32)
+           (local.set 0 (i32.add (local.get 0) (i32.const 1)))
+           (loop
+             (br_if 0 (i32.lt_s (local.get 0) (local.get 1))))
+           (local.get 0)))",
+        "frame: 3 slots (2 for params, 0 for locals)
+         0: i32.add dst=s0 lhs=s0 rhs=1
+         16: br_if.i32.lt_s offset=@16 lhs=s0 rhs=s1
+         32: return_slot src=s0",
+    );
+}
+
+#[test]
+fn a_branch_to_a_return_returns_in_its_place() {
+    check(
+        "(module (func (param i32) (result i64)
+           (if (result i64) (local.get 0)
+             (then (i64.extend_i32_u (local.get 0)))
+             (else (i64.const 7)))))",
+        "frame: 2 slots (1 for params, 0 for locals)
+         0: br_if_eqz offset=@48 cond=s0
+         16: i64.extend_i32_u dst=s1 src=s0
+         32: return_slot src=s1
+         48: const32 dst=s1 value=7
+         64: return_slot src=s1",
     );
 }
