@@ -43,7 +43,11 @@ pub(crate) struct Regs {
     pub(crate) mem_len: usize,
     /// The accumulator: the raw value of the last result an op of the table's generated
     /// groups wrote (see `ir::table`). Only the translator knows when it is meaningful.
+    /// An `f64` result goes to `facc` instead.
     pub(crate) acc: u64,
+    /// The accumulator for `f64` results: a floating-point register, so that a chain of
+    /// `f64` operations never moves its values between register files.
+    pub(crate) facc: f64,
 }
 
 /// What a handler asks the dispatcher to do next.
@@ -107,6 +111,18 @@ pub(crate) trait SlotValue: Copy {
     /// The raw 64 bits a slot holds for the value.
     fn to_raw(self) -> u64;
 
+    /// The value the accumulator holds.
+    #[inline(always)]
+    fn from_acc(r: &Regs) -> Self {
+        Self::from_raw(r.acc)
+    }
+
+    /// Puts the value in the accumulator.
+    #[inline(always)]
+    fn to_acc(self, r: &mut Regs) {
+        r.acc = self.to_raw();
+    }
+
     /// # Safety
     /// `fp + slot` must be inside the value stack.
     #[inline(always)]
@@ -145,7 +161,25 @@ slot_value! {
     i64 => |v| v as u64, |raw| raw as i64;
     u64 => |v| v, |raw| raw;
     f32 => |v| v.to_bits() as u64, |raw| f32::from_bits(raw as u32);
-    f64 => |v| v.to_bits(), |raw| f64::from_bits(raw);
+}
+
+impl SlotValue for f64 {
+    #[inline(always)]
+    fn from_raw(raw: u64) -> Self {
+        f64::from_bits(raw)
+    }
+    #[inline(always)]
+    fn to_raw(self) -> u64 {
+        self.to_bits()
+    }
+    #[inline(always)]
+    fn from_acc(r: &Regs) -> Self {
+        r.facc
+    }
+    #[inline(always)]
+    fn to_acc(self, r: &mut Regs) {
+        r.facc = self;
+    }
 }
 
 /// Reads slot `slot` of the frame at `fp` as a `T`.
@@ -218,7 +252,7 @@ impl<T: SlotValue> Source<T> for Slot {
 impl<T: SlotValue> Source<T> for Acc {
     #[inline(always)]
     unsafe fn read(self, r: &Regs) -> T {
-        T::from_raw(r.acc)
+        T::from_acc(r)
     }
 }
 
@@ -264,7 +298,7 @@ pub(crate) fn out_of_line<T>(r: &mut Regs, slow: impl FnOnce(&mut Regs) -> T) ->
 pub(crate) unsafe fn put<T: SlotValue>(r: &mut Regs, dst: Slot, value: T) {
     // SAFETY: forwarded to the caller.
     unsafe { set(r.fp, dst, value) };
-    r.acc = value.to_raw();
+    value.to_acc(r);
 }
 
 /// The effective address of an access of `size` bytes, or `None` if out of bounds.
@@ -780,9 +814,9 @@ mod dispatch {
 
     #[cfg(feature = "nightly")]
     pub(crate) type Handler =
-        unsafe extern "rust-preserve-none" fn(*const u8, *mut u64, *mut u8, usize, u64, &mut Executor<'_>);
+        unsafe extern "rust-preserve-none" fn(*const u8, *mut u64, *mut u8, usize, u64, &mut Executor<'_>, f64);
     #[cfg(not(feature = "nightly"))]
-    pub(crate) type Handler = unsafe extern "C" fn(*const u8, *mut u64, *mut u8, usize, u64, &mut Executor<'_>);
+    pub(crate) type Handler = unsafe extern "C" fn(*const u8, *mut u64, *mut u8, usize, u64, &mut Executor<'_>, f64);
 
     /// # Safety
     /// `ip` must point at an encoded instruction.
@@ -795,7 +829,7 @@ mod dispatch {
 
     #[cfg(feature = "nightly")]
     macro_rules! handler_fn {
-        ($name:ident, ($ip:ident, $fp:ident, $mem:ident, $mem_len:ident, $acc:ident, $ctx:ident), $body:block) => {
+        ($name:ident, ($ip:ident, $fp:ident, $mem:ident, $mem_len:ident, $acc:ident, $ctx:ident, $facc:ident), $body:block) => {
             pub(super) unsafe extern "rust-preserve-none" fn $name(
                 $ip: *const u8,
                 $fp: *mut u64,
@@ -803,12 +837,13 @@ mod dispatch {
                 $mem_len: usize,
                 $acc: u64,
                 $ctx: &mut Executor<'_>,
+                $facc: f64,
             ) $body
         };
     }
     #[cfg(not(feature = "nightly"))]
     macro_rules! handler_fn {
-        ($name:ident, ($ip:ident, $fp:ident, $mem:ident, $mem_len:ident, $acc:ident, $ctx:ident), $body:block) => {
+        ($name:ident, ($ip:ident, $fp:ident, $mem:ident, $mem_len:ident, $acc:ident, $ctx:ident, $facc:ident), $body:block) => {
             pub(super) unsafe extern "C" fn $name(
                 $ip: *const u8,
                 $fp: *mut u64,
@@ -816,6 +851,7 @@ mod dispatch {
                 $mem_len: usize,
                 $acc: u64,
                 $ctx: &mut Executor<'_>,
+                $facc: f64,
             ) $body
         };
     }
@@ -828,7 +864,7 @@ mod dispatch {
             let next: *const u8 = $next;
             // SAFETY: `next` points at an instruction; all handlers share this signature
             // and uphold the module docs.
-            unsafe { become dispatch::handler_at(next)(next, $r.fp, $r.mem, $r.mem_len, $r.acc, $ctx) }
+            unsafe { become dispatch::handler_at(next)(next, $r.fp, $r.mem, $r.mem_len, $r.acc, $ctx, $r.facc) }
         }};
     }
     #[cfg(not(feature = "nightly"))]
@@ -837,7 +873,7 @@ mod dispatch {
             let next: *const u8 = $next;
             // SAFETY: `next` points at an instruction; all handlers share this signature
             // and uphold the module docs.
-            return unsafe { dispatch::handler_at(next)(next, $r.fp, $r.mem, $r.mem_len, $r.acc, $ctx) };
+            return unsafe { dispatch::handler_at(next)(next, $r.fp, $r.mem, $r.mem_len, $r.acc, $ctx, $r.facc) };
         }};
     }
     pub(crate) use jump_to;
@@ -861,13 +897,13 @@ mod dispatch {
 
     macro_rules! handler {
         ($name:ident $($count:ident)?) => {
-            dispatch::handler_fn!($name, (ip, fp, mem, mem_len, acc, ctx), {
+            dispatch::handler_fn!($name, (ip, fp, mem, mem_len, acc, ctx, facc), {
                 $( ctx.$count(OpCode::$name); )?
                 const SIZE: usize = OpCode::$name.size();
                 // SAFETY: `ip` points at an instruction of this op, whose operands follow
                 // the handler address.
                 let op = unsafe { ip.add(HANDLER_SIZE).cast::<op::$name>().read_unaligned() };
-                let mut r = Regs { ip, fp, mem, mem_len, acc };
+                let mut r = Regs { ip, fp, mem, mem_len, acc, facc };
                 // SAFETY: see the module docs.
                 // One jump per way out, not one jump to a selected address: for a
                 // conditional branch that keeps the choice a (predicted) branch instead of
@@ -895,7 +931,7 @@ mod dispatch {
     /// `r` must describe a function entry set up by `Executor::enter`.
     pub(crate) unsafe fn run(r: Regs, ctx: &mut Executor<'_>) {
         // SAFETY: forwarded from the caller.
-        unsafe { handler_at(r.ip)(r.ip, r.fp, r.mem, r.mem_len, r.acc, ctx) }
+        unsafe { handler_at(r.ip)(r.ip, r.fp, r.mem, r.mem_len, r.acc, ctx, r.facc) }
     }
 }
 
@@ -1110,8 +1146,14 @@ impl<'h> Executor<'h> {
         }
         self.frames.clear();
         self.outcome = None;
-        let mut r =
-            Regs { ip: std::ptr::null(), fp: self.stack.as_mut_ptr(), mem: std::ptr::null_mut(), mem_len: 0, acc: 0 };
+        let mut r = Regs {
+            ip: std::ptr::null(),
+            fp: self.stack.as_mut_ptr(),
+            mem: std::ptr::null_mut(),
+            mem_len: 0,
+            acc: 0,
+            facc: 0.0,
+        };
         // SAFETY: `r.fp` is the base of the value stack, holding the parameters.
         match unsafe { self.enter(func, &mut r, 0, exit_stub()) } {
             Flow::Exit => {}

@@ -1556,11 +1556,13 @@ impl<'m> Translator<'m> {
             Operator::I64MulWideU => {
                 self.wide_arithmetic(2, |dst, s| Op::I64MulWideU(op::I64MulWideU { dst, lhs: s[0], rhs: s[1] }))?
             }
-            Operator::I32ReinterpretF32
-            | Operator::F32ReinterpretI32
-            | Operator::I64ReinterpretF64
-            | Operator::F64ReinterpretI64 => {
+            Operator::I32ReinterpretF32 | Operator::F32ReinterpretI32 => {
                 // Slots are untyped: reinterpreting the bits costs nothing.
+            }
+            Operator::I64ReinterpretF64 | Operator::F64ReinterpretI64 => {
+                // The slot holds the same bits, but the accumulators do not: an `f64`
+                // result goes to the floating-point one, so the consumer reads the slot.
+                self.acc_slot = None;
             }
             Operator::RefNull { .. } => self.push(Provider::Const(0))?,
             Operator::RefIsNull => self.unary(|dst, src| Op::I64Eqz(op::I64Eqz { dst, src }))?,

@@ -612,3 +612,31 @@ fn a_branch_to_a_return_returns_in_its_place() {
          64: return_slot src=s1",
     );
 }
+
+#[test]
+fn reinterpreting_between_f64_and_i64_reads_the_slot_not_an_accumulator() {
+    // An `f64` result goes to the floating-point accumulator and an `i64` one to the
+    // integer accumulator, so the op after a reinterpretation must read the slot; the
+    // 32-bit reinterpretations share the integer accumulator and keep reading it.
+    assert_eq!(
+        ir(
+            "(module (func (param f64 i64 f32) (result i64)
+               (i64.add (i64.reinterpret_f64 (f64.add (local.get 0) (local.get 0))) (i64.const 1))
+               (i64.reinterpret_f64 (f64.neg (f64.reinterpret_i64 (i64.mul (local.get 1) (local.get 1)))))
+               i64.xor
+               (i64.extend_i32_u (i32.reinterpret_f32 (f32.abs (local.get 2))))
+               i64.or))",
+            0
+        ),
+        "frame: 5 slots (3 for params, 0 for locals)
+0: f64.add dst=s3 lhs=s0 rhs=s0
+16: i64.add dst=s3 lhs=s3 rhs=1
+40: i64.mul dst=s4 lhs=s1 rhs=s1
+56: f64.neg dst=s4 src=s4
+72: i64.xor dst=s3 lhs=s3 rhs=s4
+88: f32.abs dst=s4 src=s2
+104: i64.extend_i32_u dst=s4 src=acc
+120: i64.or dst=s0 lhs=s3 rhs=acc
+136: return"
+    );
+}
