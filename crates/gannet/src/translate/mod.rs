@@ -121,6 +121,19 @@ struct LoopTest {
 
 /// Integer ops whose operands may swap sides. (Float ops are left alone: which NaN
 /// payload propagates may depend on the order.)
+/// Whether the accumulator still mirrors slot `acc` after `op`: constants and copies
+/// neither read nor write the accumulator, so they keep it unless they overwrite its slot.
+fn leaves_acc_valid(op: &Op, acc: Option<Slot>) -> bool {
+    let Some(acc) = acc else { return false };
+    match *op {
+        Op::Const32(op::Const32 { dst, .. })
+        | Op::Const64(op::Const64 { dst, .. })
+        | Op::Copy(op::Copy { dst, .. }) => dst != acc,
+        Op::Copy2(op::Copy2 { dst, dst2, .. }) => dst != acc && dst2 != acc,
+        _ => false,
+    }
+}
+
 fn commutative(op: &Operator<'_>) -> bool {
     use Operator as O;
     matches!(
@@ -759,7 +772,10 @@ impl<'m> Translator<'m> {
             Some(acc) => op.with_acc(acc),
             None => op,
         };
-        self.acc_slot = op.acc_result();
+        self.acc_slot = match op.acc_result() {
+            None if leaves_acc_valid(&op, self.acc_slot) => self.acc_slot,
+            result => result,
+        };
         let op = match (op, self.last_copy.take()) {
             (Op::Copy(op::Copy { dst, src }), Some((at, first_dst, first_src))) => {
                 self.code.truncate(at);

@@ -640,3 +640,29 @@ fn reinterpreting_between_f64_and_i64_reads_the_slot_not_an_accumulator() {
 136: return"
     );
 }
+
+#[test]
+fn constants_and_copies_between_producer_and_consumer_keep_the_accumulator() {
+    // `1.0 / x` materialises the constant after `x` was computed: the division still reads
+    // `x` from the accumulator. A copy into the accumulator's own slot ends that.
+    assert_eq!(
+        ir(
+            "(module (func (param i32 f64 i32) (result f64)
+               (f64.div (f64.const 1) (f64.convert_i32_u (i32.add (local.get 0) (i32.const 1))))
+               (local.set 2 (i32.mul (local.get 0) (local.get 0)))
+               (local.set 2 (local.get 0))
+               (f64.add (f64.convert_i32_s (local.get 2)))))",
+            0
+        ),
+        "frame: 5 slots (3 for params, 0 for locals)
+0: i32.add dst=s4 lhs=s0 rhs=1
+16: f64.convert_i32_u dst=s4 src=acc
+32: const64 dst=s3 value=4607182418800017408
+56: f64.div dst=s3 lhs=s3 rhs=acc
+72: i32.mul dst=s2 lhs=s0 rhs=s0
+88: copy dst=s2 src=s0
+104: f64.convert_i32_s dst=s4 src=s2
+120: f64.add dst=s0 lhs=s3 rhs=acc
+136: return"
+    );
+}
