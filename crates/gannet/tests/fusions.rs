@@ -1,7 +1,7 @@
 //! Fused instructions compute what the instructions they replace would: each is run on
 //! operands chosen to reach the edges of its arithmetic, and checked against a model.
 
-use gannet::{Engine, Instance, Linker, Module, Store};
+use gannet::{Engine, Instance, Linker, Module, Store, Val};
 
 /// Whether a comparison holds for `(a, b)`.
 type Holds = fn(i32, i32) -> bool;
@@ -118,4 +118,86 @@ fn a_counter_step_fused_with_its_loop_test_branches_as_the_pair_would() {
         }
     }
     assert_eq!(checked, 10 * 5 * 4 * 5 * 5);
+}
+
+/// A value of `ty` from raw bits, as a `Val` and as the text of a `T.const`.
+fn typed(ty: &str, bits: u64) -> (Val, String) {
+    match ty {
+        "i32" => (Val::I32(bits as i32), format!("{}", bits as i32)),
+        "i64" => (Val::I64(bits as i64), format!("{}", bits as i64)),
+        "f32" => (Val::F32(bits as u32), format!("{:?}", f32::from_bits(bits as u32))),
+        _ => (Val::F64(bits), format!("{:?}", f64::from_bits(bits))),
+    }
+}
+
+/// Constants chosen to reach the edges: zero, signs, widths' extremes, shift counts past
+/// the width, infinities.
+fn edge_bits(ty: &str) -> Vec<u64> {
+    match ty {
+        "i32" => [0i32, 1, -1, 7, 31, 33, i32::MIN, i32::MAX].iter().map(|&v| v as u32 as u64).collect(),
+        "i64" => [0i64, 1, -1, 7, 63, 65, i64::MIN, i64::MAX].iter().map(|&v| v as u64).collect(),
+        "f32" => [0.0f32, -0.0, 1.0, -2.5, 3.0e38, f32::INFINITY, f32::NEG_INFINITY, 1.0e-40]
+            .iter()
+            .map(|v| v.to_bits() as u64)
+            .collect(),
+        _ => [0.0f64, -0.0, 1.0, -2.5, 1.0e308, f64::INFINITY, f64::NEG_INFINITY, 5.0e-324]
+            .iter()
+            .map(|v| v.to_bits())
+            .collect(),
+    }
+}
+
+#[test]
+fn constant_left_operands_compute_what_the_slot_forms_compute() {
+    // `C op x` with C an immediate, and with x coming from the accumulator, against the
+    // same op with both operands in slots.
+    let ops: [(&str, &[&str]); 4] = [
+        ("i32", &["sub", "shl", "shr_s", "shr_u", "rotl", "rotr"]),
+        ("i64", &["sub", "shl", "shr_s", "shr_u", "rotl", "rotr"]),
+        ("f32", &["sub", "div", "min", "max", "copysign"]),
+        ("f64", &["sub", "div", "min", "max", "copysign"]),
+    ];
+    let engine = Engine::default();
+    let mut checked = 0;
+    for (ty, names) in ops {
+        // An instruction that leaves `x` itself in the accumulator.
+        let producer = match ty {
+            "i32" | "i64" => format!("({ty}.xor (local.get 0) ({ty}.const 0))"),
+            _ => format!("({ty}.neg ({ty}.neg (local.get 0)))"),
+        };
+        for name in names {
+            for constant in edge_bits(ty) {
+                let (c_val, c_text) = typed(ty, constant);
+                let wat = format!(
+                    r#"(module
+                        (func (export "imm") (param {ty}) (result {ty}) ({ty}.{name} ({ty}.const {c_text}) (local.get 0)))
+                        (func (export "acc") (param {ty}) (result {ty}) ({ty}.{name} ({ty}.const {c_text}) {producer}))
+                        (func (export "slots") (param {ty} {ty}) (result {ty}) ({ty}.{name} (local.get 0) (local.get 1))))"#
+                );
+                let (mut store, instance, module) = instantiate(&engine, &wat);
+                for (index, rhs) in [(0, "rhs=s0"), (1, "rhs=acc")] {
+                    let ir = module.disassemble(index).expect("defined").expect("translates");
+                    let op = ir.lines().find(|l| l.contains(&format!("{ty}.{name} "))).unwrap_or("");
+                    let immediate_lhs = !op.contains("lhs=s") && !op.contains("lhs=acc");
+                    assert!(immediate_lhs && op.contains(rhs), "{ty}.{name}: no immediate left operand:\n{ir}");
+                }
+                let call = |store: &mut Store<()>, export: &str, params: &[Val]| {
+                    let func = instance.get_func(&*store, export).expect("export");
+                    let mut results = [Val::I32(0)];
+                    func.call(store, params, &mut results).expect("runs");
+                    results[0]
+                };
+                for x in edge_bits(ty) {
+                    let (x_val, _) = typed(ty, x);
+                    let want = call(&mut store, "slots", &[c_val, x_val]);
+                    for export in ["imm", "acc"] {
+                        let got = call(&mut store, export, &[x_val]);
+                        assert_eq!(got, want, "{ty}.{name} {c_text} {x_val:?} ({export})");
+                        checked += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert_eq!(checked, 22 * 8 * 8 * 2);
 }

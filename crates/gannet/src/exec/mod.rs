@@ -441,6 +441,8 @@ macro_rules! define_handlers {
                 define_handlers!(@binary [<$b_name AccL>], $b_l, $b_r, $b_out, $b_a, $b_b, $b_e);
                 define_handlers!(@binary [<$b_name AccR>], $b_l, $b_r, $b_out, $b_a, $b_b, $b_e);
                 define_handlers!(@binary [<$b_imm Acc>], $b_l, $b_r, $b_out, $b_a, $b_b, $b_e);
+                define_handlers!(@binary [<$b_name ImmL>], $b_l, $b_r, $b_out, $b_a, $b_b, $b_e);
+                define_handlers!(@binary [<$b_name ImmLAcc>], $b_l, $b_r, $b_out, $b_a, $b_b, $b_e);
             )*
             $(
                 define_handlers!(@binary_trap $bt_name, $bt_l, $bt_r, $bt_out, $bt_a, $bt_b, $bt_e);
@@ -584,7 +586,7 @@ macro_rules! define_handlers {
             )*
             $( $u_name [<$u_name Acc>] )*
             $( $ut_name [<$ut_name Acc>] )*
-            $( $b_name $b_imm [<$b_name AccL>] [<$b_name AccR>] [<$b_imm Acc>] )*
+            $( $b_name $b_imm [<$b_name AccL>] [<$b_name AccR>] [<$b_imm Acc>] [<$b_name ImmL>] [<$b_name ImmLAcc>] )*
             $( $bt_name $bt_imm [<$bt_name AccL>] [<$bt_name AccR>] [<$bt_imm Acc>] )*
             $( $l_name [<$l_name Acc>] [<$l_name Add>] [<$l_name AddImm>] [<$l_name AddAcc>] [<$l_name AddImmAcc>] [<$l_name Mem>] )*
             $( $s_name [<$s_name AccPtr>] [<$s_name AccValue>] [<$s_name Mem>] )*

@@ -305,6 +305,8 @@ macro_rules! define_ir {
                 [<$b_name AccL>] $b_mn { dst: Slot, lhs: Acc, rhs: Slot }
                 [<$b_name AccR>] $b_mn { dst: Slot, lhs: Slot, rhs: Acc }
                 [<$b_imm Acc>] $b_mn { dst: Slot, lhs: Acc, rhs: $b_r }
+                [<$b_name ImmL>] $b_mn { dst: Slot, lhs: $b_l, rhs: Slot }
+                [<$b_name ImmLAcc>] $b_mn { dst: Slot, lhs: $b_l, rhs: Acc }
             )*
             $(
                 $bt_name $bt_mn { dst: Slot, lhs: Slot, rhs: Slot }
@@ -425,6 +427,7 @@ macro_rules! define_ir {
 
         define_ir! { @acc
             binary { $( $c_name $c_imm )* $( $b_name $b_imm )* $( $bt_name $bt_imm )* }
+            imm_lhs { $( [<$b_name ImmL>] )* }
             unary { $( $u_name )* $( $ut_name )* }
             load { $( $l_name )* }
             store { $( $s_name )* }
@@ -434,6 +437,7 @@ macro_rules! define_ir {
     // binary, binary_trap: the plain and immediate names), `unary`, `load`, `store`.
     (@acc
         binary { $( $name:ident $imm:ident )* }
+        imm_lhs { $( $imm_lhs:ident )* }
         unary { $( $u:ident )* }
         load { $( $l:ident )* }
         store { $( $s:ident )* }
@@ -457,6 +461,11 @@ macro_rules! define_ir {
                         }
                         Op::$imm(o) if { o.lhs } == acc => {
                             Op::[<$imm Acc>](op::[<$imm Acc>] { dst: o.dst, lhs: Acc, rhs: o.rhs })
+                        }
+                    )*
+                    $(
+                        Op::$imm_lhs(o) if { o.rhs } == acc => {
+                            Op::[<$imm_lhs Acc>](op::[<$imm_lhs Acc>] { dst: o.dst, lhs: o.lhs, rhs: Acc })
                         }
                     )*
                     $( Op::$u(o) if { o.src } == acc => Op::[<$u Acc>](op::[<$u Acc>] { dst: o.dst, src: Acc }), )*
@@ -489,6 +498,10 @@ macro_rules! define_ir {
                         | Op::[<$name AccL>](op::[<$name AccL>] { dst, .. })
                         | Op::[<$name AccR>](op::[<$name AccR>] { dst, .. })
                         | Op::[<$imm Acc>](op::[<$imm Acc>] { dst, .. }) => dst,
+                    )*
+                    $(
+                        Op::$imm_lhs(op::$imm_lhs { dst, .. })
+                        | Op::[<$imm_lhs Acc>](op::[<$imm_lhs Acc>] { dst, .. }) => dst,
                     )*
                     $( Op::$u(op::$u { dst, .. }) | Op::[<$u Acc>](op::[<$u Acc>] { dst, .. }) => dst, )*
                     $(

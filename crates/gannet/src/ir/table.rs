@@ -13,7 +13,9 @@
 //!   not (`br_unless.*`), which the translator uses when a comparison's only use is a
 //!   branch;
 //! - `binary`: `dst = f(lhs, rhs)` over slots and `dst = f(lhs, imm)` with the right
-//!   operand as an immediate (the two names given), plus the accumulator variants below;
+//!   operand as an immediate (the two names given), plus the accumulator variants below,
+//!   and `dst = f(imm, rhs)` (`ImmL`, `ImmLAcc`) for a constant left operand of an op
+//!   that cannot swap its operands (`1.0 / x`, `0 - x`, `1 << n`);
 //! - `binary_trap`: the same, but `f` may trap;
 //! - `load`: `dst = memory[ptr + offset .. + N]`, decoded by `f`;
 //! - `store`: `memory[ptr + offset .. + N] = f(value)`;

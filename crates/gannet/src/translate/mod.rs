@@ -496,6 +496,7 @@ macro_rules! define_translate_table_ops {
                         commutative(op),
                         |dst, lhs, rhs| Op::$c_name(op::$c_name { dst, lhs, rhs }),
                         |dst, lhs, bits| Op::$c_imm(op::$c_imm { dst, lhs, rhs: <$c_r as FromBits>::from_bits(bits) }),
+                        None::<fn(Slot, u64, Slot) -> Op>,
                     ), )*
                     $( Operator::$u_name => self.unary(|dst, src| Op::$u_name(op::$u_name { dst, src })), )*
                     $( Operator::$ut_name => self.unary(|dst, src| Op::$ut_name(op::$ut_name { dst, src })), )*
@@ -503,11 +504,13 @@ macro_rules! define_translate_table_ops {
                         commutative(op),
                         |dst, lhs, rhs| Op::$b_name(op::$b_name { dst, lhs, rhs }),
                         |dst, lhs, bits| Op::$b_imm(op::$b_imm { dst, lhs, rhs: <$b_r as FromBits>::from_bits(bits) }),
+                        Some(|dst, bits, rhs| Op::[<$b_name ImmL>](op::[<$b_name ImmL>] { dst, lhs: <$b_l as FromBits>::from_bits(bits), rhs })),
                     ), )*
                     $( Operator::$bt_name => self.binary(
                         false,
                         |dst, lhs, rhs| Op::$bt_name(op::$bt_name { dst, lhs, rhs }),
                         |dst, lhs, bits| Op::$bt_imm(op::$bt_imm { dst, lhs, rhs: <$bt_r as FromBits>::from_bits(bits) }),
+                        None::<fn(Slot, u64, Slot) -> Op>,
                     ), )*
                     $( Operator::$l_name { memarg } => self.load(memarg, |dst, ptr, access| match access {
                         MemoryAccess::Memory0 { offset } => Op::$l_name(op::$l_name { dst, ptr, offset }),
@@ -916,11 +919,22 @@ impl<'m> Translator<'m> {
         commutative: bool,
         make: impl FnOnce(Slot, Slot, Slot) -> Op,
         make_imm: impl FnOnce(Slot, Slot, u64) -> Op,
+        make_imm_lhs: Option<impl FnOnce(Slot, u64, Slot) -> Op>,
     ) -> Result<()> {
         let (mut rhs, mut rhs_height) = self.pop();
         let (mut lhs, mut lhs_height) = self.pop();
         // The result goes to the home slot of the lower operand either way.
         let dst = self.slot(lhs_height);
+        if let (Provider::Const(bits), Some(make_imm_lhs)) = (lhs, make_imm_lhs)
+            && !commutative
+            && !matches!(rhs, Provider::Const(_))
+        {
+            // `1.0 / x`, `0 - x`, `1 << n`: the constant stays on the left as an immediate.
+            let rhs = self.operand(rhs, rhs_height);
+            let dst_home = self.push_home()?;
+            self.emit_result(make_imm_lhs(dst, bits, rhs), dst_home);
+            return Ok(());
+        }
         if commutative && matches!(lhs, Provider::Const(_)) && !matches!(rhs, Provider::Const(_)) {
             (lhs, rhs) = (rhs, lhs);
             (lhs_height, rhs_height) = (rhs_height, lhs_height);

@@ -643,26 +643,42 @@ fn reinterpreting_between_f64_and_i64_reads_the_slot_not_an_accumulator() {
 
 #[test]
 fn constants_and_copies_between_producer_and_consumer_keep_the_accumulator() {
-    // `1.0 / x` materialises the constant after `x` was computed: the division still reads
-    // `x` from the accumulator. A copy into the accumulator's own slot ends that.
+    // `1000 / x` materialises the constant after `x` was computed (a trapping division
+    // has no immediate-left form): the division still reads `x` from the accumulator. A
+    // copy into the accumulator's own slot ends that.
     assert_eq!(
         ir(
-            "(module (func (param i32 f64 i32) (result f64)
-               (f64.div (f64.const 1) (f64.convert_i32_u (i32.add (local.get 0) (i32.const 1))))
+            "(module (func (param i32 f64 i32) (result i32)
+               (i32.div_u (i32.const 1000) (i32.add (local.get 0) (i32.const 1)))
                (local.set 2 (i32.mul (local.get 0) (local.get 0)))
                (local.set 2 (local.get 0))
-               (f64.add (f64.convert_i32_s (local.get 2)))))",
+               (i32.add (i32.clz (local.get 2)))))",
             0
         ),
         "frame: 5 slots (3 for params, 0 for locals)
 0: i32.add dst=s4 lhs=s0 rhs=1
-16: f64.convert_i32_u dst=s4 src=acc
-32: const64 dst=s3 value=4607182418800017408
-56: f64.div dst=s3 lhs=s3 rhs=acc
-72: i32.mul dst=s2 lhs=s0 rhs=s0
-88: copy dst=s2 src=s0
-104: f64.convert_i32_s dst=s4 src=s2
-120: f64.add dst=s0 lhs=s3 rhs=acc
-136: return"
+16: const32 dst=s3 value=1000
+32: i32.div_u dst=s3 lhs=s3 rhs=acc
+48: i32.mul dst=s2 lhs=s0 rhs=s0
+64: copy dst=s2 src=s0
+80: i32.clz dst=s4 src=s2
+96: i32.add dst=s0 lhs=s3 rhs=acc
+112: return"
+    );
+}
+
+#[test]
+fn constant_left_operands_of_non_commutative_ops_become_immediates() {
+    check(
+        "(module (func (param f64 i32 i64) (result f64)
+           (drop (i32.sub (i32.const 0) (local.get 1)))
+           (drop (i64.shl (i64.const 1) (local.get 2)))
+           (f64.div (f64.const 1) (f64.sqrt (local.get 0)))))",
+        "frame: 5 slots (3 for params, 0 for locals)
+         0: i32.sub dst=s3 lhs=0 rhs=s1
+         16: i64.shl dst=s3 lhs=1 rhs=s2
+         40: f64.sqrt dst=s4 src=s0
+         56: f64.div dst=s0 lhs=1.0 rhs=acc
+         80: return",
     );
 }
