@@ -201,3 +201,36 @@ fn constant_left_operands_compute_what_the_slot_forms_compute() {
     }
     assert_eq!(checked, 22 * 8 * 8 * 2);
 }
+
+#[test]
+fn operands_computed_in_the_other_order_give_the_same_results_and_traps() {
+    let engine = Engine::default();
+    let wat = r#"(module (memory 1)
+        (func (export "tee") (param i64 i64 i32) (result i64)
+          (i64.add (i64.mul (local.get 0) (i64.const 3)) (local.tee 1 (i64.extend_i32_u (local.get 2))))
+          (local.get 1)
+          i64.mul)
+        (func (export "sub") (param i32 i32) (result i32)
+          (i32.sub (i32.rotl (local.get 0) (i32.const 7)) (i32.shr_u (local.get 1) (i32.const 3))))
+        (func (export "traps") (param i32 i32) (result i32)
+          (i32.sub (i32.div_u (local.get 0) (local.get 1)) (i32.load offset=100000 (local.get 1)))))"#;
+    let (mut store, instance, module) = instantiate(&engine, wat);
+    let ir = module.disassemble(1).expect("defined").expect("translates");
+    assert!(ir.contains("i32.sub dst=s0 lhs=acc"), "not reordered:\n{ir}");
+    let tee = instance.get_typed_func::<(i64, i64, i32), i64>(&store, "tee").expect("export");
+    let sub = instance.get_typed_func::<(i32, i32), i32>(&store, "sub").expect("export");
+    for (x, i) in [(0i64, 0i32), (5, 7), (-1, -1), (i64::MAX, i32::MIN)] {
+        let extended = i as u32 as i64;
+        let want = x.wrapping_mul(3).wrapping_add(extended).wrapping_mul(extended);
+        assert_eq!(tee.call(&mut store, (x, 99, i)).expect("runs"), want);
+        let (a, b) = (x as i32, i);
+        assert_eq!(
+            sub.call(&mut store, (a, b)).expect("runs"),
+            a.rotate_left(7).wrapping_sub(((b as u32) >> 3) as i32)
+        );
+    }
+    // The division comes first in the source: its trap is the one reported.
+    let traps = instance.get_typed_func::<(i32, i32), i32>(&store, "traps").expect("export");
+    let error = traps.call(&mut store, (1, 0)).expect_err("traps").to_string();
+    assert!(error.contains("integer divide by zero"), "{error}");
+}

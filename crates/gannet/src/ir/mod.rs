@@ -402,6 +402,46 @@ macro_rules! define_ir {
                 })
             }
 
+            /// For an instruction the translator may move ahead of the one before it: whether
+            /// it may trap, and the slots it reads. Such an instruction computes a value from
+            /// slots and immediates (no accumulator operand) and writes it to `dst` and the
+            /// accumulator; it has no other effect, but for a trap.
+            pub(crate) fn movable(&self) -> Option<(bool, [Option<Slot>; 2])> {
+                Some(match *self {
+                    $(
+                        Op::$c_name(o) => (false, [Some(o.lhs), Some(o.rhs)]),
+                        Op::$c_imm(o) => (false, [Some(o.lhs), None]),
+                    )*
+                    $( Op::$u_name(o) => (false, [Some(o.src), None]), )*
+                    $( Op::$ut_name(o) => (true, [Some(o.src), None]), )*
+                    $(
+                        Op::$b_name(o) => (false, [Some(o.lhs), Some(o.rhs)]),
+                        Op::$b_imm(o) => (false, [Some(o.lhs), None]),
+                        Op::[<$b_name ImmL>](o) => (false, [Some(o.rhs), None]),
+                    )*
+                    $(
+                        Op::$bt_name(o) => (true, [Some(o.lhs), Some(o.rhs)]),
+                        Op::$bt_imm(o) => (true, [Some(o.lhs), None]),
+                    )*
+                    $(
+                        Op::$l_name(o) => (true, [Some(o.ptr), None]),
+                        Op::[<$l_name Add>](o) => (true, [Some(o.ptr), Some(o.index)]),
+                        Op::[<$l_name AddImm>](o) => (true, [Some(o.ptr), None]),
+                    )*
+                    _ => return None,
+                })
+            }
+
+            /// The operands of a binary op or comparison that reads both from slots.
+            pub(crate) fn slot_operands(&self) -> Option<(Slot, Slot)> {
+                Some(match *self {
+                    $( Op::$c_name(o) => (o.lhs, o.rhs), )*
+                    $( Op::$b_name(o) => (o.lhs, o.rhs), )*
+                    $( Op::$bt_name(o) => (o.lhs, o.rhs), )*
+                    _ => return None,
+                })
+            }
+
             /// For a load whose address the `i32.add` instruction `add` just computed: the
             /// load that adds the address itself (the sum still wraps at 32 bits, as
             /// `i32.add` does, before the offset is added).
@@ -708,6 +748,19 @@ impl Encoder {
 
     pub(crate) fn patch_i32(&mut self, at: usize, value: i32) {
         self.buf[at..at + 4].copy_from_slice(&value.to_ne_bytes());
+    }
+
+    /// Exchanges the instruction at `at`, `first_size` bytes long, with the one right after
+    /// it, `second_size` bytes long. Neither may be a branch (their offsets are relative).
+    pub(crate) fn swap_adjacent(&mut self, at: usize, first_size: usize, second_size: usize) {
+        self.buf[at..at + first_size + second_size].rotate_left(first_size);
+        if let Some(listing) = &mut self.listing
+            && let Ok(i) = listing.binary_search_by_key(&at, |&(pos, _)| pos)
+        {
+            let (first, second) = (listing[i].1, listing[i + 1].1);
+            listing[i] = (at, second);
+            listing[i + 1] = (at + second_size, first);
+        }
     }
 
     /// Removes everything from `at` on: an instruction the translator fuses into the next.

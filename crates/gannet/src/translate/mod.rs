@@ -771,6 +771,11 @@ impl<'m> Translator<'m> {
     /// it. Returns the position and the instruction as emitted.
     fn emit_fused(&mut self, op: Op) -> (usize, Op) {
         self.last_br = None;
+        if let (Some((lhs, rhs)), Some(acc)) = (op.slot_operands(), self.acc_slot)
+            && acc == rhs
+        {
+            self.compute_lhs_last(lhs, rhs);
+        }
         let op = match self.acc_slot {
             Some(acc) => op.with_acc(acc),
             None => op,
@@ -792,6 +797,40 @@ impl<'m> Translator<'m> {
         }
         self.prev_op = self.last_op.replace((at, op));
         (at, op)
+    }
+
+    /// Before an instruction reading `lhs` and `rhs`, when the two instructions before it
+    /// computed `lhs` and then `rhs` independently of each other: exchanges them, so that
+    /// `lhs` arrives in the accumulator. One of the two operands makes the round trip
+    /// through the frame either way; in `x = x * k + f(i)`, the shape of hashes, random
+    /// number generators and polynomial evaluation, the left one, evaluated first, is the
+    /// one a loop carries from iteration to iteration, whose latency is the loop's.
+    fn compute_lhs_last(&mut self, lhs: Slot, rhs: Slot) {
+        let (Some((second_at, second)), Some((first_at, first))) = (self.last_op, self.prev_op) else { return };
+        let (first_size, second_size) = (first.code().size(), second.code().size());
+        if first_at + first_size != second_at || second_at + second_size != self.code.pos() {
+            return;
+        }
+        let (Some((first_traps, first_reads)), Some((second_traps, second_reads))) =
+            (first.movable(), second.movable())
+        else {
+            return;
+        };
+        // (A `local.set` may have retargeted either result: the code has the real `dst`.)
+        let first_dst = Slot(self.code.read_u16(first_at + DST_OFFSET));
+        let second_dst = Slot(self.code.read_u16(second_at + DST_OFFSET));
+        let independent = first_dst != second_dst
+            && !second_reads.contains(&Some(first_dst))
+            && !first_reads.contains(&Some(second_dst));
+        // Two that may trap keep their order, which decides the trap.
+        if !independent || first_dst != lhs || second_dst != rhs || (first_traps && second_traps) {
+            return;
+        }
+        self.code.swap_adjacent(first_at, first_size, second_size);
+        self.prev_op = Some((first_at, second));
+        self.last_op = Some((first_at + second_size, first));
+        self.last_result = None;
+        self.acc_slot = Some(first_dst);
     }
 
     /// Removes the last instruction, at `at`, which the next one takes into itself: it

@@ -682,3 +682,43 @@ fn constant_left_operands_of_non_commutative_ops_become_immediates() {
          80: return",
     );
 }
+
+#[test]
+fn independent_operands_are_computed_left_last_so_the_left_one_arrives_in_the_accumulator() {
+    // The loop-carried `x * k` is computed after `i`'s extension, so the add takes it from
+    // the register; the extension's result, tee'd into a local, still goes there.
+    check(
+        "(module (func (param i64 i64 i32) (result i64)
+           (i64.add (i64.mul (local.get 0) (i64.const 3)) (local.tee 1 (i64.extend_i32_u (local.get 2))))))",
+        "frame: 5 slots (3 for params, 0 for locals)
+         0: i64.extend_i32_u dst=s1 src=s2
+         16: i64.mul dst=s3 lhs=s0 rhs=3
+         40: i64.add dst=s0 lhs=acc rhs=s1
+         56: return",
+    );
+}
+
+#[test]
+fn dependent_or_trapping_operands_keep_their_order() {
+    // The right operand reads the left one's result (through a local); both may trap (the
+    // division by zero must be reported before the out-of-bounds load); the left one
+    // reads the accumulator.
+    check(
+        "(module (memory 1) (func (param i32 i32) (result i32)
+           (drop (i32.sub (local.tee 0 (i32.mul (local.get 0) (i32.const 3))) (i32.clz (local.get 0))))
+           (drop (i32.sub (i32.div_u (local.get 0) (local.get 1)) (i32.load (local.get 1))))
+           (i32.sub (i32.add (i32.clz (local.get 0)) (i32.const 1)) (i32.ctz (local.get 1)))))",
+        "frame: 4 slots (2 for params, 0 for locals)
+         0: i32.mul dst=s0 lhs=s0 rhs=3
+         16: i32.clz dst=s3 src=acc
+         32: i32.sub dst=s2 lhs=s0 rhs=acc
+         48: i32.div_u dst=s2 lhs=s0 rhs=s1
+         64: i32.load dst=s3 ptr=s1 offset=0
+         80: i32.sub dst=s2 lhs=s2 rhs=acc
+         96: i32.clz dst=s2 src=s0
+         112: i32.add dst=s2 lhs=acc rhs=1
+         128: i32.ctz dst=s3 src=s1
+         144: i32.sub dst=s0 lhs=s2 rhs=acc
+         160: return",
+    );
+}
