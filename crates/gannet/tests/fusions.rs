@@ -234,3 +234,70 @@ fn operands_computed_in_the_other_order_give_the_same_results_and_traps() {
     let error = traps.call(&mut store, (1, 0)).expect_err("traps").to_string();
     assert!(error.contains("integer divide by zero"), "{error}");
 }
+
+#[test]
+fn stores_of_constants_write_what_stores_of_slots_write() {
+    // Each store with its value an immediate (address in a slot, and in the accumulator)
+    // against the same store with its value in a slot; memory read back as an i64.
+    let stores = [
+        ("i32", "store"),
+        ("i64", "store"),
+        ("f32", "store"),
+        ("f64", "store"),
+        ("i32", "store8"),
+        ("i32", "store16"),
+        ("i64", "store8"),
+        ("i64", "store16"),
+        ("i64", "store32"),
+    ];
+    let engine = Engine::default();
+    let mut checked = 0;
+    for (ty, store_op) in stores {
+        for constant in edge_bits(ty) {
+            let (c_val, c_text) = typed(ty, constant);
+            let wat = format!(
+                r#"(module (memory 1)
+                    (func (export "imm") (param i32) (result i64)
+                      (memory.fill (i32.add (local.get 0) (i32.const 3)) (i32.const 0xa5) (i32.const 8))
+                      ({ty}.{store_op} offset=3 (local.get 0) ({ty}.const {c_text}))
+                      (i64.load offset=3 (local.get 0)))
+                    (func (export "acc") (param i32) (result i64)
+                      (memory.fill (i32.add (local.get 0) (i32.const 3)) (i32.const 0xa5) (i32.const 8))
+                      ({ty}.{store_op} offset=3 (i32.add (local.get 0) (i32.const 0)) ({ty}.const {c_text}))
+                      (i64.load offset=3 (local.get 0)))
+                    (func (export "slots") (param i32 {ty}) (result i64)
+                      (memory.fill (i32.add (local.get 0) (i32.const 3)) (i32.const 0xa5) (i32.const 8))
+                      ({ty}.{store_op} offset=3 (local.get 0) (local.get 1))
+                      (i64.load offset=3 (local.get 0))))"#
+            );
+            let (mut store, instance, module) = instantiate(&engine, &wat);
+            for (index, ptr) in [(0, "ptr=s0"), (1, "ptr=acc")] {
+                let ir = module.disassemble(index).expect("defined").expect("translates");
+                let line = ir.lines().find(|l| l.contains(&format!("{ty}.{store_op} "))).unwrap_or("");
+                assert!(line.contains(ptr) && !line.contains("value=s"), "{ty}.{store_op}: no immediate value:\n{ir}");
+            }
+            for address in [0, 1, 4093] {
+                let mut call = |export: &str, params: &[Val]| {
+                    let func = instance.get_func(&store, export).expect("export");
+                    let mut results = [Val::I64(0)];
+                    func.call(&mut store, params, &mut results).expect("runs");
+                    results[0]
+                };
+                let want = call("slots", &[Val::I32(address), c_val]);
+                for export in ["imm", "acc"] {
+                    assert_eq!(
+                        call(export, &[Val::I32(address)]),
+                        want,
+                        "{ty}.{store_op} {c_text} at {address} ({export})"
+                    );
+                    checked += 1;
+                }
+            }
+            // Out of bounds, the immediate form traps as the slot form does.
+            let imm = instance.get_func(&store, "imm").expect("export");
+            let error = imm.call(&mut store, &[Val::I32(65533)], &mut [Val::I64(0)]).expect_err("traps");
+            assert!(error.to_string().contains("out of bounds"), "{error}");
+        }
+    }
+    assert_eq!(checked, 9 * 8 * 3 * 2);
+}

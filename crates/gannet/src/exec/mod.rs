@@ -464,6 +464,8 @@ macro_rules! define_handlers {
                 define_handlers!(@store $s_name, memory0, $s_in, $s_n, $s_v, $s_e);
                 define_handlers!(@store [<$s_name AccPtr>], memory0, $s_in, $s_n, $s_v, $s_e);
                 define_handlers!(@store [<$s_name AccValue>], memory0, $s_in, $s_n, $s_v, $s_e);
+                define_handlers!(@store [<$s_name Imm>], memory0, $s_in, $s_n, $s_v, $s_e);
+                define_handlers!(@store [<$s_name ImmAccPtr>], memory0, $s_in, $s_n, $s_v, $s_e);
                 define_handlers!(@store [<$s_name Mem>], memory_n, $s_in, $s_n, $s_v, $s_e);
             )*
             $(
@@ -589,7 +591,7 @@ macro_rules! define_handlers {
             $( $b_name $b_imm [<$b_name AccL>] [<$b_name AccR>] [<$b_imm Acc>] [<$b_name ImmL>] [<$b_name ImmLAcc>] )*
             $( $bt_name $bt_imm [<$bt_name AccL>] [<$bt_name AccR>] [<$bt_imm Acc>] )*
             $( $l_name [<$l_name Acc>] [<$l_name Add>] [<$l_name AddImm>] [<$l_name AddAcc>] [<$l_name AddImmAcc>] [<$l_name Mem>] )*
-            $( $s_name [<$s_name AccPtr>] [<$s_name AccValue>] [<$s_name Mem>] )*
+            $( $s_name [<$s_name AccPtr>] [<$s_name AccValue>] [<$s_name Imm>] [<$s_name ImmAccPtr>] [<$s_name Mem>] )*
             $( $su_name )* $( $sb_name [<$sb_name Imm>] )* $( $st_name )* $( $ss_name )* $( $sr_name )* $( $sp_name )*
             $( $sx_name )* $( $sw_name )* $( $sl_name [<$sl_name Mem>] )* $( $sll_name [<$sll_name Mem>] )*
             $( $sst_name [<$sst_name Mem>] )* $( $ssl_name [<$ssl_name Mem>] )*

@@ -328,6 +328,8 @@ macro_rules! define_ir {
                 $s_name $s_mn { ptr: Slot, value: Slot, offset: u32 }
                 [<$s_name AccPtr>] $s_mn { ptr: Acc, value: Slot, offset: u32 }
                 [<$s_name AccValue>] $s_mn { ptr: Slot, value: Acc, offset: u32 }
+                [<$s_name Imm>] $s_mn { ptr: Slot, value: $s_in, offset: u32 }
+                [<$s_name ImmAccPtr>] $s_mn { ptr: Acc, value: $s_in, offset: u32 }
                 [<$s_name Mem>] $s_mn { ptr: Slot, value: Slot, offset: u64, memory: MemoryRef }
             )*
             $( $su_name $su_mn { dst: Slot, src: Slot } )*
@@ -524,6 +526,9 @@ macro_rules! define_ir {
                             } else {
                                 self
                             }
+                        }
+                        Op::[<$s Imm>](o) if { o.ptr } == acc => {
+                            Op::[<$s ImmAccPtr>](op::[<$s ImmAccPtr>] { ptr: Acc, value: o.value, offset: o.offset })
                         }
                     )*
                     other => other,

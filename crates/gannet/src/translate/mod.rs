@@ -516,10 +516,14 @@ macro_rules! define_translate_table_ops {
                         MemoryAccess::Memory0 { offset } => Op::$l_name(op::$l_name { dst, ptr, offset }),
                         MemoryAccess::Any { offset, memory } => Op::[<$l_name Mem>](op::[<$l_name Mem>] { dst, ptr, offset, memory }),
                     }), )*
-                    $( Operator::$s_name { memarg } => self.store(memarg, |ptr, value, access| match access {
-                        MemoryAccess::Memory0 { offset } => Op::$s_name(op::$s_name { ptr, value, offset }),
-                        MemoryAccess::Any { offset, memory } => Op::[<$s_name Mem>](op::[<$s_name Mem>] { ptr, value, offset, memory }),
-                    }), )*
+                    $( Operator::$s_name { memarg } => self.store(
+                        memarg,
+                        |ptr, value, access| match access {
+                            MemoryAccess::Memory0 { offset } => Op::$s_name(op::$s_name { ptr, value, offset }),
+                            MemoryAccess::Any { offset, memory } => Op::[<$s_name Mem>](op::[<$s_name Mem>] { ptr, value, offset, memory }),
+                        },
+                        |ptr, bits, offset| Op::[<$s_name Imm>](op::[<$s_name Imm>] { ptr, value: <$s_in as FromBits>::from_bits(bits), offset }),
+                    ), )*
                     $( Operator::$su_name => self.simd(1, 0, |dst, v, _| Op::$su_name(op::$su_name { dst, src: v[0] })), )*
                     $( Operator::$sb_name => self.simd_binary(
                         |dst, lhs, rhs| Op::$sb_name(op::$sb_name { dst, lhs, rhs }),
@@ -1034,10 +1038,21 @@ impl<'m> Translator<'m> {
         Ok(())
     }
 
-    fn store(&mut self, memarg: wasmparser::MemArg, make: impl FnOnce(Slot, Slot, MemoryAccess) -> Op) -> Result<()> {
+    fn store(
+        &mut self,
+        memarg: wasmparser::MemArg,
+        make: impl FnOnce(Slot, Slot, MemoryAccess) -> Op,
+        make_imm: impl FnOnce(Slot, u64, u32) -> Op,
+    ) -> Result<()> {
         let access = self.memory_access(memarg)?;
         let (value, value_height) = self.pop();
         let (ptr, ptr_height) = self.pop();
+        // A constant stored to memory 0 (`p[i] = 0`) is the instruction's immediate.
+        if let (Provider::Const(bits), MemoryAccess::Memory0 { offset }) = (value, access) {
+            let ptr = self.operand(ptr, ptr_height);
+            self.emit(make_imm(ptr, bits, offset));
+            return Ok(());
+        }
         let value = self.operand(value, value_height);
         let ptr = self.operand(ptr, ptr_height);
         self.emit(make(ptr, value, access));

@@ -722,3 +722,17 @@ fn dependent_or_trapping_operands_keep_their_order() {
          160: return",
     );
 }
+
+#[test]
+fn constants_stored_to_memory_are_immediates() {
+    check(
+        "(module (memory 1) (func (param i32)
+           (i32.store8 offset=5 (local.get 0) (i32.const 0))
+           (f64.store (i32.shl (local.get 0) (i32.const 3)) (f64.const 1.5))))",
+        "frame: 2 slots (1 for params, 0 for locals)
+         0: i32.store8 ptr=s0 value=0 offset=5
+         24: i32.shl dst=s1 lhs=s0 rhs=3
+         40: f64.store ptr=acc value=1.5 offset=0
+         64: return",
+    );
+}
