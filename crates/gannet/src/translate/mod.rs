@@ -119,8 +119,6 @@ struct LoopTest {
     body: usize,
 }
 
-/// Integer ops whose operands may swap sides. (Float ops are left alone: which NaN
-/// payload propagates may depend on the order.)
 /// Whether the accumulator still mirrors slot `acc` after `op`: constants and copies
 /// neither read nor write the accumulator, so they keep it unless they overwrite its slot.
 fn leaves_acc_valid(op: &Op, acc: Option<Slot>) -> bool {
@@ -134,6 +132,8 @@ fn leaves_acc_valid(op: &Op, acc: Option<Slot>) -> bool {
     }
 }
 
+/// Integer ops whose operands may swap sides. (Float ops are left alone: which NaN
+/// payload propagates may depend on the order.)
 fn commutative(op: &Operator<'_>) -> bool {
     use Operator as O;
     matches!(
