@@ -1136,9 +1136,8 @@ impl<'h> Executor<'h> {
         if used > store.engine.inner.config.max_native_stack {
             return Err(Error::Trap(Trap::new(TrapCode::StackOverflow)));
         }
-        let entity = &self.store().funcs[func as usize];
-        let ty = entity.ty.clone();
-        if let FuncKind::Host { .. } = entity.kind {
+        let ty = self.store().func_type(func).clone();
+        if let FuncKind::Host { .. } = self.store().funcs[func as usize].kind {
             return self.call_host(func, None, params, results);
         }
         self.stack = vec![0; INITIAL_STACK_SLOTS.max(ty.param_slots()).max(ty.result_slots())];
@@ -1188,7 +1187,7 @@ impl<'h> Executor<'h> {
         let mut callers = frames.into_iter().rev();
         loop {
             let module = &self.store().instances[frame.0 as usize].module.inner;
-            backtrace.push(FrameInfo { func_index: frame.1, func_name: module.func_names.get(&frame.1).cloned() });
+            backtrace.push(FrameInfo { func_index: frame.1, func_name: module.names().funcs.get(&frame.1).cloned() });
             match callers.next() {
                 Some(caller) => frame = caller,
                 None => break,
@@ -1427,7 +1426,7 @@ impl<'h> Executor<'h> {
     pub(crate) unsafe fn enter_internal(&mut self, func: u32, r: &mut Regs, base: usize, ret_ip: *const u8) -> Flow {
         // SAFETY: `bodies` belongs to the running instance's module, which defines `func`.
         let body = unsafe { &*self.bodies.add((func - self.num_imported) as usize) };
-        if let Some(compiled) = body.compiled.get() {
+        if let Some(compiled) = body.entry() {
             let fp = r.fp.wrapping_add(base);
             let depth = self.frames.len();
             if depth < self.frames_limit && fp.wrapping_add(compiled.frame_size) <= self.stack_end {
@@ -1441,7 +1440,7 @@ impl<'h> Executor<'h> {
                 }
                 self.func = func;
                 r.fp = fp;
-                r.ip = compiled.code.as_ptr().cast();
+                r.ip = compiled.code.cast();
                 return Flow::Goto;
             }
         }
@@ -1470,7 +1469,7 @@ impl<'h> Executor<'h> {
     pub(crate) unsafe fn enter_internal_tail(&mut self, func: u32, r: &mut Regs, base: usize) -> Flow {
         // SAFETY: `bodies` belongs to the running instance's module, which defines `func`.
         let body = unsafe { &*self.bodies.add((func - self.num_imported) as usize) };
-        if let Some(compiled) = body.compiled.get()
+        if let Some(compiled) = body.entry()
             && r.fp.wrapping_add(compiled.frame_size) <= self.stack_end
         {
             // SAFETY: the arguments are inside the frame and the new frame fits below
@@ -1484,7 +1483,7 @@ impl<'h> Executor<'h> {
                 zero_slots(r.fp.add(compiled.num_params), compiled.num_locals);
             }
             self.func = func;
-            r.ip = compiled.code.as_ptr().cast();
+            r.ip = compiled.code.cast();
             return Flow::Goto;
         }
         // SAFETY: forwarded from the caller.
@@ -1509,7 +1508,7 @@ impl<'h> Executor<'h> {
     pub(crate) unsafe fn enter_tail(&mut self, func: u32, r: &mut Regs, base: usize) -> Flow {
         let store = self.store();
         let entity = &store.funcs[func as usize];
-        let num_params = entity.ty.param_slots();
+        let num_params = store.func_type(func).param_slots();
         // SAFETY: the arguments are inside the value stack, and the frame holds at least
         // as many slots as its own parameters; `copy` allows overlap.
         unsafe { std::ptr::copy(r.fp.add(base), r.fp, num_params) };
@@ -1534,7 +1533,7 @@ impl<'h> Executor<'h> {
     /// # Safety
     /// `r.fp + base + max(params, results)` must be inside the value stack.
     unsafe fn call_host_from_wasm(&mut self, func: u32, r: &mut Regs, base: usize, ret_ip: *const u8) -> Flow {
-        let ty = self.store().funcs[func as usize].ty.clone();
+        let ty = self.store().func_type(func).clone();
         let needed = ty.param_slots().max(ty.result_slots());
         let args_fp = r.fp.wrapping_add(base);
         let Some(args_fp) = self.reserve(r, args_fp, needed) else {

@@ -3,11 +3,12 @@
 
 use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::atomic::{AtomicPtr, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use wasmparser::{
-    CompositeInnerType, ConstExpr as WasmConstExpr, DataKind, ElementItems, ElementKind, ExternalKind, FuncToValidate,
-    FunctionBody, Operator, Parser, Payload, TypeRef, ValidPayload, Validator, ValidatorResources,
+    Chunk, CompositeInnerType, ConstExpr as WasmConstExpr, DataKind, ElementItems, ElementKind, ExternalKind,
+    FuncToValidate, FunctionBody, Operator, Parser, Payload, TypeRef, Validator, ValidatorResources,
 };
 
 use crate::engine::{CompilationMode, Engine};
@@ -245,14 +246,85 @@ pub(crate) struct CatchHandler {
     pub(crate) base: u16,
 }
 
-/// A function body defined by the module: where it is, and its state of compilation.
+/// The largest function body accepted, in bytes: the limit the validator (and other
+/// engines) apply.
+const MAX_FUNCTION_SIZE: usize = 7_654_321;
+
+/// A function body defined by the module: where it is, and its translation once made.
+/// Kept small (a module may define hundreds of thousands of functions, and creating the
+/// module makes one of these for each): the compiled form is boxed, and what validation
+/// and failed translations need lives in the module. What a call needs is copied out of
+/// the compiled form into the record itself, so that a call reads one record.
 pub(crate) struct FuncBody {
-    pub(crate) range: Range<usize>,
-    /// Present until the body has been validated.
-    pub(crate) validation: Mutex<Option<FuncToValidate<ValidatorResources>>>,
-    pub(crate) compiled: OnceLock<CompiledFunc>,
-    /// Why translation failed, once it has: the body is never translated unvalidated.
-    pub(crate) failure: OnceLock<(String, Option<usize>)>,
+    /// The first instruction of the translated code; null until translated. Stored last
+    /// (release) once the fields below are set, so a reader that sees it (acquire)
+    /// sees them too.
+    code: AtomicPtr<u64>,
+    frame_size: AtomicU32,
+    num_params: AtomicU32,
+    num_locals: AtomicU32,
+    /// The body's bytes in the module: `start..start + len`.
+    start: u32,
+    len: u32,
+    pub(crate) compiled: OnceLock<Box<CompiledFunc>>,
+}
+
+/// What entering a translated function needs (see `CompiledFunc`).
+#[derive(Clone, Copy)]
+pub(crate) struct Entry {
+    pub(crate) code: *const u64,
+    pub(crate) frame_size: usize,
+    pub(crate) num_params: usize,
+    pub(crate) num_locals: usize,
+}
+
+impl FuncBody {
+    fn new(start: u32, len: u32) -> FuncBody {
+        FuncBody {
+            code: AtomicPtr::new(std::ptr::null_mut()),
+            frame_size: AtomicU32::new(0),
+            num_params: AtomicU32::new(0),
+            num_locals: AtomicU32::new(0),
+            start,
+            len,
+            compiled: OnceLock::new(),
+        }
+    }
+
+    /// How to enter the function, once translated.
+    #[inline(always)]
+    pub(crate) fn entry(&self) -> Option<Entry> {
+        let code = self.code.load(Ordering::Acquire);
+        if code.is_null() {
+            return None;
+        }
+        Some(Entry {
+            code,
+            frame_size: self.frame_size.load(Ordering::Relaxed) as usize,
+            num_params: self.num_params.load(Ordering::Relaxed) as usize,
+            num_locals: self.num_locals.load(Ordering::Relaxed) as usize,
+        })
+    }
+
+    fn publish(&self, compiled: &CompiledFunc) {
+        // Frames are at most a validated function's locals plus its operand stack, both
+        // far below 2^32 slots.
+        self.frame_size.store(compiled.frame_size as u32, Ordering::Relaxed);
+        self.num_params.store(compiled.num_params as u32, Ordering::Relaxed);
+        self.num_locals.store(compiled.num_locals as u32, Ordering::Relaxed);
+        self.code.store(compiled.code.as_ptr().cast_mut(), Ordering::Release);
+    }
+}
+
+/// How the bodies of a module still get validated.
+pub(crate) struct BodyValidation {
+    /// The validator's view of the module, shared by every body's validator; `None`
+    /// when the module defines no functions.
+    resources: Option<ValidatorResources>,
+    features: wasmparser::WasmFeatures,
+    /// Whether translation validates each body (lazy mode: nothing validated them when
+    /// the module was created).
+    lazy: bool,
 }
 
 pub(crate) struct ModuleInner {
@@ -284,16 +356,38 @@ pub(crate) struct ModuleInner {
     pub(crate) elems: Vec<ElemSegment>,
     pub(crate) datas: Vec<DataSegment>,
     pub(crate) bodies: Vec<FuncBody>,
+    pub(crate) body_validation: BodyValidation,
+    /// Serialises translation, so that each body is translated (and validated) once.
+    translating: Mutex<()>,
+    /// Why translating a body failed, by module-wide function index: a body that failed
+    /// once is never translated again (nor run unvalidated).
+    failures: Mutex<HashMap<u32, (String, Option<usize>)>>,
     /// Whether translation records stack maps (see `frames_may_hold_gc_references`);
     /// decided at the first function body.
     pub(crate) stack_maps: Option<bool>,
-    pub(crate) func_names: HashMap<u32, String>,
-    pub(crate) name: Option<String>,
+    /// Where the name sections are (normally one), and what they say once asked.
+    name_sections: Vec<Range<usize>>,
+    names: OnceLock<Names>,
 }
 
 impl ModuleInner {
     pub(crate) fn func_type(&self, func: u32) -> &FuncType {
         &self.types[self.funcs[func as usize] as usize]
+    }
+
+    /// The names from the name sections, read on first use: a module may name hundreds
+    /// of thousands of functions, and only tools and error messages ask.
+    pub(crate) fn names(&self) -> &Names {
+        self.names.get_or_init(|| {
+            let mut names = Names::default();
+            for range in &self.name_sections {
+                let reader = wasmparser::BinaryReader::new(&self.bytes[range.clone()], range.start as u64);
+                // A malformed name section is ignored from where it goes wrong, as the
+                // specification allows.
+                let _ = read_names(wasmparser::NameSectionReader::new(reader), &mut names);
+            }
+            names
+        })
     }
 
     pub(crate) fn tag_type(&self, tag: u32) -> TagType {
@@ -307,30 +401,56 @@ impl ModuleInner {
         if let Some(compiled) = body.compiled.get() {
             return Ok(compiled);
         }
-        let mut validation = body.validation.lock().unwrap_or_else(|poison| poison.into_inner());
+        // A body validated when the module was created needs a validator again only for
+        // the operand types that stack maps record.
+        let needs_validator = self.body_validation.lazy
+            || self.stack_maps == Some(true)
+            || body_may_hold_exnrefs(self, &self.function_body(func));
+        self.translate(func, needs_validator.then(|| self.func_to_validate(func)))
+    }
+
+    /// The validator of defined function `func`.
+    fn func_to_validate(&self, func: u32) -> FuncToValidate<ValidatorResources> {
+        FuncToValidate {
+            resources: self.body_validation.resources.clone().expect("the module defines functions"),
+            index: func,
+            ty: self.funcs[func as usize],
+            features: self.body_validation.features,
+        }
+    }
+
+    /// Translates defined function `func` (validating it too if `validation` is given)
+    /// unless that was done (or failed) already.
+    fn translate(&self, func: u32, validation: Option<FuncToValidate<ValidatorResources>>) -> Result<&CompiledFunc> {
+        let body = &self.bodies[func as usize - self.num_imported_funcs];
+        let _translating = self.translating.lock().unwrap_or_else(|poison| poison.into_inner());
         if let Some(compiled) = body.compiled.get() {
             return Ok(compiled);
         }
-        if let Some((message, offset)) = body.failure.get() {
+        let mut failures = self.failures.lock().unwrap_or_else(|poison| poison.into_inner());
+        if let Some((message, offset)) = failures.get(&func) {
             return Err(Error::Compile { message: message.clone(), offset: *offset });
         }
-        let validation = validation.take();
         let compiled = match translate::translate(self, func, validation) {
             Ok(compiled) => compiled,
             Err(Error::Compile { message, offset }) => {
-                let name = self.func_names.get(&func).map(|name| format!(" ${name}")).unwrap_or_default();
+                let name = self.names().funcs.get(&func).map(|name| format!(" ${name}")).unwrap_or_default();
                 let message = format!("function {func}{name}: {message}");
-                let _ = body.failure.set((message.clone(), offset));
+                failures.insert(func, (message.clone(), offset));
                 return Err(Error::Compile { message, offset });
             }
             Err(error) => return Err(error),
         };
-        Ok(body.compiled.get_or_init(|| compiled))
+        drop(failures);
+        let compiled = body.compiled.get_or_init(|| Box::new(compiled));
+        body.publish(compiled);
+        Ok(compiled)
     }
 
     pub(crate) fn function_body(&self, func: u32) -> FunctionBody<'_> {
-        let range = self.bodies[func as usize - self.num_imported_funcs].range.clone();
-        FunctionBody::new(wasmparser::BinaryReader::new(&self.bytes[range.clone()], range.start as u64))
+        let body = &self.bodies[func as usize - self.num_imported_funcs];
+        let start = body.start as usize;
+        FunctionBody::new(wasmparser::BinaryReader::new(&self.bytes[start..start + body.len as usize], start as u64))
     }
 }
 
@@ -342,7 +462,7 @@ pub struct Module {
 
 impl std::fmt::Debug for Module {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Module").field("name", &self.inner.name).finish_non_exhaustive()
+        f.debug_struct("Module").field("name", &self.inner.names().module).finish_non_exhaustive()
     }
 }
 
@@ -490,42 +610,82 @@ impl Module {
             elems: Vec::new(),
             datas: Vec::new(),
             bodies: Vec::new(),
+            body_validation: BodyValidation {
+                resources: None,
+                features: engine.config().features,
+                lazy: mode == CompilationMode::Lazy,
+            },
+            translating: Mutex::new(()),
+            failures: Mutex::new(HashMap::new()),
             stack_maps: None,
-            func_names: HashMap::new(),
-            name: None,
+            name_sections: Vec::new(),
+            names: OnceLock::new(),
         };
         let mut data_ranges = Vec::new();
-        for payload in Parser::new(0).parse_all(bytes) {
-            let payload = payload.map_err(Error::compile)?;
-            let valid = validator.payload(&payload).map_err(Error::compile)?;
-            if let ValidPayload::Func(to_validate, body) = valid {
-                let range = body.range();
-                let range = range.start as usize..range.end as usize;
-                let stack_maps = match module.stack_maps {
-                    Some(decided) => decided,
-                    None => {
-                        let decided = frames_may_hold_gc_references(&module);
-                        module.stack_maps = Some(decided);
-                        decided
-                    }
-                };
-                let mut validation = Some(to_validate);
-                if mode != CompilationMode::Lazy {
-                    let to_validate = validation.take().expect("present");
-                    if stack_maps || body_may_hold_exnrefs(&module, &body) {
-                        // Translation needs the operand types again to record stack maps.
-                        validation = Some(FuncToValidate { resources: to_validate.resources.clone(), ..to_validate });
-                    }
-                    let mut func_validator = to_validate.into_validator(Default::default());
-                    func_validator.validate(&body).map_err(Error::compile)?;
+        if u32::try_from(bytes.len()).is_err() {
+            return Err(Error::Compile { message: "module too large (over 4 GiB)".into(), offset: None });
+        }
+        let mut parser = Parser::new(0);
+        let mut offset = 0;
+        loop {
+            let payload = match parser.parse(&bytes[offset..], true).map_err(Error::compile)? {
+                Chunk::Parsed { consumed, payload } => {
+                    offset += consumed;
+                    payload
                 }
-                module.bodies.push(FuncBody {
-                    range,
-                    validation: Mutex::new(validation),
-                    compiled: OnceLock::new(),
-                    failure: OnceLock::new(),
-                });
+                Chunk::NeedMoreData(_) => unreachable!("the parser has the whole module"),
+            };
+            validator.payload(&payload).map_err(Error::compile)?;
+            if let Payload::CodeSectionStart { count, size, .. } = payload {
+                // The bodies are read here rather than one payload each: a module may
+                // have hundreds of thousands, and in lazy mode nothing else is done
+                // with them until they are called. `offset` is past the count.
+                let section = offset..offset + size as usize;
+                let code = bytes.get(section.clone()).ok_or_else(|| Error::Compile {
+                    message: "unexpected end: the code section runs past the end of the module".into(),
+                    offset: Some(offset),
+                })?;
+                module.bodies.reserve_exact(count as usize);
+                let mut reader = wasmparser::BinaryReader::new(code, section.start as u64);
+                for _ in 0..count {
+                    let len = reader.read_var_u32().map_err(Error::compile)? as usize;
+                    let start = reader.original_position() as usize;
+                    let body_bytes = reader.read_bytes(len).map_err(Error::compile)?;
+                    let body = FunctionBody::new(wasmparser::BinaryReader::new(body_bytes, start as u64));
+                    if module.stack_maps.is_none() || mode != CompilationMode::Lazy {
+                        let to_validate = validator.code_section_entry(&body).map_err(Error::compile)?;
+                        if module.stack_maps.is_none() {
+                            module.stack_maps = Some(frames_may_hold_gc_references(&module));
+                            module.body_validation.resources = Some(to_validate.resources.clone());
+                        }
+                        if mode != CompilationMode::Lazy {
+                            let mut func_validator = to_validate.into_validator(Default::default());
+                            func_validator.validate(&body).map_err(Error::compile)?;
+                        }
+                    } else if len > MAX_FUNCTION_SIZE {
+                        // What the validator's `code_section_entry` checks, which lazy mode
+                        // calls for the first body only: each call clones and drops an
+                        // `Arc`, a cost per function that start-up measurably paid.
+                        return Err(Error::Compile {
+                            message: format!("function body size of {len} exceeds the limit of {MAX_FUNCTION_SIZE}"),
+                            offset: Some(start),
+                        });
+                    }
+                    // Within the module, which is under 4 GiB.
+                    module.bodies.push(FuncBody::new(start as u32, len as u32));
+                }
+                if !reader.eof() {
+                    return Err(Error::Compile {
+                        message: "section size mismatch: unexpected data at the end of the code section".into(),
+                        offset: Some(reader.original_position() as usize),
+                    });
+                }
+                parser.skip_section();
+                offset += size as usize;
                 continue;
+            }
+            if let Payload::End(_) = payload {
+                break;
             }
             match payload {
                 Payload::TypeSection(reader) => {
@@ -668,11 +828,9 @@ impl Module {
                         module.datas.push(DataSegment { mode, range: 0..0 });
                     }
                 }
-                Payload::CustomSection(reader) => {
-                    if let wasmparser::KnownCustom::Name(names) = reader.as_known() {
-                        // A malformed name section is ignored, as the specification allows.
-                        let _ = read_names(names, &mut module);
-                    }
+                Payload::CustomSection(reader) if reader.name() == "name" => {
+                    let start = reader.data_offset() as usize;
+                    module.name_sections.push(start..start + reader.data().len());
                 }
                 _ => {}
             }
@@ -697,7 +855,7 @@ impl Module {
 
     /// The module's name from its name section, if any.
     pub fn name(&self) -> Option<&str> {
-        self.inner.name.as_deref()
+        self.inner.names().module.as_deref()
     }
 
     /// The module's imports: module name, field name and type.
@@ -728,7 +886,7 @@ impl Module {
             _ => None,
         });
         exported
-            .or_else(|| inner.func_names.iter().find(|(_, name)| *name == name_or_index).map(|(&i, _)| i))
+            .or_else(|| inner.names().funcs.iter().find(|(_, name)| *name == name_or_index).map(|(&i, _)| i))
             .or_else(|| name_or_index.parse().ok().filter(|&i: &u32| (i as usize) < inner.funcs.len()))
     }
 
@@ -739,7 +897,7 @@ impl Module {
 
     /// The name of function `index` from the name section, if any.
     pub fn function_name(&self, index: u32) -> Option<&str> {
-        self.inner.func_names.get(&index).map(String::as_str)
+        self.inner.names().funcs.get(&index).map(String::as_str)
     }
 
     /// Translates function `index` (validating it if needed) and returns its register IR
@@ -799,14 +957,21 @@ fn check_limit_encodings(section: &[u8], prefix: usize) -> Result<()> {
     Ok(())
 }
 
-fn read_names(names: wasmparser::NameSectionReader<'_>, module: &mut ModuleInner) -> wasmparser::Result<()> {
+/// What a module's name sections say about the module and its functions.
+#[derive(Default)]
+pub(crate) struct Names {
+    pub(crate) module: Option<String>,
+    pub(crate) funcs: HashMap<u32, String>,
+}
+
+fn read_names(names: wasmparser::NameSectionReader<'_>, into: &mut Names) -> wasmparser::Result<()> {
     for name in names {
         match name? {
-            wasmparser::Name::Module { name, .. } => module.name = Some(name.to_string()),
+            wasmparser::Name::Module { name, .. } => into.module = Some(name.to_string()),
             wasmparser::Name::Function(map) => {
                 for naming in map {
                     let naming = naming?;
-                    module.func_names.insert(naming.index, naming.name.to_string());
+                    into.funcs.insert(naming.index, naming.name.to_string());
                 }
             }
             _ => {}

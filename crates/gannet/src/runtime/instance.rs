@@ -190,7 +190,7 @@ pub(crate) fn instantiate<T>(store: &mut crate::Store<T>, module: &Module, impor
         }
         let registry = inner.engine.types();
         let found = match *item {
-            Extern::Func(f) => ExternType::Func(inner.funcs[f.index as usize].ty.clone()),
+            Extern::Func(f) => ExternType::Func(inner.func_type(f.index).clone()),
             Extern::Global(g) => ExternType::Global(inner.globals[g.index as usize].ty),
             Extern::Table(t) => {
                 let table = &inner.tables[t.index as usize];
@@ -244,14 +244,12 @@ pub(crate) fn instantiate<T>(store: &mut crate::Store<T>, module: &Module, impor
     }
 
     check_limits(inner, m).map_err(Error::Instantiate)?;
+    inner.funcs.reserve(m.funcs.len() - m.num_imported_funcs);
     for index in m.num_imported_funcs..m.funcs.len() {
-        let ty = m.func_type(index as u32).clone();
         let type_id = m.type_ids[m.funcs[index] as usize];
-        inner.funcs.push(FuncEntity {
-            ty,
-            type_id,
-            kind: FuncKind::Wasm { instance: instance_index, index: index as u32 },
-        });
+        inner
+            .funcs
+            .push(FuncEntity { type_id, kind: FuncKind::Wasm { instance: instance_index, index: index as u32 } });
         funcs.push(inner.funcs.len() as u32 - 1);
     }
     for ty in &m.memories[m.num_imported_memories..] {

@@ -51,14 +51,14 @@ impl Func {
 
     /// The function's type.
     pub fn ty(&self, store: impl AsContext) -> FuncType {
-        store.as_store().inner.funcs[self.index as usize].ty.clone()
+        store.as_store().inner.func_type(self.index).clone()
     }
 
     /// Calls the function. `results` must have one element per result type.
     pub fn call(&self, mut store: impl AsContextMut, params: &[Val], results: &mut [Val]) -> Result<()> {
         let store = store.as_store_mut();
         store.check_id(self.store)?;
-        let ty = &store.inner.funcs[self.index as usize].ty;
+        let ty = store.inner.func_type(self.index);
         let param_types = ty.params();
         if params.len() != param_types.len() || results.len() != ty.results().len() {
             return Err(Error::usage(format!(

@@ -19,13 +19,15 @@ pub(crate) type HostFn<T> = dyn Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Result<
 pub(crate) enum FuncKind {
     /// Function `index` (module-wide) of store instance `instance`.
     Wasm { instance: u32, index: u32 },
-    /// Host function `index` of the store's host functions.
-    Host { index: u32 },
+    /// Host function `index` of the store's host functions, of type `ty`.
+    Host { index: u32, ty: FuncType },
 }
 
+/// A function of the store. A WebAssembly function's type is its module's (see
+/// `StoreInner::func_type`): instantiating a module with many functions does not copy
+/// a type per function.
 pub(crate) struct FuncEntity {
-    pub(crate) ty: FuncType,
-    /// Engine-wide id of `ty`.
+    /// Engine-wide id of the function's type.
     pub(crate) type_id: u32,
     pub(crate) kind: FuncKind,
 }
@@ -141,6 +143,13 @@ pub(crate) struct StoreInner {
 }
 
 impl StoreInner {
+    /// The type of store function `func`.
+    pub(crate) fn func_type(&self, func: u32) -> &FuncType {
+        match &self.funcs[func as usize].kind {
+            FuncKind::Wasm { instance, index } => self.instances[*instance as usize].module.inner.func_type(*index),
+            FuncKind::Host { ty, .. } => ty,
+        }
+    }
     /// Grows store memory `index` by `delta` pages within its maximum and the store's
     /// limits; returns the old size in pages.
     pub(crate) fn grow_memory(&mut self, index: usize, delta: u64) -> Option<u64> {
@@ -343,7 +352,7 @@ impl<T> Store<T> {
         let index = self.host_funcs.len() as u32;
         self.host_funcs.push(func);
         let type_id = self.inner.engine.type_id(&ty);
-        self.inner.funcs.push(FuncEntity { ty, type_id, kind: FuncKind::Host { index } });
+        self.inner.funcs.push(FuncEntity { type_id, kind: FuncKind::Host { index, ty } });
         self.inner.funcs.len() as u32 - 1
     }
 
@@ -362,14 +371,14 @@ impl<T> HostContext for Store<T> {
     }
 
     fn call_host(&mut self, func: u32, caller: Option<u32>, params: &[Val], results: &mut [Val]) -> Result<()> {
-        let FuncKind::Host { index } = self.inner.funcs[func as usize].kind else {
+        let FuncKind::Host { index, .. } = self.inner.funcs[func as usize].kind else {
             return Err(Error::usage("not a host function"));
         };
         let host = self.host_funcs[index as usize].clone();
         host(Caller { store: &mut *self, instance: caller }, params, results)?;
         // What the host returns must fit the declared types, or the guest's invariants
         // (e.g. a non-null reference to a function of a given type) would not hold.
-        let ty = &self.inner.funcs[func as usize].ty;
+        let ty = self.inner.func_type(func);
         for (i, (result, &expected)) in results.iter().zip(ty.results()).enumerate() {
             if !result.belongs_to(self.inner.id) || !result.matches_in(&self.inner, expected) {
                 return Err(Error::usage(format!(
