@@ -27,6 +27,8 @@ pub struct Plan {
     pub quick: bool,
     pub runs: usize,
     pub load_reps: usize,
+    /// Engines in their lazy compilation mode (`worker --lazy`): the start-up measurement.
+    pub lazy: bool,
     pub timeout: Duration,
     pub bench_dir: PathBuf,
     /// Where binary copies of `.wat` programs go.
@@ -97,7 +99,7 @@ pub fn measure(plan: &Plan, program: &Program, engines: &[(String, Launcher)], n
                 }
             }
             Launcher::Harness(_) | Launcher::Python { .. } => {
-                let command = worker_command(launcher, engine, &module, n, plan.load_reps);
+                let command = worker_command(launcher, engine, &module, n, plan);
                 start_worker(plan, command, &mut slot);
             }
         }
@@ -182,7 +184,7 @@ fn prepare_module(plan: &Plan, program: &Program) -> Result<PathBuf, String> {
     }
 }
 
-fn worker_command(launcher: &Launcher, engine: &str, module: &Path, n: i32, load_reps: usize) -> Command {
+fn worker_command(launcher: &Launcher, engine: &str, module: &Path, n: i32, plan: &Plan) -> Command {
     let mut command = match launcher {
         Launcher::Harness(exe) => {
             let mut c = Command::new(exe);
@@ -196,7 +198,10 @@ fn worker_command(launcher: &Launcher, engine: &str, module: &Path, n: i32, load
         }
         _ => unreachable!("not a protocol worker"),
     };
-    command.arg("--wasm").arg(module).args(["--n", &n.to_string(), "--load-reps", &load_reps.to_string()]);
+    command.arg("--wasm").arg(module).args(["--n", &n.to_string(), "--load-reps", &plan.load_reps.to_string()]);
+    if plan.lazy {
+        command.arg("--lazy");
+    }
     command
 }
 

@@ -15,6 +15,7 @@ mod manifest;
 mod model;
 mod process;
 mod report;
+mod startup;
 mod stats;
 mod worker;
 
@@ -44,6 +45,10 @@ USAGE: gannet-bench [OPTIONS]
                       with `cargo +nightly` into target/bench/nightly)
   --python PATH       the Python that has pywasm3 (default python3)
   --quiet             no progress on stderr
+  --startup           instead of the suite: time parse + instantiate of a large module
+                      in each engine's lazy mode (see --startup-mb, --startup-from)
+  --startup-mb MB     the large module's size (default 20)
+  --startup-from P    the suite program it is made from (default json)
 
 Writes target/bench/report.{md,json,html} and prints the Markdown report. Exit status 1
 when a Gannet build fails a program or any engine returns a wrong checksum, 2 on a usage
@@ -63,6 +68,9 @@ struct Options {
     nightly_bin: Option<PathBuf>,
     python: String,
     quiet: bool,
+    startup: bool,
+    startup_mb: usize,
+    startup_from: String,
 }
 
 fn list(value: &str) -> Vec<String> {
@@ -83,6 +91,9 @@ fn parse_options(args: &[String]) -> Result<Options, String> {
         nightly_bin: None,
         python: "python3".to_string(),
         quiet: false,
+        startup: false,
+        startup_mb: 20,
+        startup_from: "json".to_string(),
     };
     let mut it = args.iter();
     while let Some(arg) = it.next() {
@@ -106,6 +117,9 @@ fn parse_options(args: &[String]) -> Result<Options, String> {
             "--nightly-bin" => o.nightly_bin = Some(PathBuf::from(value()?)),
             "--python" => o.python = value()?,
             "--quiet" => o.quiet = true,
+            "--startup" => o.startup = true,
+            "--startup-mb" => o.startup_mb = number(value()?)?.max(1),
+            "--startup-from" => o.startup_from = value()?,
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown option `{other}`")),
         }
@@ -121,7 +135,7 @@ fn parse_options(args: &[String]) -> Result<Options, String> {
 }
 
 fn parse_worker_args(args: &[String]) -> Result<worker::WorkerArgs, String> {
-    let (mut engine, mut wasm, mut n, mut load_reps) = (None, None, None, 1usize);
+    let (mut engine, mut wasm, mut n, mut load_reps, mut lazy) = (None, None, None, 1usize, false);
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         let mut value = || it.next().cloned().ok_or(format!("{arg} needs a value"));
@@ -130,6 +144,7 @@ fn parse_worker_args(args: &[String]) -> Result<worker::WorkerArgs, String> {
             "--wasm" => wasm = Some(PathBuf::from(value()?)),
             "--n" => n = Some(value()?.parse::<i32>().map_err(|e| format!("--n: {e}"))?),
             "--load-reps" => load_reps = value()?.parse().map_err(|e| format!("--load-reps: {e}"))?,
+            "--lazy" => lazy = true,
             other => return Err(format!("worker: unknown option `{other}`")),
         }
     }
@@ -138,6 +153,7 @@ fn parse_worker_args(args: &[String]) -> Result<worker::WorkerArgs, String> {
         wasm: wasm.ok_or("worker: --wasm is required")?,
         n: n.ok_or("worker: --n is required")?,
         load_reps,
+        lazy,
     })
 }
 
@@ -162,7 +178,8 @@ fn main() -> ExitCode {
             return ExitCode::from(if e.is_empty() { 0 } else { 2 });
         }
     };
-    match run(options) {
+    let outcome = if options.startup { run_startup(options) } else { run(options) };
+    match outcome {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::from(1),
         Err(e) => {
@@ -298,6 +315,46 @@ fn engine_info(id: &str, wasm3_version: &str, git: &str) -> EngineInfo {
     EngineInfo { id: id.to_string(), name: name.to_string(), version, config }
 }
 
+/// How to start each engine the options ask for, in column order.
+fn launchers(o: &Options, root: &Path, notes: &mut Vec<String>) -> Result<Vec<(String, Launcher)>, String> {
+    let bench_dir = root.join("bench");
+    let explicit = o.engines.is_some();
+    let wanted: Vec<String> = o.engines.clone().unwrap_or_else(|| ALL_ENGINES.iter().map(|s| s.to_string()).collect());
+    let self_exe = std::env::current_exe().map_err(|e| format!("cannot find this executable: {e}"))?;
+    let mut nightly_exe: Option<Result<PathBuf, String>> = None;
+    let mut launchers: Vec<(String, Launcher)> = Vec::new();
+    for engine in ALL_ENGINES.iter().filter(|e| wanted.iter().any(|w| w == *e)) {
+        let launcher = match *engine {
+            "wasm3" => Launcher::Python { python: o.python.clone(), script: bench_dir.join("scripts/wasm3_worker.py") },
+            "native" => Launcher::Native,
+            "gannet-nightly" | "gannet-nightly-fuel" if !engines::compiled_in(engine) => {
+                let exe = nightly_exe.get_or_insert_with(|| match &o.nightly_bin {
+                    Some(p) => Ok(p.clone()),
+                    None => build_nightly(root, o.quiet),
+                });
+                match exe {
+                    Ok(p) => Launcher::Harness(p.clone()),
+                    Err(e) => Launcher::Unavailable(e.clone()),
+                }
+            }
+            e if engines::compiled_in(e) => Launcher::Harness(self_exe.clone()),
+            e if !explicit => {
+                notes.push(format!("{e} skipped: not built into this harness binary (cargo feature off)"));
+                continue;
+            }
+            e => Launcher::Unavailable(format!("{e} is not built into this harness binary (cargo feature off)")),
+        };
+        launchers.push((engine.to_string(), launcher));
+    }
+    if let Some(Err(e)) = &nightly_exe
+        && !o.quiet
+    {
+        eprintln!("warning: gannet-nightly unavailable: {e}");
+    }
+
+    Ok(launchers)
+}
+
 fn run(o: Options) -> Result<bool, String> {
     let started = Instant::now();
     let root = repo_root();
@@ -336,38 +393,7 @@ fn run(o: Options) -> Result<bool, String> {
         return Err("no program matches the filters".to_string());
     }
 
-    // Engines.
-    let explicit = o.engines.is_some();
-    let wanted: Vec<String> = o.engines.clone().unwrap_or_else(|| ALL_ENGINES.iter().map(|s| s.to_string()).collect());
-    let self_exe = std::env::current_exe().map_err(|e| format!("cannot find this executable: {e}"))?;
-    let mut nightly_exe: Option<Result<PathBuf, String>> = None;
-    let mut launchers: Vec<(String, Launcher)> = Vec::new();
-    for engine in ALL_ENGINES.iter().filter(|e| wanted.iter().any(|w| w == *e)) {
-        let launcher = match *engine {
-            "wasm3" => Launcher::Python { python: o.python.clone(), script: bench_dir.join("scripts/wasm3_worker.py") },
-            "native" => Launcher::Native,
-            "gannet-nightly" | "gannet-nightly-fuel" if !engines::compiled_in(engine) => {
-                let exe = nightly_exe.get_or_insert_with(|| match &o.nightly_bin {
-                    Some(p) => Ok(p.clone()),
-                    None => build_nightly(&root, o.quiet),
-                });
-                match exe {
-                    Ok(p) => Launcher::Harness(p.clone()),
-                    Err(e) => Launcher::Unavailable(e.clone()),
-                }
-            }
-            e if engines::compiled_in(e) => Launcher::Harness(self_exe.clone()),
-            e if !explicit => {
-                notes.push(format!("{e} skipped: not built into this harness binary (cargo feature off)"));
-                continue;
-            }
-            e => Launcher::Unavailable(format!("{e} is not built into this harness binary (cargo feature off)")),
-        };
-        launchers.push((engine.to_string(), launcher));
-    }
-    if let Some(Err(e)) = &nightly_exe {
-        log(&format!("warning: gannet-nightly unavailable: {e}"));
-    }
+    let launchers = launchers(&o, &root, &mut notes)?;
 
     let quick = o.quick;
     let runs = o.runs.unwrap_or(if quick { 1 } else { 5 });
@@ -376,6 +402,7 @@ fn run(o: Options) -> Result<bool, String> {
         quick,
         runs,
         load_reps,
+        lazy: false,
         timeout: o.timeout,
         bench_dir: bench_dir.clone(),
         scratch: out_dir.join("modules"),
@@ -473,4 +500,95 @@ fn run(o: Options) -> Result<bool, String> {
         .flat_map(|p| &p.cells)
         .any(|c| c.status == model::Status::Wrong || (c.engine.starts_with("gannet") && !c.ok()));
     Ok(!fatal)
+}
+
+/// `--startup`: the large module made from `--startup-from`, loaded by every engine in its
+/// lazy mode `--load-reps` times (default 5) in its own worker, then `run` called once
+/// with the program's quick size to check the checksum.
+fn run_startup(o: Options) -> Result<bool, String> {
+    let root = repo_root();
+    let bench_dir = root.join("bench");
+    let out_dir = o.out.clone().unwrap_or_else(|| root.join("target/bench"));
+    let manifest_path = o.manifest.clone().unwrap_or_else(|| bench_dir.join("programs/manifest.json"));
+    let programs = manifest::load(&manifest_path)?;
+    let source = programs
+        .iter()
+        .find(|p| p.name == o.startup_from)
+        .ok_or_else(|| format!("no program `{}` in {}", o.startup_from, manifest_path.display()))?;
+    let wasm = manifest::read_module(&manifest::module_path(&bench_dir, source))?;
+    let (big, info) = startup::amplify(&wasm, o.startup_mb * 1_000_000)?;
+    let scratch = out_dir.join("modules");
+    std::fs::create_dir_all(&scratch).map_err(|e| format!("{}: {e}", scratch.display()))?;
+    let name = format!("startup-{}-{}mb", source.name, o.startup_mb);
+    let module_path = scratch.join(format!("{name}.wasm"));
+    std::fs::write(&module_path, &big).map_err(|e| format!("{}: {e}", module_path.display()))?;
+    let mut notes = Vec::new();
+    let launchers: Vec<(String, Launcher)> =
+        launchers(&o, &root, &mut notes)?.into_iter().filter(|(id, _)| id != "native").collect();
+    let program = manifest::Program {
+        name: name.clone(),
+        wasm: module_path.display().to_string(),
+        // One run at the quick size: only the checksum matters here.
+        full: source.quick,
+        expect: manifest::Expect { quick: source.expect.quick.clone(), full: source.expect.quick.clone() },
+        native: None,
+        ..source.clone()
+    };
+    let plan = Plan {
+        quick: false,
+        runs: 0,
+        load_reps: o.load_reps.unwrap_or(5),
+        lazy: true,
+        timeout: o.timeout,
+        bench_dir: bench_dir.clone(),
+        scratch,
+        verbose: !o.quiet,
+    };
+    if !o.quiet {
+        eprintln!("{name}: {} bytes, {} defined functions", info.bytes_len, info.defined_functions);
+    }
+    let result = driver::measure(&plan, &program, &launchers, &root.join("target/bench/native"));
+    let git = command_output("git", &["rev-parse", "--short", "HEAD"], &root).unwrap_or_else(|| "unknown".into());
+    let command = std::iter::once("gannet-bench".to_string()).chain(std::env::args().skip(1)).collect::<Vec<_>>();
+    let configs: Vec<(String, String)> = launchers.iter().map(|(id, _)| (id.clone(), startup_config(id))).collect();
+    let rows: Vec<startup::Row<'_>> = result
+        .cells
+        .iter()
+        .map(|cell| startup::Row {
+            engine: &cell.engine,
+            cell,
+            config: configs.iter().find(|(id, _)| *id == cell.engine).map(|(_, c)| c.as_str()).unwrap_or(""),
+        })
+        .collect();
+    let mut md = startup::markdown(&source.wasm, &info, &command.join(" "), &rows);
+    md.push_str(&format!(
+        "\ngit {git}, {} ({} cores)\n",
+        cpu_model(),
+        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+    ));
+    for note in &notes {
+        md.push_str(&format!("\nnote: {note}\n"));
+    }
+    print!("{md}");
+    let json = serde_json::json!({"module": info, "source": source.wasm, "git": git, "result": result});
+    for (file, text) in [("startup.md", md), ("startup.json", json.to_string())] {
+        let path = out_dir.join(file);
+        std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    // Only Gannet failing to load or run the module fails the run.
+    Ok(!result.cells.iter().any(|c| c.engine.starts_with("gannet") && !c.ok()))
+}
+
+/// How each engine is configured for `--startup`.
+fn startup_config(id: &str) -> String {
+    match id {
+        "gannet-nightly" | "gannet-nightly-fuel" | "gannet-stable" => {
+            "`CompilationMode::Lazy` (the default): bodies are validated and translated on their first call".into()
+        }
+        "wasmi" => "`CompilationMode::Lazy`: bodies are validated and translated on their first call".into(),
+        "stitch" => "no options: validates the whole module up front, compiles each function on its first call".into(),
+        "wasm3" => "pywasm3: parse + load; compiles each function on its first call".into(),
+        "wasmtime-pulley" | "wasmtime-cranelift" => "compiles every function up front (no lazy mode)".into(),
+        other => other.to_string(),
+    }
 }

@@ -40,6 +40,8 @@ pub struct WorkerArgs {
     pub wasm: PathBuf,
     pub n: i32,
     pub load_reps: usize,
+    /// The engine's lazy compilation mode (`--lazy`), for the start-up measurement.
+    pub lazy: bool,
 }
 
 pub fn main(args: WorkerArgs) -> i32 {
@@ -53,7 +55,7 @@ pub fn main(args: WorkerArgs) -> i32 {
             return 1;
         }
     };
-    let mut runner = match engines::runner(&args.engine) {
+    let mut runner = match engines::runner(&args.engine, args.lazy) {
         Ok(r) => r,
         Err(message) => {
             emit(json!({"event": "error", "stage": "load", "message": message}));

@@ -39,8 +39,11 @@ pub trait Runner {
     fn load(&mut self, wasm: &[u8]) -> Result<Box<dyn Loaded>, String>;
 }
 
-/// The runner for an in-process engine id, or why this binary cannot serve it.
-pub fn runner(engine: &str) -> Result<Box<dyn Runner>, String> {
+/// The runner for an in-process engine id, or why this binary cannot serve it. `lazy`
+/// asks for the engine's lazy compilation mode where it has one (the start-up
+/// measurement); otherwise engines that can compile eagerly do, so that the load time
+/// includes all of their compilation work.
+pub fn runner(engine: &str, lazy: bool) -> Result<Box<dyn Runner>, String> {
     match engine {
         "gannet-nightly" | "gannet-nightly-fuel" | "gannet-stable" => {
             let nightly = engine != "gannet-stable";
@@ -50,10 +53,10 @@ pub fn runner(engine: &str) -> Result<Box<dyn Runner>, String> {
                     if cfg!(feature = "nightly") { "with" } else { "without" }
                 ));
             }
-            Ok(Box::new(gannet_engine::GannetRunner::new(engine == "gannet-nightly-fuel")))
+            Ok(Box::new(gannet_engine::GannetRunner::new(engine == "gannet-nightly-fuel", lazy)))
         }
         #[cfg(feature = "wasmi")]
-        "wasmi" => Ok(Box::new(wasmi_engine::WasmiRunner::new())),
+        "wasmi" => Ok(Box::new(wasmi_engine::WasmiRunner::new(lazy))),
         #[cfg(feature = "stitch")]
         "stitch" => Ok(Box::new(stitch_engine::StitchRunner::new())),
         #[cfg(feature = "wasmtime")]

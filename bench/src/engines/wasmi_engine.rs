@@ -12,9 +12,10 @@ pub struct WasmiRunner {
 }
 
 impl WasmiRunner {
-    pub fn new() -> Self {
+    pub fn new(lazy: bool) -> Self {
+        let mode = if lazy { CompilationMode::Lazy } else { CompilationMode::Eager };
         let mut config = Config::default();
-        config.compilation_mode(CompilationMode::Eager).consume_fuel(false).wasm_tail_call(true).wasm_simd(true);
+        config.compilation_mode(mode).consume_fuel(false).wasm_tail_call(true).wasm_simd(true);
         WasmiRunner { engine: Engine::new(&config) }
     }
 }
