@@ -301,3 +301,50 @@ fn stores_of_constants_write_what_stores_of_slots_write() {
     }
     assert_eq!(checked, 9 * 8 * 3 * 2);
 }
+
+#[test]
+fn multiply_adds_round_the_product_like_the_two_instructions() {
+    // `slots`: the product of two slots; `acc`: one factor in the accumulator; `kept`: the
+    // product stored to a local first, which keeps the two instructions apart.
+    let wat = r#"(module
+        (func (export "slots") (param f64 f64 f64) (result f64)
+          (f64.add (local.get 2) (f64.mul (local.get 0) (local.get 1))))
+        (func (export "acc") (param f64 f64 f64) (result f64)
+          (f64.add (f64.mul (f64.neg (f64.neg (local.get 0))) (local.get 1)) (local.get 2)))
+        (func (export "kept") (param f64 f64 f64) (result f64) (local f64)
+          (local.set 3 (f64.mul (local.get 0) (local.get 1)))
+          (f64.add (local.get 3) (local.get 2))))"#;
+    let engine = Engine::default();
+    let (mut store, instance, module) = instantiate(&engine, wat);
+    for (index, form) in [(0, "f64.mul_add "), (1, "f64.mul_add.acc "), (2, "f64.mul ")] {
+        let ir = module.disassemble(index).expect("defined").expect("translates");
+        assert!(ir.contains(form), "function {index} lacks {form}:\n{ir}");
+    }
+    // With a fused multiply-add, (1 + 2^-52)(1 - 2^-52) - 1 would be -2^-104, not 0.
+    let near_one = [1.0 + f64::EPSILON, 1.0 - f64::EPSILON, -1.0];
+    let mut values: Vec<f64> = edge_bits("f64").into_iter().map(f64::from_bits).collect();
+    values.extend([f64::NAN, 3.0, 1.0e-300, -7.25]);
+    let mut cases = vec![near_one];
+    for &a in &values {
+        for &b in &values {
+            for &c in &values {
+                cases.push([a, b, c]);
+            }
+        }
+    }
+    for [a, b, c] in cases {
+        let expected = a * b + c;
+        let params = [Val::F64(a.to_bits()), Val::F64(b.to_bits()), Val::F64(c.to_bits())];
+        for export in ["slots", "acc", "kept"] {
+            let func = instance.get_func(&store, export).expect("export");
+            let mut results = [Val::F64(0)];
+            func.call(&mut store, &params, &mut results).expect("runs");
+            let Val::F64(bits) = results[0] else { panic!("not an f64") };
+            let got = f64::from_bits(bits);
+            assert!(
+                got.to_bits() == expected.to_bits() || (got.is_nan() && expected.is_nan()),
+                "{export}({a:e}, {b:e}, {c:e}) = {got:e}, expected {expected:e}"
+            );
+        }
+    }
+}

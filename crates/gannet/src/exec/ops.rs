@@ -49,6 +49,28 @@ pub(super) unsafe fn const32(op: op::Const32, r: R, _: Ctx) -> Flow {
     Flow::Next
 }
 
+pub(super) unsafe fn f64_mul_add(op: op::F64MulAdd, r: R, _: Ctx) -> Flow {
+    // SAFETY: validated code: all slots are in the frame.
+    unsafe {
+        let product = get::<f64>(r.fp, op.lhs) * get::<f64>(r.fp, op.rhs);
+        let sum = product + get::<f64>(r.fp, op.addend);
+        set(r.fp, op.dst, sum);
+        r.facc = sum;
+    }
+    Flow::Next
+}
+
+pub(super) unsafe fn f64_mul_add_acc(op: op::F64MulAddAcc, r: R, _: Ctx) -> Flow {
+    // SAFETY: validated code: all slots are in the frame.
+    unsafe {
+        let product = r.facc * get::<f64>(r.fp, op.rhs);
+        let sum = product + get::<f64>(r.fp, op.addend);
+        set(r.fp, op.dst, sum);
+        r.facc = sum;
+    }
+    Flow::Next
+}
+
 pub(super) unsafe fn const64(op: op::Const64, r: R, _: Ctx) -> Flow {
     // SAFETY: validated code: the slot is in the frame.
     unsafe { set::<u64>(r.fp, op.dst, op.value) };

@@ -556,6 +556,7 @@ macro_rules! define_ir {
                         | Op::[<$l AddAcc>](op::[<$l AddAcc>] { dst, .. })
                         | Op::[<$l AddImmAcc>](op::[<$l AddImmAcc>] { dst, .. }) => dst,
                     )*
+                    Op::F64MulAdd(op::F64MulAdd { dst, .. }) | Op::F64MulAddAcc(op::F64MulAddAcc { dst, .. }) => dst,
                     _ => return None,
                 })
             }

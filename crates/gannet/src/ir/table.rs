@@ -518,6 +518,12 @@ macro_rules! for_each_op {
                 Copy2 "copy2" { dst: Slot, src: Slot, dst2: Slot, src2: Slot } = copy2;
                 // Copies `len` consecutive slots; the ranges may overlap.
                 CopySpan "copy_span" { dst: Slot, src: Slot, len: u16 } = copy_span;
+                // `dst = lhs * rhs + addend`, the product rounded first (two roundings, not a
+                // fused multiply-add): an `f64.mul` and the `f64.add` of its product, which
+                // dot products, polynomials and physics repeat. `…Acc` multiplies the
+                // accumulator by `rhs`. Both leave the result in the `f64` accumulator.
+                F64MulAdd "f64.mul_add" { dst: Slot, lhs: Slot, rhs: Slot, addend: Slot } = f64_mul_add;
+                F64MulAddAcc "f64.mul_add.acc" { dst: Slot, rhs: Slot, addend: Slot } = f64_mul_add_acc;
                 Const32 "const32" { dst: Slot, value: u32 } = const32;
                 Const64 "const64" { dst: Slot, value: u64 } = const64;
                 Select "select" { dst: Slot, cond: Slot, if_true: Slot, if_false: Slot } = select;

@@ -1000,8 +1000,36 @@ impl<'m> Translator<'m> {
             }
         };
         let dst = self.push_home()?;
+        if let Some((at, fused)) = self.multiply_add(op) {
+            self.retract_last(at);
+            self.emit_result(fused, dst);
+            return Ok(());
+        }
         self.emit_result(op, dst);
         Ok(())
+    }
+
+    /// An `f64.add` (slot form) of the product the previous instruction computed into a
+    /// temporary, which nothing else reads: the position of that `f64.mul` and the one
+    /// instruction doing both (the product is still rounded before the addition).
+    fn multiply_add(&self, add: Op) -> Option<(usize, Op)> {
+        let Op::F64Add(op::F64Add { dst, lhs, rhs }) = add else { return None };
+        let (at, product, mul) = self.last_result?;
+        let addend = match (lhs == product, rhs == product) {
+            (true, false) => rhs,
+            (false, true) => lhs,
+            _ => return None,
+        };
+        // The product's slot must be the temporary the addition consumes: its operands
+        // came off the stack, and `product` is the home of one of them.
+        let fused = match mul {
+            Op::F64Mul(op::F64Mul { lhs, rhs, .. }) => Op::F64MulAdd(op::F64MulAdd { dst, lhs, rhs, addend }),
+            Op::F64MulAccL(op::F64MulAccL { rhs, .. }) | Op::F64MulAccR(op::F64MulAccR { lhs: rhs, .. }) => {
+                Op::F64MulAddAcc(op::F64MulAddAcc { dst, rhs, addend })
+            }
+            _ => return None,
+        };
+        Some((at, fused))
     }
 
     /// Where a memory access goes: the plain form for 32-bit memory 0, else any memory.

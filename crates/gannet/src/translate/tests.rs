@@ -736,3 +736,38 @@ fn constants_stored_to_memory_are_immediates() {
          64: return",
     );
 }
+
+#[test]
+fn a_product_added_to_something_is_one_multiply_add() {
+    // The product in a temporary, from slots and from the accumulator, on either side of
+    // the addition.
+    check(
+        "(module (func (param f64 f64 f64) (result f64)
+           (f64.add (f64.mul (local.get 0) (local.get 1)) (local.get 2))))",
+        "frame: 4 slots (3 for params, 0 for locals)
+         0: f64.mul_add dst=s0 lhs=s0 rhs=s1 addend=s2
+         16: return",
+    );
+    check(
+        "(module (func (param f64 f64 f64) (result f64)
+           (f64.add (local.get 2) (f64.mul (f64.sqrt (local.get 0)) (local.get 1)))))",
+        "frame: 5 slots (3 for params, 0 for locals)
+         0: f64.sqrt dst=s4 src=s0
+         16: f64.mul_add.acc dst=s0 rhs=s1 addend=s2
+         32: return",
+    );
+}
+
+#[test]
+fn a_product_that_is_kept_is_not_merged_into_the_addition() {
+    // Stored to a local, or used twice: the product must exist.
+    check(
+        "(module (func (param f64 f64 f64) (result f64) (local f64)
+           (local.set 3 (f64.mul (local.get 0) (local.get 1)))
+           (f64.add (local.get 3) (local.get 2))))",
+        "frame: 5 slots (3 for params, 1 for locals)
+         0: f64.mul dst=s3 lhs=s0 rhs=s1
+         16: f64.add dst=s0 lhs=acc rhs=s2
+         32: return",
+    );
+}
