@@ -304,47 +304,60 @@ fn stores_of_constants_write_what_stores_of_slots_write() {
 
 #[test]
 fn multiply_adds_round_the_product_like_the_two_instructions() {
-    // `slots`: the product of two slots; `acc`: one factor in the accumulator; `kept`: the
-    // product stored to a local first, which keeps the two instructions apart.
-    let wat = r#"(module
-        (func (export "slots") (param f64 f64 f64) (result f64)
-          (f64.add (local.get 2) (f64.mul (local.get 0) (local.get 1))))
-        (func (export "acc") (param f64 f64 f64) (result f64)
-          (f64.add (f64.mul (f64.neg (f64.neg (local.get 0))) (local.get 1)) (local.get 2)))
-        (func (export "kept") (param f64 f64 f64) (result f64) (local f64)
-          (local.set 3 (f64.mul (local.get 0) (local.get 1)))
-          (f64.add (local.get 3) (local.get 2))))"#;
-    let engine = Engine::default();
-    let (mut store, instance, module) = instantiate(&engine, wat);
-    for (index, form) in [(0, "f64.mul_add "), (1, "f64.mul_add.acc "), (2, "f64.mul ")] {
-        let ir = module.disassemble(index).expect("defined").expect("translates");
-        assert!(ir.contains(form), "function {index} lacks {form}:\n{ir}");
-    }
+    // For each combination (`+`, product `-` other, other `-` product): `slots`, the product
+    // of two slots; `acc`, one factor in the accumulator; `kept`, the product stored to a
+    // local first, which keeps the two instructions apart.
+    type Model = fn(f64, f64) -> f64;
+    let combinations: [(&str, &str, &str, Model); 3] = [
+        ("f64.add", "(local.get 2) {product}", "f64.mul_add", |p, c| c + p),
+        ("f64.sub", "{product} (local.get 2)", "f64.mul_sub", |p, c| p - c),
+        ("f64.sub", "(local.get 2) {product}", "f64.sub_mul", |p, c| c - p),
+    ];
     // With a fused multiply-add, (1 + 2^-52)(1 - 2^-52) - 1 would be -2^-104, not 0.
-    let near_one = [1.0 + f64::EPSILON, 1.0 - f64::EPSILON, -1.0];
     let mut values: Vec<f64> = edge_bits("f64").into_iter().map(f64::from_bits).collect();
-    values.extend([f64::NAN, 3.0, 1.0e-300, -7.25]);
-    let mut cases = vec![near_one];
-    for &a in &values {
-        for &b in &values {
-            for &c in &values {
-                cases.push([a, b, c]);
+    values.extend([f64::NAN, 3.0, 1.0e-300, -7.25, -1.0, 1.0 + f64::EPSILON, 1.0 - f64::EPSILON]);
+    let engine = Engine::default();
+    let mut checked = 0;
+    for (combine, operands, fused, model) in combinations {
+        let body = |product: &str| format!("({combine} {})", operands.replace("{product}", product));
+        let wat = format!(
+            r#"(module
+            (func (export "slots") (param f64 f64 f64) (result f64)
+              {})
+            (func (export "acc") (param f64 f64 f64) (result f64)
+              {})
+            (func (export "kept") (param f64 f64 f64) (result f64) (local f64)
+              (local.set 3 (f64.mul (local.get 0) (local.get 1)))
+              {}))"#,
+            body("(f64.mul (local.get 0) (local.get 1))"),
+            body("(f64.mul (f64.neg (f64.neg (local.get 0))) (local.get 1))"),
+            body("(local.get 3)"),
+        );
+        let (mut store, instance, module) = instantiate(&engine, &wat);
+        for (index, form) in [(0, format!("{fused} ")), (1, format!("{fused}.acc ")), (2, "f64.mul ".to_string())] {
+            let ir = module.disassemble(index).expect("defined").expect("translates");
+            assert!(ir.contains(&form), "{fused}: function {index} lacks {form}:\n{ir}");
+        }
+        for &a in &values {
+            for &b in &values {
+                for &c in &values {
+                    let expected = model(a * b, c);
+                    let params = [Val::F64(a.to_bits()), Val::F64(b.to_bits()), Val::F64(c.to_bits())];
+                    for export in ["slots", "acc", "kept"] {
+                        let func = instance.get_func(&store, export).expect("export");
+                        let mut results = [Val::F64(0)];
+                        func.call(&mut store, &params, &mut results).expect("runs");
+                        let Val::F64(bits) = results[0] else { panic!("not an f64") };
+                        let got = f64::from_bits(bits);
+                        assert!(
+                            got.to_bits() == expected.to_bits() || (got.is_nan() && expected.is_nan()),
+                            "{fused} {export}({a:e}, {b:e}, {c:e}) = {got:e}, expected {expected:e}"
+                        );
+                        checked += 1;
+                    }
+                }
             }
         }
     }
-    for [a, b, c] in cases {
-        let expected = a * b + c;
-        let params = [Val::F64(a.to_bits()), Val::F64(b.to_bits()), Val::F64(c.to_bits())];
-        for export in ["slots", "acc", "kept"] {
-            let func = instance.get_func(&store, export).expect("export");
-            let mut results = [Val::F64(0)];
-            func.call(&mut store, &params, &mut results).expect("runs");
-            let Val::F64(bits) = results[0] else { panic!("not an f64") };
-            let got = f64::from_bits(bits);
-            assert!(
-                got.to_bits() == expected.to_bits() || (got.is_nan() && expected.is_nan()),
-                "{export}({a:e}, {b:e}, {c:e}) = {got:e}, expected {expected:e}"
-            );
-        }
-    }
+    assert_eq!(checked, 3 * 3 * 15 * 15 * 15);
 }

@@ -49,26 +49,31 @@ pub(super) unsafe fn const32(op: op::Const32, r: R, _: Ctx) -> Flow {
     Flow::Next
 }
 
-pub(super) unsafe fn f64_mul_add(op: op::F64MulAdd, r: R, _: Ctx) -> Flow {
-    // SAFETY: validated code: all slots are in the frame.
-    unsafe {
-        let product = get::<f64>(r.fp, op.lhs) * get::<f64>(r.fp, op.rhs);
-        let sum = product + get::<f64>(r.fp, op.addend);
-        set(r.fp, op.dst, sum);
-        r.facc = sum;
-    }
-    Flow::Next
+/// The multiply-then-add/subtract handlers: `$product` computes the (rounded) product
+/// from the operands, `$combine` the result from it and the other operand.
+macro_rules! multiply_then {
+    ($( $name:ident $op:ident: |$o:ident, $r:ident| $product:expr, $other:ident => |$p:ident, $c:ident| $combine:expr; )*) => {$(
+        pub(super) unsafe fn $name($o: op::$op, $r: R, _: Ctx) -> Flow {
+            // SAFETY: validated code: all slots are in the frame.
+            unsafe {
+                let $p: f64 = $product;
+                let $c: f64 = get($r.fp, $o.$other);
+                let result: f64 = $combine;
+                set($r.fp, $o.dst, result);
+                $r.facc = result;
+            }
+            Flow::Next
+        }
+    )*};
 }
 
-pub(super) unsafe fn f64_mul_add_acc(op: op::F64MulAddAcc, r: R, _: Ctx) -> Flow {
-    // SAFETY: validated code: all slots are in the frame.
-    unsafe {
-        let product = r.facc * get::<f64>(r.fp, op.rhs);
-        let sum = product + get::<f64>(r.fp, op.addend);
-        set(r.fp, op.dst, sum);
-        r.facc = sum;
-    }
-    Flow::Next
+multiply_then! {
+    f64_mul_add F64MulAdd: |o, r| get::<f64>(r.fp, o.lhs) * get::<f64>(r.fp, o.rhs), addend => |p, c| p + c;
+    f64_mul_add_acc F64MulAddAcc: |o, r| r.facc * get::<f64>(r.fp, o.rhs), addend => |p, c| p + c;
+    f64_mul_sub F64MulSub: |o, r| get::<f64>(r.fp, o.lhs) * get::<f64>(r.fp, o.rhs), subtrahend => |p, c| p - c;
+    f64_mul_sub_acc F64MulSubAcc: |o, r| r.facc * get::<f64>(r.fp, o.rhs), subtrahend => |p, c| p - c;
+    f64_sub_mul F64SubMul: |o, r| get::<f64>(r.fp, o.lhs) * get::<f64>(r.fp, o.rhs), minuend => |p, c| c - p;
+    f64_sub_mul_acc F64SubMulAcc: |o, r| r.facc * get::<f64>(r.fp, o.rhs), minuend => |p, c| c - p;
 }
 
 pub(super) unsafe fn const64(op: op::Const64, r: R, _: Ctx) -> Flow {

@@ -556,7 +556,12 @@ macro_rules! define_ir {
                         | Op::[<$l AddAcc>](op::[<$l AddAcc>] { dst, .. })
                         | Op::[<$l AddImmAcc>](op::[<$l AddImmAcc>] { dst, .. }) => dst,
                     )*
-                    Op::F64MulAdd(op::F64MulAdd { dst, .. }) | Op::F64MulAddAcc(op::F64MulAddAcc { dst, .. }) => dst,
+                    Op::F64MulAdd(op::F64MulAdd { dst, .. })
+                    | Op::F64MulAddAcc(op::F64MulAddAcc { dst, .. })
+                    | Op::F64MulSub(op::F64MulSub { dst, .. })
+                    | Op::F64MulSubAcc(op::F64MulSubAcc { dst, .. })
+                    | Op::F64SubMul(op::F64SubMul { dst, .. })
+                    | Op::F64SubMulAcc(op::F64SubMulAcc { dst, .. }) => dst,
                     _ => return None,
                 })
             }

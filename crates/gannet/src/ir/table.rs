@@ -520,10 +520,15 @@ macro_rules! for_each_op {
                 CopySpan "copy_span" { dst: Slot, src: Slot, len: u16 } = copy_span;
                 // `dst = lhs * rhs + addend`, the product rounded first (two roundings, not a
                 // fused multiply-add): an `f64.mul` and the `f64.add` of its product, which
-                // dot products, polynomials and physics repeat. `…Acc` multiplies the
-                // accumulator by `rhs`. Both leave the result in the `f64` accumulator.
+                // dot products, polynomials and physics repeat; `mul_sub` subtracts from the
+                // product, `sub_mul` subtracts the product. `…Acc` multiplies the accumulator
+                // by `rhs`. All leave the result in the `f64` accumulator.
                 F64MulAdd "f64.mul_add" { dst: Slot, lhs: Slot, rhs: Slot, addend: Slot } = f64_mul_add;
                 F64MulAddAcc "f64.mul_add.acc" { dst: Slot, rhs: Slot, addend: Slot } = f64_mul_add_acc;
+                F64MulSub "f64.mul_sub" { dst: Slot, lhs: Slot, rhs: Slot, subtrahend: Slot } = f64_mul_sub;
+                F64MulSubAcc "f64.mul_sub.acc" { dst: Slot, rhs: Slot, subtrahend: Slot } = f64_mul_sub_acc;
+                F64SubMul "f64.sub_mul" { dst: Slot, minuend: Slot, lhs: Slot, rhs: Slot } = f64_sub_mul;
+                F64SubMulAcc "f64.sub_mul.acc" { dst: Slot, minuend: Slot, rhs: Slot } = f64_sub_mul_acc;
                 Const32 "const32" { dst: Slot, value: u32 } = const32;
                 Const64 "const64" { dst: Slot, value: u64 } = const64;
                 Select "select" { dst: Slot, cond: Slot, if_true: Slot, if_false: Slot } = select;

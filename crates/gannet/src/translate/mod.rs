@@ -1009,23 +1009,48 @@ impl<'m> Translator<'m> {
         Ok(())
     }
 
-    /// An `f64.add` (slot form) of the product the previous instruction computed into a
-    /// temporary, which nothing else reads: the position of that `f64.mul` and the one
-    /// instruction doing both (the product is still rounded before the addition).
-    fn multiply_add(&self, add: Op) -> Option<(usize, Op)> {
-        let Op::F64Add(op::F64Add { dst, lhs, rhs }) = add else { return None };
+    /// An `f64.add` or `f64.sub` (slot form) of the product the previous instruction
+    /// computed into a temporary, which nothing else reads: the position of that
+    /// `f64.mul` and the one instruction doing both (the product is still rounded first).
+    fn multiply_add(&self, combine: Op) -> Option<(usize, Op)> {
+        #[derive(Clone, Copy)]
+        enum Kind {
+            Add,
+            /// `product - other`
+            Sub,
+            /// `other - product`
+            SubFrom,
+        }
         let (at, product, mul) = self.last_result?;
-        let addend = match (lhs == product, rhs == product) {
-            (true, false) => rhs,
-            (false, true) => lhs,
+        // (Fields are read by value: the operand structs are packed.)
+        let (add, dst, lhs, rhs) = match combine {
+            Op::F64Add(o) => (true, o.dst, o.lhs, o.rhs),
+            Op::F64Sub(o) => (false, o.dst, o.lhs, o.rhs),
             _ => return None,
         };
-        // The product's slot must be the temporary the addition consumes: its operands
-        // came off the stack, and `product` is the home of one of them.
-        let fused = match mul {
-            Op::F64Mul(op::F64Mul { lhs, rhs, .. }) => Op::F64MulAdd(op::F64MulAdd { dst, lhs, rhs, addend }),
-            Op::F64MulAccL(op::F64MulAccL { rhs, .. }) | Op::F64MulAccR(op::F64MulAccR { lhs: rhs, .. }) => {
-                Op::F64MulAddAcc(op::F64MulAddAcc { dst, rhs, addend })
+        let (kind, other) = match (lhs == product, rhs == product) {
+            (true, false) => (if add { Kind::Add } else { Kind::Sub }, rhs),
+            (false, true) => (if add { Kind::Add } else { Kind::SubFrom }, lhs),
+            _ => return None,
+        };
+        // The product's slot is the temporary the addition consumes: its operands came
+        // off the stack, and `product` is the home of one of them.
+        let fused = match (mul, kind) {
+            (Op::F64Mul(op::F64Mul { lhs, rhs, .. }), Kind::Add) => {
+                Op::F64MulAdd(op::F64MulAdd { dst, lhs, rhs, addend: other })
+            }
+            (Op::F64Mul(op::F64Mul { lhs, rhs, .. }), Kind::Sub) => {
+                Op::F64MulSub(op::F64MulSub { dst, lhs, rhs, subtrahend: other })
+            }
+            (Op::F64Mul(op::F64Mul { lhs, rhs, .. }), Kind::SubFrom) => {
+                Op::F64SubMul(op::F64SubMul { dst, minuend: other, lhs, rhs })
+            }
+            (Op::F64MulAccL(op::F64MulAccL { rhs, .. }) | Op::F64MulAccR(op::F64MulAccR { lhs: rhs, .. }), kind) => {
+                match kind {
+                    Kind::Add => Op::F64MulAddAcc(op::F64MulAddAcc { dst, rhs, addend: other }),
+                    Kind::Sub => Op::F64MulSubAcc(op::F64MulSubAcc { dst, rhs, subtrahend: other }),
+                    Kind::SubFrom => Op::F64SubMulAcc(op::F64SubMulAcc { dst, minuend: other, rhs }),
+                }
             }
             _ => return None,
         };

@@ -759,6 +759,25 @@ fn a_product_added_to_something_is_one_multiply_add() {
 }
 
 #[test]
+fn a_product_subtracted_or_subtracted_from_is_one_instruction() {
+    check(
+        "(module (func (param f64 f64 f64) (result f64)
+           (f64.sub (f64.mul (local.get 0) (local.get 1)) (local.get 2))))",
+        "frame: 4 slots (3 for params, 0 for locals)
+         0: f64.mul_sub dst=s0 lhs=s0 rhs=s1 subtrahend=s2
+         16: return",
+    );
+    check(
+        "(module (func (param f64 f64 f64) (result f64)
+           (f64.sub (local.get 2) (f64.mul (f64.sqrt (local.get 0)) (local.get 1)))))",
+        "frame: 5 slots (3 for params, 0 for locals)
+         0: f64.sqrt dst=s4 src=s0
+         16: f64.sub_mul.acc dst=s0 minuend=s2 rhs=s1
+         32: return",
+    );
+}
+
+#[test]
 fn a_product_that_is_kept_is_not_merged_into_the_addition() {
     // Stored to a local, or used twice: the product must exist.
     check(
