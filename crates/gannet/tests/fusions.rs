@@ -361,3 +361,44 @@ fn multiply_adds_round_the_product_like_the_two_instructions() {
     }
     assert_eq!(checked, 3 * 3 * 15 * 15 * 15);
 }
+
+#[test]
+fn bit_field_extractions_compute_what_shift_and_mask_compute() {
+    // `slot`: the shifted value in a slot; `acc`: in the accumulator; `kept`: the shift's
+    // result also stored to a local, which keeps the two instructions apart.
+    let engine = Engine::default();
+    let values = [0u32, 1, 0x8000_0000, 0xffff_ffff, 0x1234_5678, 0xdead_beef];
+    let masks = [0u32, 1, 0x78, 0xff, 0x8000_0000, 0xffff_ffff];
+    let mut checked = 0;
+    for shift in [0u32, 1, 5, 13, 31, 32, 37] {
+        for mask in masks {
+            let wat = format!(
+                r#"(module
+                (func (export "slot") (param i32) (result i32)
+                  (i32.and (i32.shr_u (local.get 0) (i32.const {shift})) (i32.const {mask})))
+                (func (export "acc") (param i32) (result i32)
+                  (i32.and (i32.shr_u (i32.xor (local.get 0) (i32.const 0)) (i32.const {shift})) (i32.const {mask})))
+                (func (export "kept") (param i32) (result i32) (local i32)
+                  (i32.and (local.tee 1 (i32.shr_u (local.get 0) (i32.const {shift}))) (i32.const {mask}))))"#,
+                mask = mask as i32
+            );
+            let (mut store, instance, module) = instantiate(&engine, &wat);
+            for (index, form) in [(0, "i32.shr_u_and "), (1, "i32.shr_u_and.acc "), (2, "i32.shr_u ")] {
+                let ir = module.disassemble(index).expect("defined").expect("translates");
+                assert!(ir.contains(form), "function {index} lacks {form}:\n{ir}");
+            }
+            for value in values {
+                let expected = value.wrapping_shr(shift) & mask;
+                for export in ["slot", "acc", "kept"] {
+                    let func = instance.get_func(&store, export).expect("export");
+                    let mut results = [Val::I32(0)];
+                    func.call(&mut store, &[Val::I32(value as i32)], &mut results).expect("runs");
+                    let Val::I32(got) = results[0] else { panic!("not an i32") };
+                    assert_eq!(got as u32, expected, "{export}({value:#x}) >> {shift} & {mask:#x}");
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert_eq!(checked, 7 * 6 * 6 * 3);
+}

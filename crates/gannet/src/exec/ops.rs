@@ -76,6 +76,24 @@ multiply_then! {
     f64_sub_mul_acc F64SubMulAcc: |o, r| r.facc * get::<f64>(r.fp, o.rhs), minuend => |p, c| c - p;
 }
 
+pub(super) unsafe fn i32_shr_u_and(op: op::I32ShrUAnd, r: R, _: Ctx) -> Flow {
+    // SAFETY: validated code: the slots are in the frame.
+    unsafe {
+        let field = (get::<u32>(r.fp, op.src) >> op.shift) & op.mask;
+        set(r.fp, op.dst, field);
+        r.acc = u64::from(field);
+    }
+    Flow::Next
+}
+
+pub(super) unsafe fn i32_shr_u_and_acc(op: op::I32ShrUAndAcc, r: R, _: Ctx) -> Flow {
+    let field = ((r.acc as u32) >> op.shift) & op.mask;
+    // SAFETY: validated code: the slot is in the frame.
+    unsafe { set(r.fp, op.dst, field) };
+    r.acc = u64::from(field);
+    Flow::Next
+}
+
 pub(super) unsafe fn const64(op: op::Const64, r: R, _: Ctx) -> Flow {
     // SAFETY: validated code: the slot is in the frame.
     unsafe { set::<u64>(r.fp, op.dst, op.value) };

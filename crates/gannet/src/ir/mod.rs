@@ -561,7 +561,9 @@ macro_rules! define_ir {
                     | Op::F64MulSub(op::F64MulSub { dst, .. })
                     | Op::F64MulSubAcc(op::F64MulSubAcc { dst, .. })
                     | Op::F64SubMul(op::F64SubMul { dst, .. })
-                    | Op::F64SubMulAcc(op::F64SubMulAcc { dst, .. }) => dst,
+                    | Op::F64SubMulAcc(op::F64SubMulAcc { dst, .. })
+                    | Op::I32ShrUAnd(op::I32ShrUAnd { dst, .. })
+                    | Op::I32ShrUAndAcc(op::I32ShrUAndAcc { dst, .. }) => dst,
                     _ => return None,
                 })
             }

@@ -529,6 +529,12 @@ macro_rules! for_each_op {
                 F64MulSubAcc "f64.mul_sub.acc" { dst: Slot, rhs: Slot, subtrahend: Slot } = f64_mul_sub_acc;
                 F64SubMul "f64.sub_mul" { dst: Slot, minuend: Slot, lhs: Slot, rhs: Slot } = f64_sub_mul;
                 F64SubMulAcc "f64.sub_mul.acc" { dst: Slot, minuend: Slot, rhs: Slot } = f64_sub_mul_acc;
+                // `dst = (src >> shift) & mask`, unsigned, `shift` below 32: an `i32.shr_u` by a
+                // constant and the `i32.and` of its result with one, which extract bit fields
+                // (decoders, bytecode interpreters). `…Acc` shifts the accumulator. Both leave
+                // the result in the accumulator.
+                I32ShrUAnd "i32.shr_u_and" { dst: Slot, src: Slot, shift: u32, mask: u32 } = i32_shr_u_and;
+                I32ShrUAndAcc "i32.shr_u_and.acc" { dst: Slot, shift: u32, mask: u32 } = i32_shr_u_and_acc;
                 Const32 "const32" { dst: Slot, value: u32 } = const32;
                 Const64 "const64" { dst: Slot, value: u64 } = const64;
                 Select "select" { dst: Slot, cond: Slot, if_true: Slot, if_false: Slot } = select;

@@ -1000,7 +1000,7 @@ impl<'m> Translator<'m> {
             }
         };
         let dst = self.push_home()?;
-        if let Some((at, fused)) = self.multiply_add(op) {
+        if let Some((at, fused)) = self.multiply_add(op).or_else(|| self.bit_field(op)) {
             self.retract_last(at);
             self.emit_result(fused, dst);
             return Ok(());
@@ -1055,6 +1055,27 @@ impl<'m> Translator<'m> {
             _ => return None,
         };
         Some((at, fused))
+    }
+
+    /// An `i32.and` with a constant of what the previous instruction, an `i32.shr_u` by a
+    /// constant, computed into a temporary nothing else reads: the position of the shift
+    /// and the one instruction doing both.
+    fn bit_field(&self, and: Op) -> Option<(usize, Op)> {
+        let Op::I32AndImm(and) = and else { return None };
+        let (at, shifted, shift) = self.last_result?;
+        // (Fields are read by value: the operand structs are packed.)
+        let (dst, lhs, mask) = (and.dst, and.lhs, and.rhs as u32);
+        if lhs != shifted {
+            return None;
+        }
+        Some((
+            at,
+            match shift {
+                Op::I32ShrUImm(o) => Op::I32ShrUAnd(op::I32ShrUAnd { dst, src: o.lhs, shift: o.rhs as u32 & 31, mask }),
+                Op::I32ShrUImmAcc(o) => Op::I32ShrUAndAcc(op::I32ShrUAndAcc { dst, shift: o.rhs as u32 & 31, mask }),
+                _ => return None,
+            },
+        ))
     }
 
     /// Where a memory access goes: the plain form for 32-bit memory 0, else any memory.

@@ -790,3 +790,32 @@ fn a_product_that_is_kept_is_not_merged_into_the_addition() {
          32: return",
     );
 }
+
+#[test]
+fn a_shift_then_mask_is_one_bit_field_extraction() {
+    check(
+        "(module (func (param i32) (result i32)
+           (i32.and (i32.shr_u (local.get 0) (i32.const 5)) (i32.const 120))))",
+        "frame: 2 slots (1 for params, 0 for locals)
+         0: i32.shr_u_and dst=s0 src=s0 shift=5 mask=120
+         24: return",
+    );
+    // The shifted value from the accumulator; a shift count of 37 is 5.
+    check(
+        "(module (func (param i32) (result i32)
+           (i32.and (i32.shr_u (i32.clz (local.get 0)) (i32.const 37)) (i32.const 3))))",
+        "frame: 2 slots (1 for params, 0 for locals)
+         0: i32.clz dst=s1 src=s0
+         16: i32.shr_u_and.acc dst=s0 shift=5 mask=3
+         40: return",
+    );
+    // A shifted value that is kept in a local is not merged away.
+    check(
+        "(module (func (param i32) (result i32) (local i32)
+           (i32.and (local.tee 1 (i32.shr_u (local.get 0) (i32.const 5))) (i32.const 120))))",
+        "frame: 3 slots (1 for params, 1 for locals)
+         0: i32.shr_u dst=s1 lhs=s0 rhs=5
+         16: i32.and dst=s0 lhs=acc rhs=120
+         32: return",
+    );
+}
