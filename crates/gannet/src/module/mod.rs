@@ -249,33 +249,9 @@ pub(crate) struct CatchHandler {
 /// A copy of a module's bytes, kept for lazy translation and data segments.
 fn copy_module_bytes(bytes: &[u8]) -> Box<[u8]> {
     let mut copy = Vec::with_capacity(bytes.len());
-    prefer_huge_pages(&mut copy);
+    crate::runtime::memory::prefer_huge_pages(&mut copy);
     copy.extend_from_slice(bytes);
     copy.into_boxed_slice()
-}
-
-/// Asks for transparent huge pages for the unused capacity of a large vector, where the
-/// host has them: filling it then faults once per 2 MiB instead of once per 4 KiB page.
-/// For a 20 MB module in a fresh process, the page faults of the copy of its bytes and of
-/// its function records were most of the time `Module::new` and instantiation took.
-pub(crate) fn prefer_huge_pages<T>(vec: &mut Vec<T>) {
-    #[cfg(target_os = "linux")]
-    {
-        const HUGE_PAGE: usize = 2 << 20;
-        let spare = vec.spare_capacity_mut();
-        let start = spare.as_mut_ptr() as usize;
-        let aligned = start.next_multiple_of(HUGE_PAGE);
-        let end = (start + std::mem::size_of_val(spare)) & !(HUGE_PAGE - 1);
-        if aligned < end {
-            // SAFETY: the range is inside the vector's allocation and holds no values;
-            // the advice only changes how the kernel backs those pages.
-            let _ = unsafe {
-                rustix::mm::madvise(aligned as *mut std::ffi::c_void, end - aligned, rustix::mm::Advice::LinuxHugepage)
-            };
-        }
-    }
-    #[cfg(not(target_os = "linux"))]
-    let _ = vec;
 }
 
 /// The largest function body accepted, in bytes: the limit the validator (and other
@@ -678,7 +654,7 @@ impl Module {
                     offset: Some(offset),
                 })?;
                 module.bodies.reserve_exact(count as usize);
-                prefer_huge_pages(&mut module.bodies);
+                crate::runtime::memory::prefer_huge_pages(&mut module.bodies);
                 let mut reader = wasmparser::BinaryReader::new(code, section.start as u64);
                 for _ in 0..count {
                     let len = reader.read_var_u32().map_err(Error::compile)? as usize;

@@ -179,7 +179,7 @@ pub(crate) fn instantiate<T>(store: &mut crate::Store<T>, module: &Module, impor
     let inner = &mut store.inner;
     let instance_index = inner.instances.len() as u32;
     let mut funcs = Vec::with_capacity(m.funcs.len());
-    crate::module::prefer_huge_pages(&mut funcs);
+    crate::runtime::memory::prefer_huge_pages(&mut funcs);
     let mut tables = Vec::with_capacity(m.tables.len());
     let mut memories = Vec::with_capacity(m.memories.len());
     let mut globals = Vec::with_capacity(m.globals.len());
@@ -246,7 +246,7 @@ pub(crate) fn instantiate<T>(store: &mut crate::Store<T>, module: &Module, impor
 
     check_limits(inner, m).map_err(Error::Instantiate)?;
     inner.funcs.reserve(m.funcs.len() - m.num_imported_funcs);
-    crate::module::prefer_huge_pages(&mut inner.funcs);
+    crate::runtime::memory::prefer_huge_pages(&mut inner.funcs);
     for index in m.num_imported_funcs..m.funcs.len() {
         let type_id = m.type_ids[m.funcs[index] as usize];
         inner

@@ -374,6 +374,30 @@ mod heap {
     }
 }
 
+/// Asks for transparent huge pages for the unused capacity of a large vector, where the
+/// host has them: filling it then faults once per 2 MiB instead of once per 4 KiB page.
+/// For a 20 MB module in a fresh process, the page faults of the copy of its bytes and of
+/// its function records were most of the time `Module::new` and instantiation took.
+pub(crate) fn prefer_huge_pages<T>(vec: &mut Vec<T>) {
+    #[cfg(target_os = "linux")]
+    {
+        const HUGE_PAGE: usize = 2 << 20;
+        let spare = vec.spare_capacity_mut();
+        let start = spare.as_mut_ptr() as usize;
+        let aligned = start.next_multiple_of(HUGE_PAGE);
+        let end = (start + std::mem::size_of_val(spare)) & !(HUGE_PAGE - 1);
+        if aligned < end {
+            // SAFETY: the range is inside the vector's allocation and holds no values;
+            // the advice only changes how the kernel backs those pages.
+            let _ = unsafe {
+                rustix::mm::madvise(aligned as *mut std::ffi::c_void, end - aligned, rustix::mm::Advice::LinuxHugepage)
+            };
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = vec;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
