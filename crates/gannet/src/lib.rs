@@ -22,7 +22,7 @@
 //! assert_eq!(run.call(&mut store, 20)?, 42);
 //! # Ok::<(), gannet::Error>(())
 //! ```
-#![cfg_attr(feature = "nightly", feature(explicit_tail_calls, rust_preserve_none_cc))]
+#![cfg_attr(feature = "nightly", feature(explicit_tail_calls, rust_preserve_none_cc, fn_align))]
 #![cfg_attr(feature = "nightly", allow(incomplete_features))]
 #![warn(missing_docs)]
 

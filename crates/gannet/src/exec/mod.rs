@@ -831,9 +831,14 @@ mod dispatch {
         unsafe { std::mem::transmute::<usize, Handler>(ip.cast::<usize>().read()) }
     }
 
+    /// Each handler starts on a cache line of its own: which handlers share a line, and
+    /// so how each of them is fetched and predicted, otherwise moves with every change to
+    /// the op table. Identical code ran `spectralnorm` 43% slower after two unrelated ops
+    /// were added (docs/performance.md, experiment 25).
     #[cfg(feature = "nightly")]
     macro_rules! handler_fn {
         ($name:ident, ($ip:ident, $fp:ident, $mem:ident, $mem_len:ident, $acc:ident, $ctx:ident, $facc:ident), $body:block) => {
+            #[rustc_align(64)]
             pub(super) unsafe extern "rust-preserve-none" fn $name(
                 $ip: *const u8,
                 $fp: *mut u64,
