@@ -402,3 +402,76 @@ fn bit_field_extractions_compute_what_shift_and_mask_compute() {
     }
     assert_eq!(checked, 7 * 6 * 6 * 3);
 }
+
+#[test]
+fn three_way_address_sums_wrap_at_32_bits_like_the_two_adds() {
+    // `fused`: `(p + k) + (i << 2)` loaded (one load adding all three) and returned as a
+    // sum (`i32.add3.acc`); `apart`: the same with `p + k` kept in a local, which keeps
+    // the instructions apart. Memory holds each byte's address, so a load tells where it
+    // read; the two must agree on values and traps.
+    let engine = Engine::default();
+    let bases = [0u32, 4, 0xffff_fff0, 0x8000_0000, 65_520];
+    let offsets = [0i32, 16, -16, 0x20, i32::MIN];
+    let indexes = [0u32, 1, 3, 0x4000_0000, 0x3fff_fffc];
+    let mut checked = 0;
+    for k in offsets {
+        let wat = format!(
+            r#"(module
+            (memory 1)
+            (func $fill (local $a i32)
+              (loop $next
+                (i32.store8 (local.get $a) (local.get $a))
+                (local.set $a (i32.add (local.get $a) (i32.const 1)))
+                (br_if $next (i32.lt_u (local.get $a) (i32.const 65536)))))
+            (start $fill)
+            (func (export "fused_load") (param i32 i32) (result i32)
+              (i32.load (i32.add (i32.add (local.get 0) (i32.const {k})) (i32.shl (local.get 1) (i32.const 2)))))
+            (func (export "apart_load") (param i32 i32) (result i32) (local i32)
+              (i32.load (i32.add (local.tee 2 (i32.add (local.get 0) (i32.const {k}))) (i32.shl (local.get 1) (i32.const 2)))))
+            (func (export "fused_sum") (param i32 i32) (result i32)
+              (i32.add (i32.add (local.get 0) (i32.const {k})) (i32.shl (local.get 1) (i32.const 2))))
+            (func (export "apart_sum") (param i32 i32) (result i32) (local i32)
+              (i32.add (local.tee 2 (i32.add (local.get 0) (i32.const {k}))) (i32.shl (local.get 1) (i32.const 2))))
+            ;; The index also goes to a local, read again after the sum.
+            (func (export "fused_kept") (param i32 i32) (result i32)
+              (i32.add (i32.add (i32.add (local.get 0) (i32.const {k})) (local.tee 1 (i32.shl (local.get 1) (i32.const 2))))
+                       (local.get 1)))
+            (func (export "apart_kept") (param i32 i32) (result i32) (local i32)
+              (i32.add (i32.add (local.tee 2 (i32.add (local.get 0) (i32.const {k}))) (local.tee 1 (i32.shl (local.get 1) (i32.const 2))))
+                       (local.get 1))))"#
+        );
+        let (mut store, instance, module) = instantiate(&engine, &wat);
+        for (index, form) in
+            [(1, "index=acc imm="), (2, "i32.load dst"), (3, "i32.add3.acc "), (4, "i32.add dst"), (5, "i32.add3.acc ")]
+        {
+            let ir = module.disassemble(index).expect("defined").expect("translates");
+            assert!(ir.contains(form), "function {index} lacks {form}:\n{ir}");
+        }
+        for p in bases {
+            for i in indexes {
+                let args = [Val::I32(p as i32), Val::I32(i as i32)];
+                for kind in ["load", "sum", "kept"] {
+                    let mut run = |name: String| {
+                        let func = instance.get_func(&store, &name).expect("export");
+                        let mut results = [Val::I32(0)];
+                        func.call(&mut store, &args, &mut results)
+                            .map(|()| results[0])
+                            // (The trap without its backtrace, which names the function.)
+                            .map_err(|e| e.to_string().lines().next().unwrap_or_default().to_owned())
+                    };
+                    let (fused, apart) = (run(format!("fused_{kind}")), run(format!("apart_{kind}")));
+                    assert_eq!(format!("{fused:?}"), format!("{apart:?}"), "{kind}: p={p:#x} k={k} i={i:#x}");
+                    let address = p.wrapping_add(k as u32).wrapping_add(i << 2);
+                    if kind != "load" {
+                        let sum = if kind == "kept" { address.wrapping_add(i << 2) } else { address };
+                        assert_eq!(format!("{fused:?}"), format!("{:?}", Ok::<_, String>(Val::I32(sum as i32))));
+                    } else {
+                        assert_eq!(fused.is_ok(), address <= 65_532, "p={p:#x} k={k} i={i:#x}");
+                    }
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert_eq!(checked, 5 * 5 * 5 * 3);
+}

@@ -458,6 +458,7 @@ macro_rules! define_handlers {
                 define_handlers!(@load_add [<$l_name AddImm>], $l_n, $l_out, $l_b, $l_e);
                 define_handlers!(@load_add [<$l_name AddAcc>], $l_n, $l_out, $l_b, $l_e);
                 define_handlers!(@load_add [<$l_name AddImmAcc>], $l_n, $l_out, $l_b, $l_e);
+                define_handlers!(@load_add3 [<$l_name Add3>], $l_n, $l_out, $l_b, $l_e);
                 define_handlers!(@load [<$l_name Mem>], memory_n, $l_n, $l_out, $l_b, $l_e);
             )*
             $(
@@ -590,7 +591,7 @@ macro_rules! define_handlers {
             $( $ut_name [<$ut_name Acc>] )*
             $( $b_name $b_imm [<$b_name AccL>] [<$b_name AccR>] [<$b_imm Acc>] [<$b_name ImmL>] [<$b_name ImmLAcc>] )*
             $( $bt_name $bt_imm [<$bt_name AccL>] [<$bt_name AccR>] [<$bt_imm Acc>] )*
-            $( $l_name [<$l_name Acc>] [<$l_name Add>] [<$l_name AddImm>] [<$l_name AddAcc>] [<$l_name AddImmAcc>] [<$l_name Mem>] )*
+            $( $l_name [<$l_name Acc>] [<$l_name Add>] [<$l_name AddImm>] [<$l_name AddAcc>] [<$l_name AddImmAcc>] [<$l_name Add3>] [<$l_name Mem>] )*
             $( $s_name [<$s_name AccPtr>] [<$s_name AccValue>] [<$s_name Imm>] [<$s_name ImmAccPtr>] [<$s_name Mem>] )*
             $( $su_name )* $( $sb_name [<$sb_name Imm>] )* $( $st_name )* $( $ss_name )* $( $sr_name )* $( $sp_name )*
             $( $sx_name )* $( $sw_name )* $( $sl_name [<$sl_name Mem>] )* $( $sll_name [<$sll_name Mem>] )*
@@ -690,6 +691,24 @@ macro_rules! define_handlers {
             // SAFETY: validated code: slots are in the frame (module docs).
             let (base, index): (i32, i32) = unsafe { (op.ptr.read(r), op.index.read(r)) };
             let ptr = (base as u32).wrapping_add(index as u32);
+            let Some(at) = memory0_address::<$n>(r, ptr, op.offset) else {
+                return ctx.trap(TrapCode::MemoryOutOfBounds);
+            };
+            // SAFETY: `at` is in bounds (just checked).
+            let $bytes = unsafe { read_at::<$n>(at) };
+            let value: $out = $e;
+            // SAFETY: as above.
+            unsafe { put(r, op.dst, value) };
+            Flow::Next
+        }
+    };
+    (@load_add3 $name:ident, $n:literal, $out:ty, $bytes:ident, $e:expr) => {
+        #[inline(always)]
+        pub(super) unsafe fn $name(op: op::$name, r: &mut Regs, ctx: &mut Executor<'_>) -> Flow {
+            // SAFETY: validated code: slots are in the frame (module docs).
+            let (base, index): (i32, i32) = unsafe { (op.ptr.read(r), op.index.read(r)) };
+            // The address `i32.add` computed twice: it wraps at 32 bits before the offset.
+            let ptr = (base as u32).wrapping_add(index as u32).wrapping_add(op.imm as u32);
             let Some(at) = memory0_address::<$n>(r, ptr, op.offset) else {
                 return ctx.trap(TrapCode::MemoryOutOfBounds);
             };

@@ -94,6 +94,16 @@ pub(super) unsafe fn i32_shr_u_and_acc(op: op::I32ShrUAndAcc, r: R, _: Ctx) -> F
     Flow::Next
 }
 
+pub(super) unsafe fn i32_add3_acc(op: op::I32Add3Acc, r: R, _: Ctx) -> Flow {
+    // SAFETY: validated code: the slots are in the frame.
+    unsafe {
+        let sum = get::<u32>(r.fp, op.lhs).wrapping_add(r.acc as u32).wrapping_add(op.imm as u32);
+        set(r.fp, op.dst, sum);
+        r.acc = u64::from(sum);
+    }
+    Flow::Next
+}
+
 pub(super) unsafe fn const64(op: op::Const64, r: R, _: Ctx) -> Flow {
     // SAFETY: validated code: the slot is in the frame.
     unsafe { set::<u64>(r.fp, op.dst, op.value) };

@@ -322,6 +322,7 @@ macro_rules! define_ir {
                 [<$l_name AddImm>] $l_mn { dst: Slot, ptr: Slot, index: i32, offset: u32 }
                 [<$l_name AddAcc>] $l_mn { dst: Slot, ptr: Slot, index: Acc, offset: u32 }
                 [<$l_name AddImmAcc>] $l_mn { dst: Slot, ptr: Acc, index: i32, offset: u32 }
+                [<$l_name Add3>] $l_mn { dst: Slot, ptr: Slot, index: Acc, imm: i32, offset: u32 }
                 [<$l_name Mem>] $l_mn { dst: Slot, ptr: Slot, offset: u64, memory: MemoryRef }
             )*
             $(
@@ -430,6 +431,7 @@ macro_rules! define_ir {
                         Op::[<$l_name Add>](o) => (true, [Some(o.ptr), Some(o.index)]),
                         Op::[<$l_name AddImm>](o) => (true, [Some(o.ptr), None]),
                     )*
+                    Op::I32ShrUAnd(o) => (false, [Some(o.src), None]),
                     _ => return None,
                 })
             }
@@ -458,6 +460,7 @@ macro_rules! define_ir {
                                 Op::I32AddAccL(a) => Op::[<$l_name AddAcc>](op::[<$l_name AddAcc>] { dst, ptr: a.rhs, index: Acc, offset }),
                                 Op::I32AddAccR(a) => Op::[<$l_name AddAcc>](op::[<$l_name AddAcc>] { dst, ptr: a.lhs, index: Acc, offset }),
                                 Op::I32AddImmAcc(a) => Op::[<$l_name AddImmAcc>](op::[<$l_name AddImmAcc>] { dst, ptr: Acc, index: a.rhs, offset }),
+                                Op::I32Add3Acc(a) => Op::[<$l_name Add3>](op::[<$l_name Add3>] { dst, ptr: a.lhs, index: Acc, imm: a.imm, offset }),
                                 _ => return None,
                             }
                         }
@@ -554,7 +557,8 @@ macro_rules! define_ir {
                         | Op::[<$l Add>](op::[<$l Add>] { dst, .. })
                         | Op::[<$l AddImm>](op::[<$l AddImm>] { dst, .. })
                         | Op::[<$l AddAcc>](op::[<$l AddAcc>] { dst, .. })
-                        | Op::[<$l AddImmAcc>](op::[<$l AddImmAcc>] { dst, .. }) => dst,
+                        | Op::[<$l AddImmAcc>](op::[<$l AddImmAcc>] { dst, .. })
+                        | Op::[<$l Add3>](op::[<$l Add3>] { dst, .. }) => dst,
                     )*
                     Op::F64MulAdd(op::F64MulAdd { dst, .. })
                     | Op::F64MulAddAcc(op::F64MulAddAcc { dst, .. })
@@ -563,7 +567,8 @@ macro_rules! define_ir {
                     | Op::F64SubMul(op::F64SubMul { dst, .. })
                     | Op::F64SubMulAcc(op::F64SubMulAcc { dst, .. })
                     | Op::I32ShrUAnd(op::I32ShrUAnd { dst, .. })
-                    | Op::I32ShrUAndAcc(op::I32ShrUAndAcc { dst, .. }) => dst,
+                    | Op::I32ShrUAndAcc(op::I32ShrUAndAcc { dst, .. })
+                    | Op::I32Add3Acc(op::I32Add3Acc { dst, .. }) => dst,
                     _ => return None,
                 })
             }

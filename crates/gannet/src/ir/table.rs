@@ -535,6 +535,12 @@ macro_rules! for_each_op {
                 // the result in the accumulator.
                 I32ShrUAnd "i32.shr_u_and" { dst: Slot, src: Slot, shift: u32, mask: u32 } = i32_shr_u_and;
                 I32ShrUAndAcc "i32.shr_u_and.acc" { dst: Slot, shift: u32, mask: u32 } = i32_shr_u_and_acc;
+                // `dst = lhs + acc + imm` (wrapping): an `i32.add` of a slot and a constant, an
+                // independent value computed into the accumulator, and the `i32.add` of the
+                // two: an address with a constant part and a computed index (`p->field[i]`, a
+                // bytecode interpreter's register file). A load of the sum adds it itself.
+                // Leaves the result in the accumulator.
+                I32Add3Acc "i32.add3.acc" { dst: Slot, lhs: Slot, imm: i32 } = i32_add3_acc;
                 Const32 "const32" { dst: Slot, value: u32 } = const32;
                 Const64 "const64" { dst: Slot, value: u64 } = const64;
                 Select "select" { dst: Slot, cond: Slot, if_true: Slot, if_false: Slot } = select;

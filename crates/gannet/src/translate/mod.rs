@@ -1000,6 +1000,20 @@ impl<'m> Translator<'m> {
             }
         };
         let dst = self.push_home()?;
+        if let Some((first_at, second_size, fused)) = self.add_of_offset(op) {
+            // The first goes; the second, moved up in place (a `local.set` may have
+            // retargeted it), leaves its value in the accumulator for the sum of all three.
+            let first_size = OpCode::I32AddImm.size();
+            self.code.swap_adjacent(first_at, first_size, second_size);
+            self.code.truncate(first_at + second_size);
+            self.acc_slot = Some(Slot(self.code.read_u16(first_at + DST_OFFSET)));
+            self.last_result = None;
+            self.last_copy = None;
+            self.prev_op = None;
+            self.last_op = self.last_op.map(|(_, second)| (first_at, second));
+            self.emit_result(fused, dst);
+            return Ok(());
+        }
         if let Some((at, fused)) = self.multiply_add(op).or_else(|| self.bit_field(op)) {
             self.retract_last(at);
             self.emit_result(fused, dst);
@@ -1055,6 +1069,44 @@ impl<'m> Translator<'m> {
             _ => return None,
         };
         Some((at, fused))
+    }
+
+    /// An `i32.add` (slot form) of two temporaries computed by the last two instructions:
+    /// the first an `i32.add` of a slot and a constant, the second something else, into
+    /// the accumulator, that does not depend on the first. Returns the first one's position,
+    /// the second one's size, and the instruction adding all three (`lhs + acc + imm`),
+    /// which replaces the first and follows the second.
+    fn add_of_offset(&self, add: Op) -> Option<(usize, usize, Op)> {
+        let Op::I32Add(add) = add else { return None };
+        let (Some((second_at, second)), Some((first_at, first))) = (self.last_op, self.prev_op) else { return None };
+        if first_at + first.code().size() != second_at || second_at + second.code().size() != self.code.pos() {
+            return None;
+        }
+        let Op::I32AddImm(offset) = first else { return None };
+        let (_, second_reads) = second.movable()?;
+        // (A `local.set` may have retargeted either result: the code has the real `dst`.)
+        let first_dst = Slot(self.code.read_u16(first_at + DST_OFFSET));
+        let second_dst = Slot(self.code.read_u16(second_at + DST_OFFSET));
+        // (Fields are read by value: the operand structs are packed.)
+        let (dst, lhs, rhs, base, imm) = (add.dst, add.lhs, add.rhs, offset.lhs, offset.rhs);
+        let index = match (lhs == first_dst, rhs == first_dst) {
+            (true, false) => rhs,
+            (false, true) => lhs,
+            _ => return None,
+        };
+        // The first's result is a temporary (not a local a `local.set` made it write) that
+        // this add consumes, which the second neither reads nor overwrites; the second leaves `index` in the accumulator and does not
+        // overwrite the slot the first read.
+        let independent = first_dst.0 as usize >= self.num_locals
+            && index == second_dst
+            && first_dst != second_dst
+            && base != second_dst
+            && !second_reads.contains(&Some(first_dst))
+            && self.acc_slot == Some(second_dst);
+        if !independent {
+            return None;
+        }
+        Some((first_at, second.code().size(), Op::I32Add3Acc(op::I32Add3Acc { dst, lhs: base, imm })))
     }
 
     /// An `i32.and` with a constant of what the previous instruction, an `i32.shr_u` by a

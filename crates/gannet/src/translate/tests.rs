@@ -819,3 +819,61 @@ fn a_shift_then_mask_is_one_bit_field_extraction() {
          32: return",
     );
 }
+
+#[test]
+fn a_base_plus_constant_plus_index_is_one_add_or_one_load() {
+    // `p + 16 + (i << 2)` loaded: the constant's add waits for the index, and the load
+    // adds all three.
+    check(
+        "(module (memory 1) (func (param i32 i32) (result i32)
+           (i32.load (i32.add (i32.add (local.get 0) (i32.const 16))
+                              (i32.shl (local.get 1) (i32.const 2))))))",
+        "frame: 4 slots (2 for params, 0 for locals)
+         0: i32.shl dst=s3 lhs=s1 rhs=2
+         16: i32.load dst=s0 ptr=s0 index=acc imm=16 offset=0
+         40: return",
+    );
+    // The sum kept for something else: one `i32.add3.acc`.
+    check(
+        "(module (func (param i32 i32) (result i32)
+           (i32.add (i32.add (local.get 0) (i32.const -8))
+                    (i32.shr_u (local.get 1) (i32.const 3)))))",
+        "frame: 4 slots (2 for params, 0 for locals)
+         0: i32.shr_u dst=s3 lhs=s1 rhs=3
+         16: i32.add3.acc dst=s0 lhs=s0 imm=-8
+         32: return",
+    );
+    // The index also kept in a local: the instruction that computes it, retargeted to the
+    // local, moves up as it is.
+    check(
+        "(module (func (param i32 i32) (result i32)
+           (i32.add (i32.add (local.get 0) (i32.const 7))
+                    (local.tee 1 (i32.mul (local.get 1) (local.get 1))))))",
+        "frame: 4 slots (2 for params, 0 for locals)
+         0: i32.mul dst=s1 lhs=s1 rhs=s1
+         16: i32.add3.acc dst=s0 lhs=s0 imm=7
+         32: return",
+    );
+    // The index computed from the first sum: nothing merges.
+    check(
+        "(module (func (param i32) (result i32) (local i32)
+           (i32.add (local.tee 1 (i32.add (local.get 0) (i32.const 7)))
+                    (i32.mul (local.get 1) (local.get 1)))))",
+        "frame: 4 slots (1 for params, 1 for locals)
+         0: i32.add dst=s1 lhs=s0 rhs=7
+         16: i32.mul dst=s3 lhs=acc rhs=s1
+         32: i32.add dst=s0 lhs=s1 rhs=acc
+         48: return",
+    );
+    // The index overwrites the slot the first sum read (the local): nothing merges.
+    check(
+        "(module (func (param i32) (result i32)
+           (i32.add (i32.add (local.get 0) (i32.const 7))
+                    (local.tee 0 (i32.mul (local.get 0) (local.get 0))))))",
+        "frame: 3 slots (1 for params, 0 for locals)
+         0: i32.add dst=s1 lhs=s0 rhs=7
+         16: i32.mul dst=s0 lhs=s0 rhs=s0
+         32: i32.add dst=s0 lhs=s1 rhs=acc
+         48: return",
+    );
+}
