@@ -475,3 +475,51 @@ fn three_way_address_sums_wrap_at_32_bits_like_the_two_adds() {
     }
     assert_eq!(checked, 5 * 5 * 5 * 3);
 }
+
+#[test]
+fn table_branches_on_computed_indexes_choose_what_the_two_instructions_choose() {
+    // `fused`: the `br_table` computes `x & mask` or `x + k` itself; `apart`: the index
+    // is also kept in a local, which keeps the instructions apart. Each case returns its
+    // number; indexes past the table (and those the add wraps) take the default.
+    let engine = Engine::default();
+    let values = [0u32, 1, 2, 3, 4, 5, 7, 0xff, 0x100, 0x102, 0x8000_0000, 0xffff_ffff, 0xffff_fffe];
+    let mut checked = 0;
+    for (compute, model) in [
+        ("(i32.and (local.get 0) (i32.const 3))", (|x: u32| x & 3) as fn(u32) -> u32),
+        ("(i32.and (local.get 0) (i32.const 0x102))", |x| x & 0x102),
+        ("(i32.add (local.get 0) (i32.const 2))", |x| x.wrapping_add(2)),
+        ("(i32.sub (local.get 0) (i32.const 3))", |x| x.wrapping_sub(3)),
+    ] {
+        let table = |index: &str| {
+            format!(
+                "(block (block (block (block (br_table 0 1 2 3 {index}))
+                   (return (i32.const 100))) (return (i32.const 101))) (return (i32.const 102)))
+                 (i32.const 103)"
+            )
+        };
+        let wat = format!(
+            r#"(module
+            (func (export "fused") (param i32) (result i32) {fused})
+            (func (export "apart") (param i32) (result i32) (local i32) {apart}))"#,
+            fused = table(compute),
+            apart = table(&format!("(local.tee 1 {compute})")),
+        );
+        let (mut store, instance, module) = instantiate(&engine, &wat);
+        let fused_ir = module.disassemble(0).expect("defined").expect("translates");
+        assert!(fused_ir.contains("br_table."), "not fused:\n{fused_ir}");
+        for x in values {
+            let mut run = |name: &str| {
+                let func = instance.get_func(&store, name).expect("export");
+                let mut results = [Val::I32(0)];
+                func.call(&mut store, &[Val::I32(x as i32)], &mut results).expect("runs");
+                let Val::I32(got) = results[0] else { panic!("not an i32") };
+                got
+            };
+            let (fused, apart) = (run("fused"), run("apart"));
+            let expected = 100 + model(x).min(3) as i32;
+            assert_eq!((fused, apart), (expected, expected), "{compute} for {x:#x}");
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 4 * 13);
+}

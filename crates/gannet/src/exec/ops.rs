@@ -273,9 +273,34 @@ pub(super) unsafe fn br_if_eqz(op: op::BrIfEqz, r: R, _: Ctx) -> Flow {
 pub(super) unsafe fn br_table(op: op::BrTable, r: R, _: Ctx) -> Flow {
     // SAFETY: validated code: the slot is in the frame.
     let index: u32 = unsafe { get(r.fp, op.index) };
-    let entry = index.min(op.len) as usize;
+    // SAFETY: the instruction is a `br_table`.
+    unsafe { branch_through_table(r, OpCode::BrTable, index, op.len) }
+}
+
+pub(super) unsafe fn br_table_and(op: op::BrTableAnd, r: R, _: Ctx) -> Flow {
+    // SAFETY: validated code: the slot is in the frame.
+    let index: u32 = unsafe { get::<u32>(r.fp, op.index) } & op.mask;
+    // SAFETY: the instruction is a `br_table.and`.
+    unsafe { branch_through_table(r, OpCode::BrTableAnd, index, op.len) }
+}
+
+pub(super) unsafe fn br_table_add(op: op::BrTableAdd, r: R, _: Ctx) -> Flow {
+    // SAFETY: validated code: the slot is in the frame.
+    let index: u32 = unsafe { get::<u32>(r.fp, op.index) }.wrapping_add(op.imm as u32);
+    // SAFETY: the instruction is a `br_table.add`.
+    unsafe { branch_through_table(r, OpCode::BrTableAdd, index, op.len) }
+}
+
+/// The branch of the table of `len + 1` offsets that follows the instruction of op code
+/// `code` at `r.ip`, for `index` (the last offset for any index from `len` on).
+///
+/// # Safety
+/// The instruction at `r.ip` must be of op code `code`, one of the `br_table` forms.
+#[inline(always)]
+unsafe fn branch_through_table(r: R, code: OpCode, index: u32, len: u32) -> Flow {
+    let entry = index.min(len) as usize;
     // SAFETY: `len + 1` offsets follow the instruction; `entry <= len`.
-    let offset = unsafe { r.ip.add(OpCode::BrTable.size() + 4 * entry).cast::<i32>().read_unaligned() };
+    let offset = unsafe { r.ip.add(code.size() + 4 * entry).cast::<i32>().read_unaligned() };
     Flow::Branch(offset)
 }
 

@@ -809,7 +809,10 @@ pub(crate) fn decode_all(code: &[u64], listing: &Listing) -> Vec<(usize, Op, Vec
     for &(at, code) in listing {
         let op = code.decode(&bytes[at + HANDLER_SIZE..]);
         let mut trailing = Vec::new();
-        if let Op::BrTable(op::BrTable { len, .. }) = op {
+        if let Op::BrTable(op::BrTable { len, .. })
+        | Op::BrTableAnd(op::BrTableAnd { len, .. })
+        | Op::BrTableAdd(op::BrTableAdd { len, .. }) = op
+        {
             let entries = at + code.size();
             for i in 0..=len as usize {
                 trailing.push(i32::decode(&bytes[entries + 4 * i..]));

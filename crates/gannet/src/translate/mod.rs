@@ -2042,9 +2042,29 @@ impl<'m> Translator<'m> {
     }
 
     fn visit_br_table(&mut self, depths: &[usize]) -> Result<()> {
-        let index = self.pop_operand();
-        let table_at = self.emit(Op::BrTable(op::BrTable { index, len: (depths.len() - 1) as u32 }));
-        let entries_at = table_at + OpCode::BrTable.size();
+        let len = (depths.len() - 1) as u32;
+        let (provider, height) = self.pop();
+        // An index the previous instruction computed with an `i32.and` or `i32.add` of a
+        // constant, into a temporary: the branch computes it itself.
+        let computed = match (provider, self.last_result) {
+            (Provider::Home, Some((at, sum, computed))) if sum == self.slot(height) => match computed {
+                Op::I32AndImm(o) => {
+                    Some((at, Op::BrTableAnd(op::BrTableAnd { index: o.lhs, mask: o.rhs as u32, len })))
+                }
+                Op::I32AddImm(o) => Some((at, Op::BrTableAdd(op::BrTableAdd { index: o.lhs, imm: o.rhs, len }))),
+                _ => None,
+            },
+            _ => None,
+        };
+        let table = match computed {
+            Some((at, table)) => {
+                self.retract_last(at);
+                table
+            }
+            None => Op::BrTable(op::BrTable { index: self.operand(provider, height), len }),
+        };
+        let table_at = self.emit(table);
+        let entries_at = table_at + table.code().size();
         self.code.emit_i32s(&vec![0; depths.len()]);
         let mut stubs = Vec::new();
         for (k, &depth) in depths.iter().enumerate() {

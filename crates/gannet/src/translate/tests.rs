@@ -877,3 +877,51 @@ fn a_base_plus_constant_plus_index_is_one_add_or_one_load() {
          48: return",
     );
 }
+
+#[test]
+fn a_table_branch_on_a_masked_or_offset_index_computes_it_itself() {
+    check(
+        "(module (func (param i32) (result i32)
+           (block (block (block
+             (br_table 0 1 2 (i32.and (local.get 0) (i32.const 255))))
+             (return (i32.const 10)))
+             (return (i32.const 11)))
+           (i32.const 12)))",
+        "frame: 2 slots (1 for params, 0 for locals)
+         0: br_table.and index=s0 mask=255 len=2 targets=[@40, @64, @88]
+         40: const32 dst=s0 value=10
+         56: return
+         64: const32 dst=s0 value=11
+         80: return
+         88: const32 dst=s0 value=12
+         104: return",
+    );
+    // From the lowest case: `i32.sub` of a constant is the `i32.add` of its negation.
+    check(
+        "(module (func (param i32) (result i32)
+           (block (block
+             (br_table 0 1 (i32.sub (local.get 0) (i32.const 3))))
+             (return (i32.const 10)))
+           (i32.const 12)))",
+        "frame: 2 slots (1 for params, 0 for locals)
+         0: br_table.add index=s0 imm=-3 len=1 targets=[@32, @56]
+         32: const32 dst=s0 value=10
+         48: return
+         56: const32 dst=s0 value=12
+         72: return",
+    );
+    // The index also kept in a local: the `i32.and` stays.
+    check(
+        "(module (func (param i32) (result i32) (local i32)
+           (block (block
+             (br_table 0 1 (local.tee 1 (i32.and (local.get 0) (i32.const 1)))))
+             (return (local.get 1)))
+           (i32.const 12)))",
+        "frame: 3 slots (1 for params, 1 for locals)
+         0: i32.and dst=s1 lhs=s0 rhs=1
+         16: br_table index=s1 len=1 targets=[@40, @56]
+         40: return_slot src=s1
+         56: const32 dst=s0 value=12
+         72: return",
+    );
+}
