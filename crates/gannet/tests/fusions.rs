@@ -523,3 +523,58 @@ fn table_branches_on_computed_indexes_choose_what_the_two_instructions_choose() 
     }
     assert_eq!(checked, 4 * 13);
 }
+
+#[test]
+fn xors_with_a_values_own_shift_compute_what_the_two_instructions_compute() {
+    // For each width and shift kind: `slot` shifts a parameter, `acc` a product just
+    // computed (in the accumulator), `kept` also stores the shift to a local, which keeps
+    // the instructions apart; counts past the width wrap as Wasm's do.
+    let engine = Engine::default();
+    let values: [u64; 6] = [0, 1, 0x8000_0000_0000_0001, u64::MAX, 0x1234_5678_9abc_def0, 0xdead_beef];
+    let mut checked = 0;
+    for (ty, bits) in [("i32", 32u32), ("i64", 64)] {
+        for (shift_op, is_left) in [("shr_u", false), ("shl", true)] {
+            for count in [0u32, 1, 13, 31, 33, 63, 64, 77] {
+                let wat = format!(
+                    r#"(module
+                    (func (export "slot") (param {ty}) (result {ty})
+                      ({ty}.xor (local.get 0) ({ty}.{shift_op} (local.get 0) ({ty}.const {count}))))
+                    (func (export "acc") (param {ty}) (result {ty})
+                      (local.set 0 ({ty}.mul (local.get 0) ({ty}.const 5)))
+                      ({ty}.xor (local.get 0) ({ty}.{shift_op} (local.get 0) ({ty}.const {count}))))
+                    (func (export "kept") (param {ty}) (result {ty}) (local {ty})
+                      ({ty}.xor (local.get 0) (local.tee 1 ({ty}.{shift_op} (local.get 0) ({ty}.const {count}))))))"#
+                );
+                let (mut store, instance, module) = instantiate(&engine, &wat);
+                for (index, form) in [(0, "xor_"), (1, ".acc "), (2, "xor dst")] {
+                    let ir = module.disassemble(index).expect("defined").expect("translates");
+                    assert!(ir.contains(form), "{ty}.{shift_op} {count}: function {index} lacks {form}:\n{ir}");
+                }
+                let mask = if bits == 32 { u32::MAX as u64 } else { u64::MAX };
+                let shift = |x: u64| {
+                    let k = count % bits;
+                    (if is_left { x << k } else { x >> k }) & mask
+                };
+                for value in values {
+                    let x = value & mask;
+                    let arg = if bits == 32 { Val::I32(x as i32) } else { Val::I64(x as i64) };
+                    for export in ["slot", "acc", "kept"] {
+                        let input = if export == "acc" { x.wrapping_mul(5) & mask } else { x };
+                        let expected = input ^ shift(input);
+                        let func = instance.get_func(&store, export).expect("export");
+                        let mut results = [Val::I32(0)];
+                        func.call(&mut store, &[arg], &mut results).expect("runs");
+                        let got = match results[0] {
+                            Val::I32(v) => v as u32 as u64,
+                            Val::I64(v) => v as u64,
+                            _ => panic!("not an integer"),
+                        };
+                        assert_eq!(got, expected, "{export}: {ty}.{shift_op} {count} of {x:#x}");
+                        checked += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert_eq!(checked, 2 * 2 * 8 * 6 * 3);
+}

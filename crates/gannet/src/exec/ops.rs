@@ -104,6 +104,36 @@ pub(super) unsafe fn i32_add3_acc(op: op::I32Add3Acc, r: R, _: Ctx) -> Flow {
     Flow::Next
 }
 
+/// The `xor`-with-own-shift handlers: a slot form and an accumulator form of each.
+macro_rules! xor_shifts {
+    ($($ty:ty: $name:ident $op:ident, $name_acc:ident $op_acc:ident = |$x:ident, $k:ident| $e:expr;)*) => {$(
+        pub(super) unsafe fn $name(op: op::$op, r: R, _: Ctx) -> Flow {
+            // SAFETY: validated code: the slots are in the frame.
+            unsafe {
+                let ($x, $k): ($ty, u32) = (get(r.fp, op.src), op.shift);
+                let value: $ty = $e;
+                put(r, op.dst, value);
+            }
+            Flow::Next
+        }
+
+        pub(super) unsafe fn $name_acc(op: op::$op_acc, r: R, _: Ctx) -> Flow {
+            let ($x, $k): ($ty, u32) = (<$ty>::from_acc(r), op.shift);
+            let value: $ty = $e;
+            // SAFETY: validated code: the slot is in the frame.
+            unsafe { put(r, op.dst, value) };
+            Flow::Next
+        }
+    )*};
+}
+
+xor_shifts! {
+    u32: i32_xor_shr_u I32XorShrU, i32_xor_shr_u_acc I32XorShrUAcc = |x, k| x ^ (x >> k);
+    u32: i32_xor_shl I32XorShl, i32_xor_shl_acc I32XorShlAcc = |x, k| x ^ (x << k);
+    u64: i64_xor_shr_u I64XorShrU, i64_xor_shr_u_acc I64XorShrUAcc = |x, k| x ^ (x >> k);
+    u64: i64_xor_shl I64XorShl, i64_xor_shl_acc I64XorShlAcc = |x, k| x ^ (x << k);
+}
+
 pub(super) unsafe fn const64(op: op::Const64, r: R, _: Ctx) -> Flow {
     // SAFETY: validated code: the slot is in the frame.
     unsafe { set::<u64>(r.fp, op.dst, op.value) };

@@ -568,7 +568,15 @@ macro_rules! define_ir {
                     | Op::F64SubMulAcc(op::F64SubMulAcc { dst, .. })
                     | Op::I32ShrUAnd(op::I32ShrUAnd { dst, .. })
                     | Op::I32ShrUAndAcc(op::I32ShrUAndAcc { dst, .. })
-                    | Op::I32Add3Acc(op::I32Add3Acc { dst, .. }) => dst,
+                    | Op::I32Add3Acc(op::I32Add3Acc { dst, .. })
+                    | Op::I32XorShrU(op::I32XorShrU { dst, .. })
+                    | Op::I32XorShrUAcc(op::I32XorShrUAcc { dst, .. })
+                    | Op::I32XorShl(op::I32XorShl { dst, .. })
+                    | Op::I32XorShlAcc(op::I32XorShlAcc { dst, .. })
+                    | Op::I64XorShrU(op::I64XorShrU { dst, .. })
+                    | Op::I64XorShrUAcc(op::I64XorShrUAcc { dst, .. })
+                    | Op::I64XorShl(op::I64XorShl { dst, .. })
+                    | Op::I64XorShlAcc(op::I64XorShlAcc { dst, .. }) => dst,
                     _ => return None,
                 })
             }

@@ -541,6 +541,19 @@ macro_rules! for_each_op {
                 // bytecode interpreter's register file). A load of the sum adds it itself.
                 // Leaves the result in the accumulator.
                 I32Add3Acc "i32.add3.acc" { dst: Slot, lhs: Slot, imm: i32 } = i32_add3_acc;
+                // `dst = src ^ (src >> shift)` or `src ^ (src << shift)`, `shift` below the
+                // width: an `xor` of a value with its own shift by a constant, the step of
+                // hash finalizers (splitmix64, murmur3, xxHash) and xorshift generators.
+                // `…Acc` takes `src` from the accumulator. All leave the result in the
+                // accumulator.
+                I32XorShrU "i32.xor_shr_u" { dst: Slot, src: Slot, shift: u32 } = i32_xor_shr_u;
+                I32XorShrUAcc "i32.xor_shr_u.acc" { dst: Slot, shift: u32 } = i32_xor_shr_u_acc;
+                I32XorShl "i32.xor_shl" { dst: Slot, src: Slot, shift: u32 } = i32_xor_shl;
+                I32XorShlAcc "i32.xor_shl.acc" { dst: Slot, shift: u32 } = i32_xor_shl_acc;
+                I64XorShrU "i64.xor_shr_u" { dst: Slot, src: Slot, shift: u32 } = i64_xor_shr_u;
+                I64XorShrUAcc "i64.xor_shr_u.acc" { dst: Slot, shift: u32 } = i64_xor_shr_u_acc;
+                I64XorShl "i64.xor_shl" { dst: Slot, src: Slot, shift: u32 } = i64_xor_shl;
+                I64XorShlAcc "i64.xor_shl.acc" { dst: Slot, shift: u32 } = i64_xor_shl_acc;
                 Const32 "const32" { dst: Slot, value: u32 } = const32;
                 Const64 "const64" { dst: Slot, value: u64 } = const64;
                 Select "select" { dst: Slot, cond: Slot, if_true: Slot, if_false: Slot } = select;

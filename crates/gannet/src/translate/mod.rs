@@ -229,6 +229,9 @@ struct Translator<'m> {
     /// one the previous instruction wrote, if that instruction also wrote the
     /// accumulator. An operand read from it becomes an accumulator operand.
     acc_slot: Option<Slot>,
+    /// `acc_slot` as it was before the last instruction (`last_op`), which may have read
+    /// the accumulator: what it is again if that instruction is retracted.
+    acc_before_last: Option<Slot>,
     /// The last instruction, if it is a single `copy` (position, dst, src): a copy right
     /// after it merges with it into a `copy2`.
     last_copy: Option<(usize, Slot, Slot)>,
@@ -346,6 +349,7 @@ fn translate_with(
         last_op: None,
         prev_op: None,
         acc_slot: None,
+        acc_before_last: None,
         last_copy: None,
         last_br: None,
         handlers: Vec::new(),
@@ -591,6 +595,7 @@ impl<'m> Translator<'m> {
         self.last_op = None;
         self.prev_op = None;
         self.acc_slot = None;
+        self.acc_before_last = None;
         self.last_copy = None;
     }
 
@@ -784,6 +789,7 @@ impl<'m> Translator<'m> {
             Some(acc) => op.with_acc(acc),
             None => op,
         };
+        self.acc_before_last = self.acc_slot;
         self.acc_slot = match op.acc_result() {
             None if leaves_acc_valid(&op, self.acc_slot) => self.acc_slot,
             result => result,
@@ -835,6 +841,7 @@ impl<'m> Translator<'m> {
         self.last_op = Some((first_at + second_size, first));
         self.last_result = None;
         self.acc_slot = Some(first_dst);
+        self.acc_before_last = None;
     }
 
     /// Removes the last instruction, at `at`, which the next one takes into itself: it
@@ -845,6 +852,7 @@ impl<'m> Translator<'m> {
         self.last_result = None;
         self.last_op = self.prev_op.take().filter(|&(pos, op)| pos + op.code().size() == at);
         self.acc_slot = None;
+        self.acc_before_last = None;
         self.last_copy = None;
     }
 
@@ -1007,10 +1015,18 @@ impl<'m> Translator<'m> {
             self.code.swap_adjacent(first_at, first_size, second_size);
             self.code.truncate(first_at + second_size);
             self.acc_slot = Some(Slot(self.code.read_u16(first_at + DST_OFFSET)));
+            self.acc_before_last = None;
             self.last_result = None;
             self.last_copy = None;
             self.prev_op = None;
             self.last_op = self.last_op.map(|(_, second)| (first_at, second));
+            self.emit_result(fused, dst);
+            return Ok(());
+        }
+        if let Some((at, fused, acc)) = self.xor_shift(op) {
+            self.retract_last(at);
+            // The shift read the accumulator, which still holds its operand.
+            self.acc_slot = acc;
             self.emit_result(fused, dst);
             return Ok(());
         }
@@ -1107,6 +1123,59 @@ impl<'m> Translator<'m> {
             return None;
         }
         Some((first_at, second.code().size(), Op::I32Add3Acc(op::I32Add3Acc { dst, lhs: base, imm })))
+    }
+
+    /// An `xor` of a value with what the previous instruction, a shift of that same value
+    /// by a constant (`shr_u` or `shl`), computed into a temporary: the position of the
+    /// shift, the one instruction doing both, and the slot the accumulator mirrors without
+    /// the shift (for a shift that read its operand from the accumulator, that operand).
+    fn xor_shift(&self, xor: Op) -> Option<(usize, Op, Option<Slot>)> {
+        let (at, shifted, shift) = self.last_result?;
+        if self.last_op.map(|(pos, _)| pos) != Some(at) {
+            return None;
+        }
+        // (Fields are read by value: the operand structs are packed.)
+        let (dst, lhs, rhs) = match xor {
+            Op::I32Xor(o) => (o.dst, o.lhs, o.rhs),
+            Op::I64Xor(o) => (o.dst, o.lhs, o.rhs),
+            _ => return None,
+        };
+        let other = match (lhs == shifted, rhs == shifted) {
+            (true, false) => rhs,
+            (false, true) => lhs,
+            _ => return None,
+        };
+        let wide = matches!(xor, Op::I64Xor(_));
+        let before = self.acc_before_last;
+        let from_acc = before == Some(other);
+        let fused = match (shift, wide) {
+            (Op::I32ShrUImm(o), false) if { o.lhs } == other => {
+                Op::I32XorShrU(op::I32XorShrU { dst, src: other, shift: o.rhs as u32 & 31 })
+            }
+            (Op::I32ShlImm(o), false) if { o.lhs } == other => {
+                Op::I32XorShl(op::I32XorShl { dst, src: other, shift: o.rhs as u32 & 31 })
+            }
+            (Op::I32ShrUImmAcc(o), false) if from_acc => {
+                Op::I32XorShrUAcc(op::I32XorShrUAcc { dst, shift: o.rhs as u32 & 31 })
+            }
+            (Op::I32ShlImmAcc(o), false) if from_acc => {
+                Op::I32XorShlAcc(op::I32XorShlAcc { dst, shift: o.rhs as u32 & 31 })
+            }
+            (Op::I64ShrUImm(o), true) if { o.lhs } == other => {
+                Op::I64XorShrU(op::I64XorShrU { dst, src: other, shift: o.rhs as u32 & 63 })
+            }
+            (Op::I64ShlImm(o), true) if { o.lhs } == other => {
+                Op::I64XorShl(op::I64XorShl { dst, src: other, shift: o.rhs as u32 & 63 })
+            }
+            (Op::I64ShrUImmAcc(o), true) if from_acc => {
+                Op::I64XorShrUAcc(op::I64XorShrUAcc { dst, shift: o.rhs as u32 & 63 })
+            }
+            (Op::I64ShlImmAcc(o), true) if from_acc => {
+                Op::I64XorShlAcc(op::I64XorShlAcc { dst, shift: o.rhs as u32 & 63 })
+            }
+            _ => return None,
+        };
+        Some((at, fused, before))
     }
 
     /// An `i32.and` with a constant of what the previous instruction, an `i32.shr_u` by a

@@ -925,3 +925,35 @@ fn a_table_branch_on_a_masked_or_offset_index_computes_it_itself() {
          72: return",
     );
 }
+
+#[test]
+fn an_xor_with_the_values_own_shift_is_one_instruction() {
+    // A hash finalizer's round: the product in the accumulator, shifted and xored with
+    // itself, without going through its slot.
+    check(
+        "(module (func (param i64) (result i64)
+           (local.set 0 (i64.mul (local.get 0) (i64.const 3)))
+           (i64.xor (local.get 0) (i64.shr_u (local.get 0) (i64.const 33)))))",
+        "frame: 3 slots (1 for params, 0 for locals)
+         0: i64.mul dst=s0 lhs=s0 rhs=3
+         24: i64.xor_shr_u.acc dst=s0 shift=33
+         40: return",
+    );
+    // From a slot, shift on the left, 32 bits; a count of 45 is 13.
+    check(
+        "(module (func (param i32) (result i32)
+           (i32.xor (i32.shl (local.get 0) (i32.const 45)) (local.get 0))))",
+        "frame: 2 slots (1 for params, 0 for locals)
+         0: i32.xor_shl dst=s0 src=s0 shift=13
+         16: return",
+    );
+    // A shift of another value: nothing merges.
+    check(
+        "(module (func (param i64 i64) (result i64)
+           (i64.xor (local.get 0) (i64.shr_u (local.get 1) (i64.const 7)))))",
+        "frame: 4 slots (2 for params, 0 for locals)
+         0: i64.shr_u dst=s3 lhs=s1 rhs=7
+         24: i64.xor dst=s0 lhs=s0 rhs=acc
+         40: return",
+    );
+}
