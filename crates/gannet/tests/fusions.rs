@@ -500,13 +500,18 @@ fn table_branches_on_computed_indexes_choose_what_the_two_instructions_choose() 
         let wat = format!(
             r#"(module
             (func (export "fused") (param i32) (result i32) {fused})
-            (func (export "apart") (param i32) (result i32) (local i32) {apart}))"#,
+            (func (export "apart") (param i32) (result i32) (local i32) {apart})
+            ;; The operand just computed (`x ^ 0`), so in the accumulator.
+            (func (export "fused_acc") (param i32) (result i32)
+              (local.set 0 (i32.xor (local.get 0) (i32.const 0))) {fused}))"#,
             fused = table(compute),
             apart = table(&format!("(local.tee 1 {compute})")),
         );
         let (mut store, instance, module) = instantiate(&engine, &wat);
-        let fused_ir = module.disassemble(0).expect("defined").expect("translates");
-        assert!(fused_ir.contains("br_table."), "not fused:\n{fused_ir}");
+        for (index, form) in [(0, "index=s0"), (2, "index=acc")] {
+            let ir = module.disassemble(index).expect("defined").expect("translates");
+            assert!(ir.contains("br_table.") && ir.contains(form), "not fused ({form}):\n{ir}");
+        }
         for x in values {
             let mut run = |name: &str| {
                 let func = instance.get_func(&store, name).expect("export");
@@ -515,9 +520,9 @@ fn table_branches_on_computed_indexes_choose_what_the_two_instructions_choose() 
                 let Val::I32(got) = results[0] else { panic!("not an i32") };
                 got
             };
-            let (fused, apart) = (run("fused"), run("apart"));
+            let (fused, apart, fused_acc) = (run("fused"), run("apart"), run("fused_acc"));
             let expected = 100 + model(x).min(3) as i32;
-            assert_eq!((fused, apart), (expected, expected), "{compute} for {x:#x}");
+            assert_eq!((fused, apart, fused_acc), (expected, expected, expected), "{compute} for {x:#x}");
             checked += 1;
         }
     }

@@ -321,6 +321,18 @@ pub(super) unsafe fn br_table_add(op: op::BrTableAdd, r: R, _: Ctx) -> Flow {
     unsafe { branch_through_table(r, OpCode::BrTableAdd, index, op.len) }
 }
 
+pub(super) unsafe fn br_table_and_acc(op: op::BrTableAndAcc, r: R, _: Ctx) -> Flow {
+    let index = r.acc as u32 & op.mask;
+    // SAFETY: the instruction is a `br_table.and` (accumulator form).
+    unsafe { branch_through_table(r, OpCode::BrTableAndAcc, index, op.len) }
+}
+
+pub(super) unsafe fn br_table_add_acc(op: op::BrTableAddAcc, r: R, _: Ctx) -> Flow {
+    let index = (r.acc as u32).wrapping_add(op.imm as u32);
+    // SAFETY: the instruction is a `br_table.add` (accumulator form).
+    unsafe { branch_through_table(r, OpCode::BrTableAddAcc, index, op.len) }
+}
+
 /// The branch of the table of `len + 1` offsets that follows the instruction of op code
 /// `code` at `r.ip`, for `index` (the last offset for any index from `len` on).
 ///

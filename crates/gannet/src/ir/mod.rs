@@ -819,7 +819,9 @@ pub(crate) fn decode_all(code: &[u64], listing: &Listing) -> Vec<(usize, Op, Vec
         let mut trailing = Vec::new();
         if let Op::BrTable(op::BrTable { len, .. })
         | Op::BrTableAnd(op::BrTableAnd { len, .. })
-        | Op::BrTableAdd(op::BrTableAdd { len, .. }) = op
+        | Op::BrTableAdd(op::BrTableAdd { len, .. })
+        | Op::BrTableAndAcc(op::BrTableAndAcc { len, .. })
+        | Op::BrTableAddAcc(op::BrTableAddAcc { len, .. }) = op
         {
             let entries = at + code.size();
             for i in 0..=len as usize {

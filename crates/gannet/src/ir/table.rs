@@ -589,9 +589,12 @@ macro_rules! for_each_op {
                 BrTable "br_table" { index: Slot, len: u32 } = br_table;
                 // `br_table` on `index & mask` or `index + imm` (wrapping), the value an
                 // `i32.and` or `i32.add` with a constant just computed for it: a `switch` on
-                // a masked opcode or from its lowest case. The same offsets follow.
+                // a masked opcode or from its lowest case (`…Acc`: the index in the
+                // accumulator). The same offsets follow.
                 BrTableAnd "br_table.and" { index: Slot, mask: u32, len: u32 } = br_table_and;
                 BrTableAdd "br_table.add" { index: Slot, imm: i32, len: u32 } = br_table_add;
+                BrTableAndAcc "br_table.and" { index: Acc, mask: u32, len: u32 } = br_table_and_acc;
+                BrTableAddAcc "br_table.add" { index: Acc, imm: i32, len: u32 } = br_table_add_acc;
                 Return "return" {} = return_;
                 ReturnSlot "return_slot" { src: Slot } = return_slot;
                 ReturnSpan "return_span" { src: Slot, len: u16 } = return_span;

@@ -2121,6 +2121,12 @@ impl<'m> Translator<'m> {
                     Some((at, Op::BrTableAnd(op::BrTableAnd { index: o.lhs, mask: o.rhs as u32, len })))
                 }
                 Op::I32AddImm(o) => Some((at, Op::BrTableAdd(op::BrTableAdd { index: o.lhs, imm: o.rhs, len }))),
+                Op::I32AndImmAcc(o) => {
+                    Some((at, Op::BrTableAndAcc(op::BrTableAndAcc { index: crate::ir::Acc, mask: o.rhs as u32, len })))
+                }
+                Op::I32AddImmAcc(o) => {
+                    Some((at, Op::BrTableAddAcc(op::BrTableAddAcc { index: crate::ir::Acc, imm: o.rhs, len })))
+                }
                 _ => None,
             },
             _ => None,

@@ -910,6 +910,21 @@ fn a_table_branch_on_a_masked_or_offset_index_computes_it_itself() {
          56: const32 dst=s0 value=12
          72: return",
     );
+    // The value masked just computed: the accumulator form.
+    check(
+        "(module (func (param i32) (result i32)
+           (block (block
+             (br_table 0 1 (i32.and (i32.clz (local.get 0)) (i32.const 1))))
+             (return (i32.const 10)))
+           (i32.const 12)))",
+        "frame: 2 slots (1 for params, 0 for locals)
+         0: i32.clz dst=s1 src=s0
+         16: br_table.and index=acc mask=1 len=1 targets=[@40, @64]
+         40: const32 dst=s0 value=10
+         56: return
+         64: const32 dst=s0 value=12
+         80: return",
+    );
     // The index also kept in a local: the `i32.and` stays.
     check(
         "(module (func (param i32) (result i32) (local i32)
