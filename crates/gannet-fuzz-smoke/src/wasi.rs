@@ -20,8 +20,9 @@ enum P {
 }
 use P::{I32, I64};
 
-/// The WASI functions the harness calls. Left out: `poll_oneoff` (its clock subscriptions
-/// sleep for as long as the guest asks), `proc_exit` and `proc_raise` (they end the guest).
+/// The WASI functions the harness calls: all of preview 1. (`poll_oneoff`'s clock
+/// subscriptions are shortened before each call, see `clamp_subscriptions`; `proc_exit`
+/// ends the call it is made in, and the sequence goes on with the next.)
 const FUNCTIONS: &[(&str, &[P])] = &[
     ("args_get", &[I32, I32]),
     ("args_sizes_get", &[I32, I32]),
@@ -60,6 +61,9 @@ const FUNCTIONS: &[(&str, &[P])] = &[
     ("path_rename", &[I32, I32, I32, I32, I32, I32]),
     ("path_symlink", &[I32, I32, I32, I32, I32]),
     ("path_unlink_file", &[I32, I32, I32]),
+    ("poll_oneoff", &[I32, I32, I32, I32]),
+    ("proc_exit", &[I32]),
+    ("proc_raise", &[I32]),
     ("random_get", &[I32, I32]),
     ("sched_yield", &[]),
     ("sock_accept", &[I32, I32, I32]),
@@ -104,11 +108,14 @@ const SLOTS: &[u32] = &[0, 8, 16, 64, 256, 1024, 2048, 4096, 8192, 65_000, 65_53
 pub fn guest_wat() -> String {
     let mut wat = String::from("(module\n");
     let ty = |p: &P| if *p == I32 { "i32" } else { "i64" };
+    // `proc_exit` returns nothing (it does not return); its wrapper returns 0 after it.
+    let returns = |name: &str| if name == "proc_exit" { "" } else { "(result i32)" };
     for (name, params) in FUNCTIONS {
         let params: Vec<&str> = params.iter().map(ty).collect();
         wat.push_str(&format!(
-            "  (import \"wasi_snapshot_preview1\" \"{name}\" (func ${name} (param {}) (result i32)))\n",
-            params.join(" ")
+            "  (import \"wasi_snapshot_preview1\" \"{name}\" (func ${name} (param {}) {}))\n",
+            params.join(" "),
+            returns(name)
         ));
     }
     wat.push_str("  (memory (export \"memory\") 1)\n");
@@ -116,9 +123,10 @@ pub fn guest_wat() -> String {
         let types: Vec<&str> = params.iter().map(ty).collect();
         let gets: Vec<String> = (0..params.len()).map(|i| format!("(local.get {i})")).collect();
         wat.push_str(&format!(
-            "  (func (export \"{name}\") (param {}) (result i32) (call ${name} {}))\n",
+            "  (func (export \"{name}\") (param {}) (result i32) (call ${name} {}){})\n",
             types.join(" "),
-            gets.join(" ")
+            gets.join(" "),
+            if name == &"proc_exit" { " (i32.const 0)" } else { "" }
         ));
     }
     wat.push(')');
@@ -221,6 +229,25 @@ fn clamp(name: &str, args: &mut [Val]) {
     }
 }
 
+/// Keeps `poll_oneoff` from sleeping for long: each clock subscription in guest memory
+/// (48 bytes each, from `subscriptions`) gets a relative timeout under a millisecond.
+/// Subscriptions outside memory stay as they are (the call fails on them anyway).
+fn clamp_subscriptions(memory: &mut [u8], subscriptions: i32, count: i32) {
+    const SIZE: usize = 48;
+    const CLOCK: u8 = 0;
+    let (start, count) = (subscriptions as u32 as usize, count as u32 as usize);
+    for index in 0..count {
+        let at = start + index * SIZE;
+        let Some(subscription) = memory.get_mut(at..at + SIZE) else { break };
+        if subscription[8] == CLOCK {
+            let timeout = u64::from_le_bytes(subscription[24..32].try_into().expect("8 bytes"));
+            subscription[24..32].copy_from_slice(&(timeout % 1_000_000).to_le_bytes());
+            // Not `subscription_clock_abstime`: the timeout is relative.
+            subscription[40] &= !1;
+        }
+    }
+}
+
 /// Statistics of one run.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Stats {
@@ -280,6 +307,11 @@ pub fn run(engine: &Engine, module: &Module, data: &[u8]) -> Result<Stats, Strin
                     });
                 }
                 clamp(name, &mut args);
+                if *name == "poll_oneoff"
+                    && let (Val::I32(subscriptions), Val::I32(count)) = (args[0], args[2])
+                {
+                    clamp_subscriptions(memory.data_mut(&mut store), subscriptions, count);
+                }
                 let func = instance.get_func(&store, name).expect("every wrapper is exported");
                 let mut results = [Val::I32(0)];
                 stats.calls += 1;
