@@ -458,7 +458,7 @@ macro_rules! define_handlers {
                 define_handlers!(@load_add [<$l_name AddImm>], $l_n, $l_out, $l_b, $l_e);
                 define_handlers!(@load_add [<$l_name AddAcc>], $l_n, $l_out, $l_b, $l_e);
                 define_handlers!(@load_add [<$l_name AddImmAcc>], $l_n, $l_out, $l_b, $l_e);
-                define_handlers!(@load_add3 [<$l_name Add3>], $l_n, $l_out, $l_b, $l_e);
+                define_handlers!(@load_add [<$l_name Add3>], $l_n, $l_out, $l_b, $l_e, imm);
                 define_handlers!(@load [<$l_name Mem>], memory_n, $l_n, $l_out, $l_b, $l_e);
             )*
             $(
@@ -685,30 +685,14 @@ macro_rules! define_handlers {
             Flow::Next
         }
     };
-    (@load_add $name:ident, $n:literal, $out:ty, $bytes:ident, $e:expr) => {
+    // `$imm`: the field of a constant third addend (`Add3`).
+    (@load_add $name:ident, $n:literal, $out:ty, $bytes:ident, $e:expr $(, $imm:ident)?) => {
         #[inline(always)]
         pub(super) unsafe fn $name(op: op::$name, r: &mut Regs, ctx: &mut Executor<'_>) -> Flow {
             // SAFETY: validated code: slots are in the frame (module docs).
             let (base, index): (i32, i32) = unsafe { (op.ptr.read(r), op.index.read(r)) };
-            let ptr = (base as u32).wrapping_add(index as u32);
-            let Some(at) = memory0_address::<$n>(r, ptr, op.offset) else {
-                return ctx.trap(TrapCode::MemoryOutOfBounds);
-            };
-            // SAFETY: `at` is in bounds (just checked).
-            let $bytes = unsafe { read_at::<$n>(at) };
-            let value: $out = $e;
-            // SAFETY: as above.
-            unsafe { put(r, op.dst, value) };
-            Flow::Next
-        }
-    };
-    (@load_add3 $name:ident, $n:literal, $out:ty, $bytes:ident, $e:expr) => {
-        #[inline(always)]
-        pub(super) unsafe fn $name(op: op::$name, r: &mut Regs, ctx: &mut Executor<'_>) -> Flow {
-            // SAFETY: validated code: slots are in the frame (module docs).
-            let (base, index): (i32, i32) = unsafe { (op.ptr.read(r), op.index.read(r)) };
-            // The address `i32.add` computed twice: it wraps at 32 bits before the offset.
-            let ptr = (base as u32).wrapping_add(index as u32).wrapping_add(op.imm as u32);
+            // The sum wraps at 32 bits, as `i32.add` does, before the offset is added.
+            let ptr = (base as u32).wrapping_add(index as u32) $( .wrapping_add(op.$imm as u32) )?;
             let Some(at) = memory0_address::<$n>(r, ptr, op.offset) else {
                 return ctx.trap(TrapCode::MemoryOutOfBounds);
             };

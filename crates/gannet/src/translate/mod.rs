@@ -1111,8 +1111,8 @@ impl<'m> Translator<'m> {
             _ => return None,
         };
         // The first's result is a temporary (not a local a `local.set` made it write) that
-        // this add consumes, which the second neither reads nor overwrites; the second leaves `index` in the accumulator and does not
-        // overwrite the slot the first read.
+        // this add consumes, which the second neither reads nor overwrites; the second
+        // leaves `index` in the accumulator and does not overwrite the slot the first read.
         let independent = first_dst.0 as usize >= self.num_locals
             && index == second_dst
             && first_dst != second_dst
