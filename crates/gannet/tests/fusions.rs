@@ -583,3 +583,130 @@ fn xors_with_a_values_own_shift_compute_what_the_two_instructions_compute() {
     }
     assert_eq!(checked, 2 * 2 * 8 * 6 * 3);
 }
+
+#[test]
+fn a_call_leaves_its_result_in_the_accumulator_on_every_way_back() {
+    // Each caller computes an argument into the accumulator, calls, and computes with the
+    // result read from the accumulator: a way back that left the accumulator alone would
+    // give the argument instead. The ways back: a host function (called directly, by a
+    // tail call and through a table), a function of another instance, the returns of
+    // each kind (from the accumulator, from a slot, of a constant, after an `if` whose
+    // arms meet with the value in the accumulator or not), for each accumulator.
+    let engine = Engine::default();
+    let mut store = Store::new(&engine, ());
+    let mut linker = Linker::new(&engine);
+    linker.func_wrap(&mut store, "host", "i32", |_: gannet::Caller<'_, ()>, x: i32| x.wrapping_mul(10)).unwrap();
+    linker.func_wrap(&mut store, "host", "f64", |_: gannet::Caller<'_, ()>, x: f64| x * 10.0).unwrap();
+    linker.func_wrap(&mut store, "host", "f32", |_: gannet::Caller<'_, ()>, x: f32| x * 10.0).unwrap();
+    let other = Module::new(
+        &engine,
+        r#"(module
+          (func (export "i64") (param i64) (result i64) (i64.mul (local.get 0) (i64.const 10)))
+          (func (export "f64") (param f64) (result f64) (f64.mul (local.get 0) (f64.const 10))))"#,
+    )
+    .unwrap();
+    let other = linker.instantiate(&mut store, &other).unwrap();
+    linker.instance(&mut store, "other", other).unwrap();
+    let module = Module::new(
+        &engine,
+        r#"(module
+          (import "host" "i32" (func $host_i32 (param i32) (result i32)))
+          (import "host" "f64" (func $host_f64 (param f64) (result f64)))
+          (import "host" "f32" (func $host_f32 (param f32) (result f32)))
+          (import "other" "i64" (func $other_i64 (param i64) (result i64)))
+          (import "other" "f64" (func $other_f64 (param f64) (result f64)))
+          (type $i32_i32 (func (param i32) (result i32)))
+          (type $f32_f32 (func (param f32) (result f32)))
+          (table funcref (elem $host_i32 $times_ten_f32 $tail_to_host))
+          (global $g (mut i32) (i32.const 0))
+          (func $tail_to_host (param i32) (result i32) (return_call $host_i32 (local.get 0)))
+          (func $times_ten_f32 (param f32) (result f32) (f32.mul (local.get 0) (f32.const 10)))
+          (func $global_i32 (param i32) (result i32)
+            (global.set $g (i32.mul (local.get 0) (i32.const 10)))
+            (global.get $g))
+          (func $constant_i64 (param i64) (result i64) (i64.const 1000))
+          (func $constant_f64 (param f64) (result f64) (f64.const 1000))
+          ;; Both arms leave the result in the accumulator (`copy.acc`, an `f64.mul`).
+          (func $callee_merged_f64 (param f64) (result f64)
+            (if (result f64) (f64.lt (f64.mul (local.get 0) (f64.const 2)) (f64.const 0))
+              (then (local.get 0))
+              (else (f64.mul (local.get 0) (f64.const 10)))))
+          ;; One arm leaves the result in the accumulator, the other a constant.
+          (func $callee_half_merged_i32 (param i32) (result i32)
+            (if (result i32) (i32.lt_s (local.get 0) (i32.const 0))
+              (then (i32.mul (local.get 0) (i32.const 10)))
+              (else (i32.const -1))))
+          (func (export "host_i32") (param i32) (result i32)
+            (i32.add (call $host_i32 (i32.add (local.get 0) (i32.const 1))) (i32.const 5)))
+          (func (export "host_f64") (param f64) (result f64)
+            (f64.add (call $host_f64 (f64.add (local.get 0) (f64.const 1))) (f64.const 5)))
+          (func (export "host_f32") (param f32) (result f32)
+            (f32.add (call $host_f32 (f32.add (local.get 0) (f32.const 1))) (f32.const 5)))
+          (func (export "tail_to_host") (param i32) (result i32)
+            (i32.add (call $tail_to_host (i32.add (local.get 0) (i32.const 1))) (i32.const 5)))
+          (func (export "other_i64") (param i64) (result i64)
+            (i64.add (call $other_i64 (i64.add (local.get 0) (i64.const 1))) (i64.const 5)))
+          (func (export "other_f64") (param f64) (result f64)
+            (f64.add (call $other_f64 (f64.add (local.get 0) (f64.const 1))) (f64.const 5)))
+          (func (export "table_i32") (param i32 i32) (result i32)
+            (i32.add (call_indirect (type $i32_i32) (i32.add (local.get 0) (i32.const 1)) (local.get 1))
+                     (i32.const 5)))
+          (func (export "table_f32") (param f32) (result f32)
+            (f32.add (call_indirect (type $f32_f32) (f32.add (local.get 0) (f32.const 1)) (i32.const 1))
+                     (f32.const 5)))
+          (func (export "global_i32") (param i32) (result i32)
+            (i32.add (call $global_i32 (i32.add (local.get 0) (i32.const 1))) (i32.const 5)))
+          (func (export "constant_i64") (param i64) (result i64)
+            (i64.add (call $constant_i64 (i64.add (local.get 0) (i64.const 1))) (i64.const 5)))
+          (func (export "constant_f64") (param f64) (result f64)
+            (f64.add (call $constant_f64 (f64.add (local.get 0) (f64.const 1))) (f64.const 5)))
+          (func (export "merged_f64") (param f64) (result f64)
+            (f64.add (call $callee_merged_f64 (f64.add (local.get 0) (f64.const 1))) (f64.const 5)))
+          (func (export "half_merged_i32") (param i32) (result i32)
+            (i32.add (call $callee_half_merged_i32 (i32.add (local.get 0) (i32.const 1))) (i32.const 5))))"#,
+    )
+    .unwrap();
+    let instance = linker.instantiate(&mut store, &module).unwrap();
+    let ir = |name: &str| module.disassemble(module.find_function(name).unwrap()).unwrap().unwrap();
+    let merged = ir("callee_merged_f64");
+    assert!(merged.contains("copy.facc") && merged.contains("return.facc"), "{merged}");
+    let half_merged = ir("callee_half_merged_i32");
+    assert!(half_merged.contains("return_slot") && !half_merged.contains("return.acc"), "{half_merged}");
+    let i32_of = |store: &mut Store<()>, name: &str, x: i32| {
+        instance.get_typed_func::<i32, i32>(&*store, name).unwrap().call(store, x).unwrap()
+    };
+    for x in [0, 6, -3, i32::MAX] {
+        let times_ten_plus_five = x.wrapping_add(1).wrapping_mul(10).wrapping_add(5);
+        for name in ["host_i32", "tail_to_host", "global_i32"] {
+            assert_eq!(i32_of(&mut store, name, x), times_ten_plus_five, "{name}({x})");
+        }
+        let half_merged = if x.wrapping_add(1) < 0 { times_ten_plus_five } else { 4 };
+        assert_eq!(i32_of(&mut store, "half_merged_i32", x), half_merged, "half_merged_i32({x})");
+        let table = instance.get_typed_func::<(i32, i32), i32>(&store, "table_i32").unwrap();
+        for entry in [0, 2] {
+            assert_eq!(table.call(&mut store, (x, entry)).unwrap(), times_ten_plus_five, "table_i32({x}, {entry})");
+        }
+        let x = i64::from(x) << 20;
+        let other = instance.get_typed_func::<i64, i64>(&store, "other_i64").unwrap();
+        assert_eq!(other.call(&mut store, x).unwrap(), (x + 1) * 10 + 5, "other_i64({x})");
+        let constant = instance.get_typed_func::<i64, i64>(&store, "constant_i64").unwrap();
+        assert_eq!(constant.call(&mut store, x).unwrap(), 1005, "constant_i64({x})");
+    }
+    for x in [0.0f64, 2.5, -7.0, 1e300] {
+        for name in ["host_f64", "other_f64"] {
+            let f = instance.get_typed_func::<f64, f64>(&store, name).unwrap();
+            assert_eq!(f.call(&mut store, x).unwrap(), (x + 1.0) * 10.0 + 5.0, "{name}({x})");
+        }
+        let constant = instance.get_typed_func::<f64, f64>(&store, "constant_f64").unwrap();
+        assert_eq!(constant.call(&mut store, x).unwrap(), 1005.0, "constant_f64({x})");
+        let merged = instance.get_typed_func::<f64, f64>(&store, "merged_f64").unwrap();
+        let arg = x + 1.0;
+        let want = if arg < 0.0 { arg + 5.0 } else { arg * 10.0 + 5.0 };
+        assert_eq!(merged.call(&mut store, x).unwrap(), want, "merged_f64({x})");
+        let x = x as f32;
+        for name in ["host_f32", "table_f32"] {
+            let f = instance.get_typed_func::<f32, f32>(&store, name).unwrap();
+            assert_eq!(f.call(&mut store, x).unwrap(), (x + 1.0) * 10.0 + 5.0, "{name}({x})");
+        }
+    }
+}

@@ -1574,6 +1574,12 @@ impl<'h> Executor<'h> {
             // SAFETY: the store pointer was re-derived by `call_host`.
             at += result.write_slots(unsafe { &mut *self.store }, &mut slots[at..]);
         }
+        // A single result goes to the accumulators too, as a return leaves it (see
+        // `ops::return_slot`).
+        if let [first, ..] = slots {
+            r.acc = *first;
+            r.facc = f64::from_bits(*first);
+        }
         // The host may have grown the memory.
         self.load_memory(r);
         Flow::Next

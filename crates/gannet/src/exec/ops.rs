@@ -27,6 +27,24 @@ pub(super) unsafe fn copy(op: op::Copy, r: R, _: Ctx) -> Flow {
     Flow::Next
 }
 
+pub(super) unsafe fn copy_acc(op: op::CopyAcc, r: R, _: Ctx) -> Flow {
+    // SAFETY: validated code: both slots are in the frame.
+    unsafe {
+        r.acc = get::<u64>(r.fp, op.src);
+        set::<u64>(r.fp, op.dst, r.acc);
+    }
+    Flow::Next
+}
+
+pub(super) unsafe fn copy_facc(op: op::CopyFacc, r: R, _: Ctx) -> Flow {
+    // SAFETY: validated code: both slots are in the frame.
+    unsafe {
+        r.facc = get::<f64>(r.fp, op.src);
+        set::<f64>(r.fp, op.dst, r.facc);
+    }
+    Flow::Next
+}
+
 pub(super) unsafe fn copy2(op: op::Copy2, r: R, _: Ctx) -> Flow {
     // SAFETY: validated code: all slots are in the frame. In order: the second copy may
     // read what the first wrote.
@@ -364,7 +382,27 @@ pub(super) unsafe fn return_(_: op::Return, r: R, ctx: Ctx) -> Flow {
 pub(super) unsafe fn return_slot(op: op::ReturnSlot, r: R, ctx: Ctx) -> Flow {
     // SAFETY: validated code: the slot is in the frame, which has at least one slot.
     unsafe {
-        *r.fp = get::<u64>(r.fp, op.src);
+        let value = get::<u64>(r.fp, op.src);
+        *r.fp = value;
+        // Whatever its type, the caller finds the value in the accumulator it reads.
+        r.acc = value;
+        r.facc = f64::from_bits(value);
+        return_to_caller(r, ctx)
+    }
+}
+
+pub(super) unsafe fn return_acc(_: op::ReturnAcc, r: R, ctx: Ctx) -> Flow {
+    // SAFETY: validated code: the frame has at least one slot.
+    unsafe {
+        *r.fp = r.acc;
+        return_to_caller(r, ctx)
+    }
+}
+
+pub(super) unsafe fn return_facc(_: op::ReturnFacc, r: R, ctx: Ctx) -> Flow {
+    // SAFETY: validated code: the frame has at least one slot.
+    unsafe {
+        *r.fp = r.facc.to_bits();
         return_to_caller(r, ctx)
     }
 }

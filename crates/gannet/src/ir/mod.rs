@@ -576,7 +576,9 @@ macro_rules! define_ir {
                     | Op::I64XorShrU(op::I64XorShrU { dst, .. })
                     | Op::I64XorShrUAcc(op::I64XorShrUAcc { dst, .. })
                     | Op::I64XorShl(op::I64XorShl { dst, .. })
-                    | Op::I64XorShlAcc(op::I64XorShlAcc { dst, .. }) => dst,
+                    | Op::I64XorShlAcc(op::I64XorShlAcc { dst, .. })
+                    | Op::CopyAcc(op::CopyAcc { dst, .. })
+                    | Op::CopyFacc(op::CopyFacc { dst, .. }) => dst,
                     _ => return None,
                 })
             }
@@ -702,7 +704,15 @@ impl Encoder {
         self.buf.extend_from_slice(&self.handlers[op.code() as usize].to_ne_bytes());
         op.encode_operands(&mut self.buf);
         self.buf.resize(at + op.code().size(), 0);
-        if matches!(op.code(), OpCode::Br | OpCode::Return | OpCode::ReturnSlot | OpCode::ReturnSpan) {
+        if matches!(
+            op.code(),
+            OpCode::Br
+                | OpCode::Return
+                | OpCode::ReturnSlot
+                | OpCode::ReturnAcc
+                | OpCode::ReturnFacc
+                | OpCode::ReturnSpan
+        ) {
             self.jumps.push((at, op.code()));
         }
         at

@@ -509,6 +509,11 @@ macro_rules! for_each_op {
                 Exit "exit" {} = exit;
                 Unreachable "unreachable" {} = unreachable;
                 Copy "copy" { dst: Slot, src: Slot } = copy;
+                // A copy that also leaves the value in the accumulator (`…Facc`: an `f64`,
+                // in the `f64` accumulator): the move of a block's result at a branch to
+                // its end, so that the value arrives in the accumulator on every path.
+                CopyAcc "copy.acc" { dst: Slot, src: Slot } = copy_acc;
+                CopyFacc "copy.facc" { dst: Slot, src: Slot } = copy_facc;
                 CopyV128 "copy.v128" { dst: Slot, src: Slot } = copy_v128;
                 ConstV128 "v128.const" { dst: Slot, value: V128 } = const_v128;
                 SelectV128 "select.v128" { dst: Slot, cond: Slot, if_true: Slot, if_false: Slot } = select_v128;
@@ -596,7 +601,13 @@ macro_rules! for_each_op {
                 BrTableAndAcc "br_table.and" { index: Acc, mask: u32, len: u32 } = br_table_and_acc;
                 BrTableAddAcc "br_table.add" { index: Acc, imm: i32, len: u32 } = br_table_add_acc;
                 Return "return" {} = return_;
+                // A function with one result leaves it in slot 0 of its frame (the caller's
+                // `base`) and in the accumulator of its type, where the caller reads it
+                // next: `return_slot` moves it from `src`, `return.acc`/`return.facc` from
+                // the accumulator that already holds it.
                 ReturnSlot "return_slot" { src: Slot } = return_slot;
+                ReturnAcc "return.acc" {} = return_acc;
+                ReturnFacc "return.facc" {} = return_facc;
                 ReturnSpan "return_span" { src: Slot, len: u16 } = return_span;
                 // The callee's frame starts at `base`: arguments are there, results land there.
                 Call "call" { func: u32, base: Slot } = call;

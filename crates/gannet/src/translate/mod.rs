@@ -95,6 +95,36 @@ struct Label {
     pos: Option<usize>,
     /// (instruction position, position of its offset field) still to patch.
     uses: Vec<(usize, usize)>,
+    /// For a label branched to before it is bound: the slot the accumulator mirrors on
+    /// every one of those branches, if they agree (`Some(None)` if they do not).
+    acc_at_uses: Option<Option<Slot>>,
+}
+
+/// The accumulator a value of some type is computed in: `f64`s in the float one, other
+/// numbers in the integer one (`f32`s as their bits). Vectors and references are not.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum AccKind {
+    Int,
+    Float,
+}
+
+impl AccKind {
+    fn of(ty: crate::types::ValType) -> Option<AccKind> {
+        use crate::types::ValType as T;
+        match ty {
+            T::I32 | T::I64 | T::F32 => Some(AccKind::Int),
+            T::F64 => Some(AccKind::Float),
+            _ => None,
+        }
+    }
+
+    /// The accumulator of the single value of `types`, if there is one value.
+    fn of_single(types: &[crate::types::ValType]) -> Option<AccKind> {
+        match types {
+            &[ty] => AccKind::of(ty),
+            _ => None,
+        }
+    }
 }
 
 /// What a conditional branch tests.
@@ -129,6 +159,14 @@ fn leaves_acc_valid(op: &Op, acc: Option<Slot>) -> bool {
         | Op::Copy(op::Copy { dst, .. }) => dst != acc,
         Op::Copy2(op::Copy2 { dst, dst2, .. }) => dst != acc && dst2 != acc,
         _ => false,
+    }
+}
+
+/// A copy of a value that also leaves it in the accumulator of kind `kind`.
+fn copy_through(kind: AccKind, dst: Slot, src: Slot) -> Op {
+    match kind {
+        AccKind::Int => Op::CopyAcc(op::CopyAcc { dst, src }),
+        AccKind::Float => Op::CopyFacc(op::CopyFacc { dst, src }),
     }
 }
 
@@ -232,6 +270,8 @@ struct Translator<'m> {
     /// `acc_slot` as it was before the last instruction (`last_op`), which may have read
     /// the accumulator: what it is again if that instruction is retracted.
     acc_before_last: Option<Slot>,
+    /// The accumulator the function's result is returned in (with one numeric result).
+    result_acc: Option<AccKind>,
     /// The last instruction, if it is a single `copy` (position, dst, src): a copy right
     /// after it merges with it into a `copy2`.
     last_copy: Option<(usize, Slot, Slot)>,
@@ -350,6 +390,7 @@ fn translate_with(
         prev_op: None,
         acc_slot: None,
         acc_before_last: None,
+        result_acc: AccKind::of_single(ty.results()),
         last_copy: None,
         last_br: None,
         handlers: Vec::new(),
@@ -569,6 +610,9 @@ impl<'m> Translator<'m> {
         self.labels.len() - 1
     }
 
+    /// Binds a label that only branches before it target (the end of a block, the start
+    /// of an `else`): the accumulator keeps what it mirrors if every branch here and the
+    /// fallthrough leave it mirroring the same slot.
     fn bind_label(&mut self, label: usize) {
         if let Some((at, target)) = self.last_br.take()
             && target == label
@@ -579,12 +623,26 @@ impl<'m> Translator<'m> {
             self.labels[label].uses.retain(|&(instr, _)| instr != at);
         }
         let pos = self.code.pos();
+        let fallthrough = self.reachable.then_some(self.acc_slot);
+        let acc = match (self.labels[label].acc_at_uses, fallthrough) {
+            (Some(at_uses), Some(here)) if at_uses != here => None,
+            (Some(known), _) | (None, Some(known)) => known,
+            (None, None) => None,
+        };
         self.arrive_from_elsewhere();
+        self.acc_slot = acc;
         let uses = std::mem::take(&mut self.labels[label].uses);
         for (instr, field) in uses {
             self.code.patch_i32(field, (pos as i64 - instr as i64) as i32);
         }
         self.labels[label].pos = Some(pos);
+    }
+
+    /// Binds a label that branches after it target too (a loop's start): nothing is
+    /// known about the accumulator there.
+    fn bind_loop_label(&mut self, label: usize) {
+        self.bind_label(label);
+        self.acc_slot = None;
     }
 
     /// Forgets what the previous instruction left: control arrives here from elsewhere too
@@ -599,11 +657,19 @@ impl<'m> Translator<'m> {
         self.last_copy = None;
     }
 
-    /// Records that the offset field at `field` of the instruction at `instr` targets `label`.
-    fn use_label(&mut self, label: usize, instr: usize, field: usize) {
-        match self.labels[label].pos {
+    /// Records that the offset field at `field` of the instruction at `instr` targets
+    /// `label`, with the accumulator mirroring `acc` when the branch is taken.
+    fn use_label(&mut self, label: usize, instr: usize, field: usize, acc: Option<Slot>) {
+        let target = &mut self.labels[label];
+        match target.pos {
             Some(pos) => self.code.patch_i32(field, (pos as i64 - instr as i64) as i32),
-            None => self.labels[label].uses.push((instr, field)),
+            None => {
+                target.uses.push((instr, field));
+                target.acc_at_uses = match target.acc_at_uses {
+                    Some(known) if known != acc => Some(None),
+                    _ => Some(acc),
+                };
+            }
         }
     }
 
@@ -881,7 +947,17 @@ impl<'m> Translator<'m> {
             self.reachable = false;
             return Ok(());
         }
-        self.push_typed(ty.results().iter().copied())
+        self.push_call_results(ty.results(), base)
+    }
+
+    /// Pushes the results of a call whose callee's frame started at `base`, where they
+    /// are. A single number is in its accumulator too (every return leaves it there).
+    fn push_call_results(&mut self, results: &[crate::types::ValType], base: Slot) -> Result<()> {
+        if AccKind::of_single(results).is_some() {
+            self.acc_slot = Some(base);
+            self.acc_before_last = None;
+        }
+        self.push_typed(results.iter().copied())
     }
 
     fn operand(&mut self, provider: Provider, height: usize) -> Slot {
@@ -913,6 +989,34 @@ impl<'m> Translator<'m> {
         let len = self.stack.len();
         for index in len - count..len {
             self.materialize(index);
+        }
+    }
+
+    /// Moves the top `count` entries, a block of type `ty`'s results, to their home slots
+    /// before its end: a single number moves through its accumulator (`copy.acc`), so that
+    /// it may arrive there in the accumulator from every path.
+    fn materialize_results(&mut self, ty: BlockType, count: usize) {
+        let index = self.stack.len().wrapping_sub(1);
+        match (self.block_result_acc(ty), self.stack.last().map(|entry| entry.provider)) {
+            (Some(kind), Some(Provider::Local(local))) => {
+                let home = self.slot(index);
+                self.emit(copy_through(kind, home, Slot(local)));
+                self.stack[index].provider = Provider::Home;
+            }
+            _ => self.materialize_top(count),
+        }
+    }
+
+    /// The accumulator of the result of a block of type `ty`, if it has one numeric result.
+    fn block_result_acc(&self, ty: BlockType) -> Option<AccKind> {
+        match ty {
+            BlockType::Empty => None,
+            BlockType::Type(wasmparser::ValType::I32 | wasmparser::ValType::I64 | wasmparser::ValType::F32) => {
+                Some(AccKind::Int)
+            }
+            BlockType::Type(wasmparser::ValType::F64) => Some(AccKind::Float),
+            BlockType::Type(_) => None,
+            BlockType::FuncType(index) => AccKind::of_single(self.module.types[index as usize].results()),
         }
     }
 
@@ -1360,24 +1464,30 @@ impl<'m> Translator<'m> {
         if self.controls[index].kind == FrameKind::Function {
             return self.return_values();
         }
-        let (arity, height, label) = {
+        let (arity, height, label, result_acc) = {
             let frame = &self.controls[index];
-            (frame.branch_arity(), frame.height, frame.label)
+            let result_acc = if frame.kind == FrameKind::Loop { None } else { self.block_result_acc(frame.ty) };
+            (frame.branch_arity(), frame.height, frame.label, result_acc)
         };
         let len = self.stack.len();
         for k in 0..arity {
             let dst = self.slot(height + k);
-            match self.stack[len - arity + k].provider {
-                Provider::Home => {
-                    let src = self.slot(len - arity + k);
-                    if src != dst {
-                        self.emit(Op::Copy(op::Copy { dst, src }));
-                    }
+            let src = match self.stack[len - arity + k].provider {
+                Provider::Home => self.slot(len - arity + k),
+                Provider::Local(local) => Slot(local),
+                Provider::Const(bits) => {
+                    self.emit_const(dst, bits);
+                    continue;
                 }
-                Provider::Local(local) => {
-                    self.emit(Op::Copy(op::Copy { dst, src: Slot(local) }));
-                }
-                Provider::Const(bits) => self.emit_const(dst, bits),
+            };
+            if src != dst {
+                // A block's single result moves through the accumulator (see
+                // `materialize_results`).
+                let copy = match result_acc {
+                    Some(kind) => copy_through(kind, dst, src),
+                    None => Op::Copy(op::Copy { dst, src }),
+                };
+                self.emit(copy);
             }
         }
         if arity == 0
@@ -1395,8 +1505,9 @@ impl<'m> Translator<'m> {
 
     /// Emits an unconditional branch to `label`.
     fn emit_br(&mut self, label: usize) {
+        let acc = self.acc_slot;
         let at = self.emit(Op::Br(op::Br { offset: BranchOffset(0) }));
-        self.use_label(label, at, at + BRANCH_OFFSET);
+        self.use_label(label, at, at + BRANCH_OFFSET, acc);
         if self.labels[label].pos.is_none() {
             self.last_br = Some((at, label));
         }
@@ -1412,23 +1523,34 @@ impl<'m> Translator<'m> {
                 let (provider, height) = self.pop();
                 let home = self.slot(height);
                 self.stack.push(Entry::HOME);
-                // A return leaves its value in slot 0: the instruction that computed it,
-                // or the constant, goes there directly, and the return moves nothing.
-                match (provider, self.last_result) {
-                    (Provider::Home, Some((at, dst, _))) if dst == home => {
+                // A return leaves its value in slot 0 and, a number, in its accumulator
+                // too, where the caller reads it. The instruction that computed it (into
+                // the accumulator as well) writes slot 0 directly, and the return moves
+                // nothing; a constant goes there directly.
+                let in_acc = self.acc_slot == Some(home);
+                match (provider, self.last_result, self.result_acc) {
+                    (Provider::Home, Some((at, dst, _)), acc) if dst == home && (acc.is_none() || in_acc) => {
                         debug_assert_eq!(self.code.read_u16(at + DST_OFFSET), home.0);
                         self.code.patch_u16(at + DST_OFFSET, 0);
                         self.last_result = None;
                         self.acc_slot = None;
                         self.emit(Op::Return(op::Return {}));
                     }
-                    (Provider::Const(bits), _) => {
+                    (Provider::Const(bits), _, acc) => {
                         self.emit_const(Slot(0), bits);
-                        self.emit(Op::Return(op::Return {}));
+                        match acc {
+                            None => self.emit(Op::Return(op::Return {})),
+                            Some(_) => self.emit(Op::ReturnSlot(op::ReturnSlot { src: Slot(0) })),
+                        };
                     }
-                    _ => {
+                    (_, _, acc) => {
                         let src = self.operand(provider, height);
-                        self.emit(Op::ReturnSlot(op::ReturnSlot { src }));
+                        let ret = match acc {
+                            Some(AccKind::Int) if self.acc_slot == Some(src) => Op::ReturnAcc(op::ReturnAcc {}),
+                            Some(AccKind::Float) if self.acc_slot == Some(src) => Op::ReturnFacc(op::ReturnFacc {}),
+                            _ => Op::ReturnSlot(op::ReturnSlot { src }),
+                        };
+                        self.emit(ret);
                     }
                 }
             }
@@ -1502,7 +1624,7 @@ impl<'m> Translator<'m> {
             self.materialize_top(num_params);
         }
         if kind == FrameKind::Loop {
-            self.bind_label(label);
+            self.bind_loop_label(label);
             self.start_region(true);
         }
         self.controls.push(ControlFrame {
@@ -1534,8 +1656,9 @@ impl<'m> Translator<'m> {
         self.materialize_top(num_params);
         let height = self.stack.len() - num_params;
         let body = self.new_label();
+        let acc = self.acc_slot;
         let at = self.emit(Op::Br(op::Br { offset: BranchOffset(0) }));
-        self.use_label(body, at, at + BRANCH_OFFSET);
+        self.use_label(body, at, at + BRANCH_OFFSET, acc);
         let saved = self.stack.clone();
         let mut catches = Vec::with_capacity(try_table.catches.len());
         for clause in &try_table.catches {
@@ -1578,9 +1701,8 @@ impl<'m> Translator<'m> {
         let (height, num_results, ty, label, else_label) =
             (frame.height, frame.num_results, frame.ty, frame.label, frame.else_label);
         if self.reachable {
-            self.materialize_top(num_results);
-            let at = self.emit(Op::Br(op::Br { offset: BranchOffset(0) }));
-            self.use_label(label, at, at + BRANCH_OFFSET);
+            self.materialize_results(ty, num_results);
+            self.emit_br(label);
         }
         self.bind_label(else_label.expect("if has an else label"));
         self.start_region(false);
@@ -1608,7 +1730,7 @@ impl<'m> Translator<'m> {
             return Ok(());
         }
         if self.reachable {
-            self.materialize_top(frame.num_results);
+            self.materialize_results(frame.ty, frame.num_results);
         }
         let end = self.code.pos() as u32;
         self.handlers.extend(frame.catches.into_iter().map(|clause| CatchHandler { end, ..clause }));
@@ -1695,7 +1817,7 @@ impl<'m> Translator<'m> {
                 } else {
                     self.emit(Op::Call(op::Call { func: function_index, base }));
                 }
-                self.push_typed(ty.results().iter().copied())?;
+                self.push_call_results(ty.results(), base)?;
             }
             Operator::CallIndirect { type_index, table_index } => {
                 self.call_through(type_index, false, |base, index| {
@@ -1930,7 +2052,12 @@ impl<'m> Translator<'m> {
                     }
                 }
                 _ => {
+                    let acc_held_value = self.acc_slot == Some(home);
                     self.emit(Op::Copy(op::Copy { dst: Slot(local), src: home }));
+                    // The popped entry's slot is dead: the accumulator now stands for the local.
+                    if acc_held_value {
+                        self.acc_slot = Some(Slot(local));
+                    }
                 }
             },
             Provider::Local(src) => {
@@ -2001,11 +2128,13 @@ impl<'m> Translator<'m> {
         if let Some((add_at, step, field)) = self.step_branch(branch) {
             self.retract_last(add_at);
             let at = self.emit(step);
-            self.use_label(label, at, at + field);
+            // (What the step leaves in the accumulator is not tracked.)
+            self.use_label(label, at, at + field, None);
             return;
         }
+        let acc = self.acc_slot;
         let at = self.emit(branch);
-        self.use_label(label, at, at + BRANCH_OFFSET);
+        self.use_label(label, at, at + BRANCH_OFFSET, acc);
     }
 
     /// `branch` fused with the instruction before it, if that adds an immediate to an
@@ -2093,7 +2222,7 @@ impl<'m> Translator<'m> {
         if rotates {
             let exit = self.controls[self.controls.len() - 1 - depth].label;
             let body = self.new_label();
-            self.bind_label(body);
+            self.bind_loop_label(body);
             self.controls.last_mut().expect("in a loop").loop_test = Some(LoopTest { cond, exit, body });
         }
         Ok(())
@@ -2138,6 +2267,7 @@ impl<'m> Translator<'m> {
             }
             None => Op::BrTable(op::BrTable { index: self.operand(provider, height), len }),
         };
+        let acc = self.acc_slot;
         let table_at = self.emit(table);
         let entries_at = table_at + table.code().size();
         self.code.emit_i32s(&vec![0; depths.len()]);
@@ -2146,7 +2276,7 @@ impl<'m> Translator<'m> {
             let field = entries_at + 4 * k;
             if self.in_place_for(depth) {
                 let label = self.controls[self.controls.len() - 1 - depth].label;
-                self.use_label(label, table_at, field);
+                self.use_label(label, table_at, field, acc);
             } else {
                 stubs.push((field, depth));
             }

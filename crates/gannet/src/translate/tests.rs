@@ -72,14 +72,15 @@ fn if_else_results_meet_in_one_slot_and_calls_copy_nothing() {
                             (call $fib (i32.sub (local.get 0) (i32.const 2))))))))",
         "frame: 3 slots (1 for params, 0 for locals)
          0: br_unless.i32.lt_u offset=@56 lhs=s0 rhs=2
-         24: copy dst=s1 src=s0
-         40: return_slot src=s1
+         24: copy.acc dst=s1 src=s0
+         40: return.acc
+         48: return.acc
          56: i32.add dst=s1 lhs=s0 rhs=-1
          72: call_internal func=0 base=s1
          88: i32.add dst=s2 lhs=s0 rhs=-2
          104: call_internal func=0 base=s2
-         120: i32.add dst=s1 lhs=s1 rhs=s2
-         136: return_slot src=s1",
+         120: i32.add dst=s1 lhs=s1 rhs=acc
+         136: return.acc",
     );
 }
 
@@ -138,11 +139,11 @@ fn br_table_targets_needing_moves_get_their_own_stubs() {
              (return (i32.const 1)))
            (i32.const 2)))",
         "frame: 2 slots (1 for params, 0 for locals)
-         0: br_table index=s0 len=1 targets=[@24, @48]
+         0: br_table index=s0 len=1 targets=[@24, @56]
          24: const32 dst=s0 value=1
-         40: return
-         48: const32 dst=s0 value=2
-         64: return",
+         40: return_slot src=s0
+         56: const32 dst=s0 value=2
+         72: return_slot src=s0",
     );
 }
 
@@ -302,7 +303,7 @@ fn calls_of_defined_functions_skip_the_store() {
 16: call func=0 base=s1
 32: copy dst=s2 src=s0
 48: call_internal func=1 base=s2
-64: i32.add dst=s0 lhs=s1 rhs=s2
+64: i32.add dst=s0 lhs=s1 rhs=acc
 80: return"
     );
     assert_eq!(
@@ -339,7 +340,7 @@ fn a_value_the_previous_instruction_computed_is_read_from_the_accumulator() {
 96: br_if_nez offset=@80 cond=s0
 112: copy dst=s3 src=s0
 128: call_internal func=0 base=s3
-144: i32.add dst=s0 lhs=s3 rhs=3
+144: i32.add dst=s0 lhs=acc rhs=3
 160: return"
     );
 }
@@ -474,8 +475,8 @@ fn accesses_to_other_memories_name_them_and_memory_0_keeps_its_ops() {
         "frame: 3 slots (1 for params, 0 for locals)
          0: i32.load dst=s2 ptr=s0 offset=0
          16: i32.store ptr=s0 value=s2 offset=0 memory=1
-         40: i32.load dst=s0 ptr=s0 offset=4 memory=1
-         64: return",
+         40: i32.load dst=s1 ptr=s0 offset=4 memory=1
+         64: return_slot src=s1",
     );
 }
 
@@ -488,8 +489,8 @@ fn accesses_to_a_64_bit_memory_0_take_the_general_form_with_a_64_bit_offset() {
              (i32.load offset=0x100000000 (i64.add (local.get 0) (i64.const 4)))))",
         "frame: 2 slots (1 for params, 0 for locals)
          0: i64.add dst=s1 lhs=s0 rhs=4
-         24: i32.load dst=s0 ptr=s1 offset=4294967296 memory=0:i64
-         48: return",
+         24: i32.load dst=s1 ptr=s1 offset=4294967296 memory=0:i64
+         48: return_slot src=s1",
     );
 }
 
@@ -503,12 +504,12 @@ fn br_on_null_and_ref_as_non_null_are_a_compare_branch_and_a_check_in_place() {
                (return (call_ref $t (br_on_null $null (local.get 0)))))
              (call_ref $t (ref.as_non_null (local.get 0)))))",
         "frame: 2 slots (1 for params, 0 for locals)
-         0: br_if.i64.eq offset=@56 lhs=s0 rhs=0
+         0: br_if.i64.eq offset=@48 lhs=s0 rhs=0
          24: call_ref base=s1 func=s0
-         40: return_slot src=s1
-         56: trap_if_null src=s0
-         72: call_ref base=s1 func=s0
-         88: return_slot src=s1",
+         40: return.acc
+         48: trap_if_null src=s0
+         64: call_ref base=s1 func=s0
+         80: return.acc",
     );
 }
 
@@ -888,13 +889,13 @@ fn a_table_branch_on_a_masked_or_offset_index_computes_it_itself() {
              (return (i32.const 11)))
            (i32.const 12)))",
         "frame: 2 slots (1 for params, 0 for locals)
-         0: br_table.and index=s0 mask=255 len=2 targets=[@40, @64, @88]
+         0: br_table.and index=s0 mask=255 len=2 targets=[@40, @72, @104]
          40: const32 dst=s0 value=10
-         56: return
-         64: const32 dst=s0 value=11
-         80: return
-         88: const32 dst=s0 value=12
-         104: return",
+         56: return_slot src=s0
+         72: const32 dst=s0 value=11
+         88: return_slot src=s0
+         104: const32 dst=s0 value=12
+         120: return_slot src=s0",
     );
     // From the lowest case: `i32.sub` of a constant is the `i32.add` of its negation.
     check(
@@ -904,11 +905,11 @@ fn a_table_branch_on_a_masked_or_offset_index_computes_it_itself() {
              (return (i32.const 10)))
            (i32.const 12)))",
         "frame: 2 slots (1 for params, 0 for locals)
-         0: br_table.add index=s0 imm=-3 len=1 targets=[@32, @56]
+         0: br_table.add index=s0 imm=-3 len=1 targets=[@32, @64]
          32: const32 dst=s0 value=10
-         48: return
-         56: const32 dst=s0 value=12
-         72: return",
+         48: return_slot src=s0
+         64: const32 dst=s0 value=12
+         80: return_slot src=s0",
     );
     // The value masked just computed: the accumulator form.
     check(
@@ -919,11 +920,11 @@ fn a_table_branch_on_a_masked_or_offset_index_computes_it_itself() {
            (i32.const 12)))",
         "frame: 2 slots (1 for params, 0 for locals)
          0: i32.clz dst=s1 src=s0
-         16: br_table.and index=acc mask=1 len=1 targets=[@40, @64]
+         16: br_table.and index=acc mask=1 len=1 targets=[@40, @72]
          40: const32 dst=s0 value=10
-         56: return
-         64: const32 dst=s0 value=12
-         80: return",
+         56: return_slot src=s0
+         72: const32 dst=s0 value=12
+         88: return_slot src=s0",
     );
     // The index also kept in a local: the `i32.and` stays.
     check(
@@ -934,10 +935,10 @@ fn a_table_branch_on_a_masked_or_offset_index_computes_it_itself() {
            (i32.const 12)))",
         "frame: 3 slots (1 for params, 1 for locals)
          0: i32.and dst=s1 lhs=s0 rhs=1
-         16: br_table index=s1 len=1 targets=[@40, @56]
-         40: return_slot src=s1
-         56: const32 dst=s0 value=12
-         72: return",
+         16: br_table index=s1 len=1 targets=[@40, @48]
+         40: return.acc
+         48: const32 dst=s0 value=12
+         64: return_slot src=s0",
     );
 }
 
