@@ -48,21 +48,24 @@ fn test_expr(cmp: &str, shape: Shape) -> String {
     }
 }
 
-/// A function `(i, n) -> rounds * 2^32 + i` that steps `i` by `step` and loops while the
-/// test holds, at most `MAX_ROUNDS` times.
-fn module(cmp: &str, shape: Shape, step: i32) -> String {
+/// A function `(i, n) -> rounds * 2^32 + i` that steps `i` by `step` (a constant, or a
+/// local holding it) and loops while the test holds, at most `MAX_ROUNDS` times.
+fn module(cmp: &str, shape: Shape, step: i32, step_in_local: bool) -> String {
     let test = test_expr(cmp, shape);
+    let step_operand = if step_in_local { "(local.get $step)".to_string() } else { format!("(i32.const {step})") };
     let back_edge = match shape {
         Shape::Negated => format!("(if {test} (then (br $again)))"),
         _ => format!("(br_if $again {test})"),
     };
     format!(
-        r#"(module (func (export "run") (param $i i32) (param $n i32) (result i64) (local $rounds i32)
+        r#"(module (func (export "run") (param $i i32) (param $n i32) (result i64)
+             (local $rounds i32) (local $step i32)
+             (local.set $step (i32.const {step}))
              (block $out
                (loop $again
                  (br_if $out (i32.ge_u (local.get $rounds) (i32.const {MAX_ROUNDS})))
                  (local.set $rounds (i32.add (local.get $rounds) (i32.const 1)))
-                 (local.set $i (i32.add (local.get $i) (i32.const {step})))
+                 (local.set $i (i32.add (local.get $i) {step_operand}))
                  {back_edge}))
              (i64.or (i64.shl (i64.extend_i32_u (local.get $rounds)) (i64.const 32))
                      (i64.extend_i32_u (local.get $i)))))"#
@@ -100,24 +103,47 @@ fn a_counter_step_fused_with_its_loop_test_branches_as_the_pair_would() {
     let mut checked = 0;
     for (cmp, holds) in COMPARISONS {
         for shape in shapes {
-            for step in STEPS {
-                let wat = module(cmp, shape, step);
+            for (step, step_in_local) in STEPS.into_iter().flat_map(|step| [(step, false), (step, true)]) {
+                let wat = module(cmp, shape, step, step_in_local);
                 let (mut store, instance, module) = instantiate(&engine, &wat);
                 let ir = module.disassemble(0).expect("defined").expect("translates");
-                assert!(ir.contains("i32.step_br_if."), "{cmp} {shape:?}: not fused:\n{ir}");
+                let fused = if step_in_local { "step=s" } else { "imm=" };
+                assert!(ir.contains("i32.step_br_if.") && ir.contains(fused), "{cmp} {shape:?}: not fused:\n{ir}");
                 let run = instance.get_typed_func::<(i32, i32), i64>(&store, "run").expect("export");
                 for start in STARTS {
                     for bound in BOUNDS {
                         let got = run.call(&mut store, (start, bound)).expect("runs");
                         let want = model(holds, shape, start, bound, step);
-                        assert_eq!(got, want, "i32.{cmp} {shape:?} step {step} from {start} to {bound}:\n{ir}");
+                        assert_eq!(
+                            got, want,
+                            "i32.{cmp} {shape:?} step {step} ({step_in_local}) from {start} to {bound}:\n{ir}"
+                        );
                         checked += 1;
                     }
                 }
             }
         }
     }
-    assert_eq!(checked, 10 * 5 * 4 * 5 * 5);
+    assert_eq!(checked, 10 * 5 * 4 * 2 * 5 * 5);
+    // The step leaves the new counter in the accumulator, where a return takes it from.
+    let (mut store, instance, module) = instantiate(
+        &engine,
+        r#"(module (func (export "count") (param i32 i32) (result i32)
+             (loop
+               (local.set 0 (i32.add (local.get 0) (i32.const 3)))
+               (br_if 0 (i32.lt_s (local.get 0) (local.get 1))))
+             (local.get 0)))"#,
+    );
+    let ir = module.disassemble(0).expect("defined").expect("translates");
+    assert!(ir.contains("return.acc"), "{ir}");
+    let count = instance.get_typed_func::<(i32, i32), i32>(&store, "count").expect("export");
+    for (start, bound) in [(0, 10), (5, 0), (-7, 2)] {
+        let mut want = start + 3;
+        while want < bound {
+            want += 3;
+        }
+        assert_eq!(count.call(&mut store, (start, bound)).expect("runs"), want, "count({start}, {bound})");
+    }
 }
 
 /// A value of `ty` from raw bits, as a `Val` and as the text of a `T.const`.

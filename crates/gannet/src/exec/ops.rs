@@ -266,7 +266,10 @@ pub(super) unsafe fn br_if_nez(op: op::BrIfNez, r: R, _: Ctx) -> Flow {
 /// The `i32.step_br_if.*` handlers: `dst = src + imm`, then the comparison of `dst` with
 /// `rhs` (a slot, or an immediate for the `_imm` forms) decides the branch.
 macro_rules! step_branches {
-    ($($op:ident $op_imm:ident $name:ident $name_imm:ident = |$a:ident, $b:ident| $e:expr;)*) => {$(
+    ($(
+        $op:ident $op_imm:ident $name:ident $name_imm:ident
+        $slot_op:ident $slot_op_imm:ident $slot_name:ident $slot_name_imm:ident = |$a:ident, $b:ident| $e:expr;
+    )*) => {$(
         pub(super) unsafe fn $name(op: op::$op, r: R, _: Ctx) -> Flow {
             // SAFETY: validated code: the slots are in the frame.
             unsafe { step_branch(r, op.dst, op.src, op.imm, op.rhs, op.offset, |$a, $b| $e) }
@@ -276,17 +279,27 @@ macro_rules! step_branches {
             // SAFETY: as above.
             unsafe { step_branch(r, op.dst, op.src, op.imm, op.rhs, op.offset, |$a, $b| $e) }
         }
+
+        pub(super) unsafe fn $slot_name(op: op::$slot_op, r: R, _: Ctx) -> Flow {
+            // SAFETY: as above.
+            unsafe { step_branch(r, op.dst, op.src, op.step, op.rhs, op.offset, |$a, $b| $e) }
+        }
+
+        pub(super) unsafe fn $slot_name_imm(op: op::$slot_op_imm, r: R, _: Ctx) -> Flow {
+            // SAFETY: as above.
+            unsafe { step_branch(r, op.dst, op.src, op.step, op.rhs, op.offset, |$a, $b| $e) }
+        }
     )*};
 }
 
 /// # Safety
-/// `dst`, `src` and a slot `rhs` must be in the frame.
+/// `dst`, `src` and a slot `step` or `rhs` must be in the frame.
 #[inline(always)]
 unsafe fn step_branch(
     r: R,
     dst: Slot,
     src: Slot,
-    imm: i32,
+    step: impl Source<i32>,
     rhs: impl Source<i32>,
     offset: BranchOffset,
     holds: impl FnOnce(i32, i32) -> bool,
@@ -294,23 +307,33 @@ unsafe fn step_branch(
     // SAFETY: forwarded to the caller. `rhs` is read after `dst` is written, as the
     // compare-branch read it after the add.
     unsafe {
-        let value = get::<i32>(r.fp, src).wrapping_add(imm);
+        let value = get::<i32>(r.fp, src).wrapping_add(step.read(r));
         put(r, dst, value);
         if holds(value, rhs.read(r)) { Flow::Branch(offset.0) } else { Flow::Next }
     }
 }
 
 step_branches! {
-    I32StepBrIfEq I32StepBrIfEqImm i32_step_br_if_eq i32_step_br_if_eq_imm = |a, b| a == b;
-    I32StepBrIfNe I32StepBrIfNeImm i32_step_br_if_ne i32_step_br_if_ne_imm = |a, b| a != b;
-    I32StepBrIfLtS I32StepBrIfLtSImm i32_step_br_if_lt_s i32_step_br_if_lt_s_imm = |a, b| a < b;
-    I32StepBrIfLtU I32StepBrIfLtUImm i32_step_br_if_lt_u i32_step_br_if_lt_u_imm = |a, b| (a as u32) < (b as u32);
-    I32StepBrIfGtS I32StepBrIfGtSImm i32_step_br_if_gt_s i32_step_br_if_gt_s_imm = |a, b| a > b;
-    I32StepBrIfGtU I32StepBrIfGtUImm i32_step_br_if_gt_u i32_step_br_if_gt_u_imm = |a, b| (a as u32) > (b as u32);
-    I32StepBrIfLeS I32StepBrIfLeSImm i32_step_br_if_le_s i32_step_br_if_le_s_imm = |a, b| a <= b;
-    I32StepBrIfLeU I32StepBrIfLeUImm i32_step_br_if_le_u i32_step_br_if_le_u_imm = |a, b| (a as u32) <= (b as u32);
-    I32StepBrIfGeS I32StepBrIfGeSImm i32_step_br_if_ge_s i32_step_br_if_ge_s_imm = |a, b| a >= b;
-    I32StepBrIfGeU I32StepBrIfGeUImm i32_step_br_if_ge_u i32_step_br_if_ge_u_imm = |a, b| (a as u32) >= (b as u32);
+    I32StepBrIfEq I32StepBrIfEqImm i32_step_br_if_eq i32_step_br_if_eq_imm
+        I32StepSlotBrIfEq I32StepSlotBrIfEqImm i32_step_slot_br_if_eq i32_step_slot_br_if_eq_imm = |a, b| a == b;
+    I32StepBrIfNe I32StepBrIfNeImm i32_step_br_if_ne i32_step_br_if_ne_imm
+        I32StepSlotBrIfNe I32StepSlotBrIfNeImm i32_step_slot_br_if_ne i32_step_slot_br_if_ne_imm = |a, b| a != b;
+    I32StepBrIfLtS I32StepBrIfLtSImm i32_step_br_if_lt_s i32_step_br_if_lt_s_imm
+        I32StepSlotBrIfLtS I32StepSlotBrIfLtSImm i32_step_slot_br_if_lt_s i32_step_slot_br_if_lt_s_imm = |a, b| a < b;
+    I32StepBrIfLtU I32StepBrIfLtUImm i32_step_br_if_lt_u i32_step_br_if_lt_u_imm
+        I32StepSlotBrIfLtU I32StepSlotBrIfLtUImm i32_step_slot_br_if_lt_u i32_step_slot_br_if_lt_u_imm = |a, b| (a as u32) < (b as u32);
+    I32StepBrIfGtS I32StepBrIfGtSImm i32_step_br_if_gt_s i32_step_br_if_gt_s_imm
+        I32StepSlotBrIfGtS I32StepSlotBrIfGtSImm i32_step_slot_br_if_gt_s i32_step_slot_br_if_gt_s_imm = |a, b| a > b;
+    I32StepBrIfGtU I32StepBrIfGtUImm i32_step_br_if_gt_u i32_step_br_if_gt_u_imm
+        I32StepSlotBrIfGtU I32StepSlotBrIfGtUImm i32_step_slot_br_if_gt_u i32_step_slot_br_if_gt_u_imm = |a, b| (a as u32) > (b as u32);
+    I32StepBrIfLeS I32StepBrIfLeSImm i32_step_br_if_le_s i32_step_br_if_le_s_imm
+        I32StepSlotBrIfLeS I32StepSlotBrIfLeSImm i32_step_slot_br_if_le_s i32_step_slot_br_if_le_s_imm = |a, b| a <= b;
+    I32StepBrIfLeU I32StepBrIfLeUImm i32_step_br_if_le_u i32_step_br_if_le_u_imm
+        I32StepSlotBrIfLeU I32StepSlotBrIfLeUImm i32_step_slot_br_if_le_u i32_step_slot_br_if_le_u_imm = |a, b| (a as u32) <= (b as u32);
+    I32StepBrIfGeS I32StepBrIfGeSImm i32_step_br_if_ge_s i32_step_br_if_ge_s_imm
+        I32StepSlotBrIfGeS I32StepSlotBrIfGeSImm i32_step_slot_br_if_ge_s i32_step_slot_br_if_ge_s_imm = |a, b| a >= b;
+    I32StepBrIfGeU I32StepBrIfGeUImm i32_step_br_if_ge_u i32_step_br_if_ge_u_imm
+        I32StepSlotBrIfGeU I32StepSlotBrIfGeUImm i32_step_slot_br_if_ge_u i32_step_slot_br_if_ge_u_imm = |a, b| (a as u32) >= (b as u32);
 }
 
 pub(super) unsafe fn br_if_eqz(op: op::BrIfEqz, r: R, _: Ctx) -> Flow {

@@ -588,6 +588,28 @@ macro_rules! for_each_op {
                 I32StepBrIfGeSImm "i32.step_br_if.ge_s" { dst: Slot, src: Slot, imm: i32, rhs: i32, offset: BranchOffset } = i32_step_br_if_ge_s_imm;
                 I32StepBrIfGeU "i32.step_br_if.ge_u" { dst: Slot, src: Slot, imm: i32, rhs: Slot, offset: BranchOffset } = i32_step_br_if_ge_u;
                 I32StepBrIfGeUImm "i32.step_br_if.ge_u" { dst: Slot, src: Slot, imm: i32, rhs: i32, offset: BranchOffset } = i32_step_br_if_ge_u_imm;
+                // The same with the step in a slot (`dst = src + step`): a loop whose stride
+                // is a variable, as a sieve's marking of multiples.
+                I32StepSlotBrIfEq "i32.step_br_if.eq" { dst: Slot, src: Slot, step: Slot, rhs: Slot, offset: BranchOffset } = i32_step_slot_br_if_eq;
+                I32StepSlotBrIfEqImm "i32.step_br_if.eq" { dst: Slot, src: Slot, step: Slot, rhs: i32, offset: BranchOffset } = i32_step_slot_br_if_eq_imm;
+                I32StepSlotBrIfNe "i32.step_br_if.ne" { dst: Slot, src: Slot, step: Slot, rhs: Slot, offset: BranchOffset } = i32_step_slot_br_if_ne;
+                I32StepSlotBrIfNeImm "i32.step_br_if.ne" { dst: Slot, src: Slot, step: Slot, rhs: i32, offset: BranchOffset } = i32_step_slot_br_if_ne_imm;
+                I32StepSlotBrIfLtS "i32.step_br_if.lt_s" { dst: Slot, src: Slot, step: Slot, rhs: Slot, offset: BranchOffset } = i32_step_slot_br_if_lt_s;
+                I32StepSlotBrIfLtSImm "i32.step_br_if.lt_s" { dst: Slot, src: Slot, step: Slot, rhs: i32, offset: BranchOffset } = i32_step_slot_br_if_lt_s_imm;
+                I32StepSlotBrIfLtU "i32.step_br_if.lt_u" { dst: Slot, src: Slot, step: Slot, rhs: Slot, offset: BranchOffset } = i32_step_slot_br_if_lt_u;
+                I32StepSlotBrIfLtUImm "i32.step_br_if.lt_u" { dst: Slot, src: Slot, step: Slot, rhs: i32, offset: BranchOffset } = i32_step_slot_br_if_lt_u_imm;
+                I32StepSlotBrIfGtS "i32.step_br_if.gt_s" { dst: Slot, src: Slot, step: Slot, rhs: Slot, offset: BranchOffset } = i32_step_slot_br_if_gt_s;
+                I32StepSlotBrIfGtSImm "i32.step_br_if.gt_s" { dst: Slot, src: Slot, step: Slot, rhs: i32, offset: BranchOffset } = i32_step_slot_br_if_gt_s_imm;
+                I32StepSlotBrIfGtU "i32.step_br_if.gt_u" { dst: Slot, src: Slot, step: Slot, rhs: Slot, offset: BranchOffset } = i32_step_slot_br_if_gt_u;
+                I32StepSlotBrIfGtUImm "i32.step_br_if.gt_u" { dst: Slot, src: Slot, step: Slot, rhs: i32, offset: BranchOffset } = i32_step_slot_br_if_gt_u_imm;
+                I32StepSlotBrIfLeS "i32.step_br_if.le_s" { dst: Slot, src: Slot, step: Slot, rhs: Slot, offset: BranchOffset } = i32_step_slot_br_if_le_s;
+                I32StepSlotBrIfLeSImm "i32.step_br_if.le_s" { dst: Slot, src: Slot, step: Slot, rhs: i32, offset: BranchOffset } = i32_step_slot_br_if_le_s_imm;
+                I32StepSlotBrIfLeU "i32.step_br_if.le_u" { dst: Slot, src: Slot, step: Slot, rhs: Slot, offset: BranchOffset } = i32_step_slot_br_if_le_u;
+                I32StepSlotBrIfLeUImm "i32.step_br_if.le_u" { dst: Slot, src: Slot, step: Slot, rhs: i32, offset: BranchOffset } = i32_step_slot_br_if_le_u_imm;
+                I32StepSlotBrIfGeS "i32.step_br_if.ge_s" { dst: Slot, src: Slot, step: Slot, rhs: Slot, offset: BranchOffset } = i32_step_slot_br_if_ge_s;
+                I32StepSlotBrIfGeSImm "i32.step_br_if.ge_s" { dst: Slot, src: Slot, step: Slot, rhs: i32, offset: BranchOffset } = i32_step_slot_br_if_ge_s_imm;
+                I32StepSlotBrIfGeU "i32.step_br_if.ge_u" { dst: Slot, src: Slot, step: Slot, rhs: Slot, offset: BranchOffset } = i32_step_slot_br_if_ge_u;
+                I32StepSlotBrIfGeUImm "i32.step_br_if.ge_u" { dst: Slot, src: Slot, step: Slot, rhs: i32, offset: BranchOffset } = i32_step_slot_br_if_ge_u_imm;
                 BrIfEqz "br_if_eqz" { offset: BranchOffset, cond: Slot } = br_if_eqz;
                 // Followed by `len + 1` branch offsets (the last one is the default),
                 // each relative to the start of this instruction.

@@ -2128,8 +2128,10 @@ impl<'m> Translator<'m> {
         if let Some((add_at, step, field)) = self.step_branch(branch) {
             self.retract_last(add_at);
             let at = self.emit(step);
-            // (What the step leaves in the accumulator is not tracked.)
-            self.use_label(label, at, at + field, None);
+            // The step leaves the sum in the accumulator, taken or not.
+            let sum = Slot(self.code.read_u16(at + DST_OFFSET));
+            self.acc_slot = Some(sum);
+            self.use_label(label, at, at + field, Some(sum));
             return;
         }
         let acc = self.acc_slot;
@@ -2137,13 +2139,23 @@ impl<'m> Translator<'m> {
         self.use_label(label, at, at + BRANCH_OFFSET, acc);
     }
 
-    /// `branch` fused with the instruction before it, if that adds an immediate to an
-    /// `i32` and the branch compares the sum (in the accumulator): the position of the
-    /// add, the `i32.step_br_if.*` instruction that replaces both, and where in it the
+    /// `branch` fused with the instruction before it, if that adds an immediate or a slot
+    /// to an `i32` and the branch compares the sum (in the accumulator): the position of
+    /// the add, the `i32.step_br_if.*` instruction that replaces both, and where in it the
     /// branch offset goes.
     fn step_branch(&self, branch: Op) -> Option<(usize, Op, usize)> {
-        let (at, Op::I32AddImm(add)) = self.last_op? else { return None };
-        if at + OpCode::I32AddImm.size() != self.code.pos() {
+        /// The step an add makes: a constant or a slot's value.
+        enum Step {
+            Imm(i32),
+            Slot(Slot),
+        }
+        let (at, add) = self.last_op?;
+        let (src, step) = match add {
+            Op::I32AddImm(add) => (add.lhs, Step::Imm(add.rhs)),
+            Op::I32Add(add) => (add.lhs, Step::Slot(add.rhs)),
+            _ => return None,
+        };
+        if at + add.code().size() != self.code.pos() {
             return None;
         }
         // Right after the add, the accumulator holds the sum, and so does its `dst`
@@ -2164,15 +2176,22 @@ impl<'m> Translator<'m> {
         if !parts.taken_if {
             compare = negated_i32_compare(compare)?;
         }
-        let (src, imm) = (add.lhs, add.rhs);
         let offset = BranchOffset(0);
         macro_rules! step {
-            ($($code:ident => $slot:ident $imm:ident,)*) => {
-                match (compare, other) {
+            ($($code:ident => $slot:ident $imm:ident $step_slot:ident $step_slot_imm:ident,)*) => {
+                match (compare, step, other) {
                     $(
-                        (OpCode::$code, CompareOperand::Slot(rhs)) => Op::$slot(op::$slot { dst, src, imm, rhs, offset }),
-                        (OpCode::$code, CompareOperand::Imm(bits)) => {
+                        (OpCode::$code, Step::Imm(imm), CompareOperand::Slot(rhs)) => {
+                            Op::$slot(op::$slot { dst, src, imm, rhs, offset })
+                        }
+                        (OpCode::$code, Step::Imm(imm), CompareOperand::Imm(bits)) => {
                             Op::$imm(op::$imm { dst, src, imm, rhs: bits as u32 as i32, offset })
+                        }
+                        (OpCode::$code, Step::Slot(step), CompareOperand::Slot(rhs)) => {
+                            Op::$step_slot(op::$step_slot { dst, src, step, rhs, offset })
+                        }
+                        (OpCode::$code, Step::Slot(step), CompareOperand::Imm(bits)) => {
+                            Op::$step_slot_imm(op::$step_slot_imm { dst, src, step, rhs: bits as u32 as i32, offset })
                         }
                     )*
                     _ => return None,
@@ -2180,20 +2199,21 @@ impl<'m> Translator<'m> {
             };
         }
         let step = step! {
-            I32Eq => I32StepBrIfEq I32StepBrIfEqImm,
-            I32Ne => I32StepBrIfNe I32StepBrIfNeImm,
-            I32LtS => I32StepBrIfLtS I32StepBrIfLtSImm,
-            I32LtU => I32StepBrIfLtU I32StepBrIfLtUImm,
-            I32GtS => I32StepBrIfGtS I32StepBrIfGtSImm,
-            I32GtU => I32StepBrIfGtU I32StepBrIfGtUImm,
-            I32LeS => I32StepBrIfLeS I32StepBrIfLeSImm,
-            I32LeU => I32StepBrIfLeU I32StepBrIfLeUImm,
-            I32GeS => I32StepBrIfGeS I32StepBrIfGeSImm,
-            I32GeU => I32StepBrIfGeU I32StepBrIfGeUImm,
+            I32Eq => I32StepBrIfEq I32StepBrIfEqImm I32StepSlotBrIfEq I32StepSlotBrIfEqImm,
+            I32Ne => I32StepBrIfNe I32StepBrIfNeImm I32StepSlotBrIfNe I32StepSlotBrIfNeImm,
+            I32LtS => I32StepBrIfLtS I32StepBrIfLtSImm I32StepSlotBrIfLtS I32StepSlotBrIfLtSImm,
+            I32LtU => I32StepBrIfLtU I32StepBrIfLtUImm I32StepSlotBrIfLtU I32StepSlotBrIfLtUImm,
+            I32GtS => I32StepBrIfGtS I32StepBrIfGtSImm I32StepSlotBrIfGtS I32StepSlotBrIfGtSImm,
+            I32GtU => I32StepBrIfGtU I32StepBrIfGtUImm I32StepSlotBrIfGtU I32StepSlotBrIfGtUImm,
+            I32LeS => I32StepBrIfLeS I32StepBrIfLeSImm I32StepSlotBrIfLeS I32StepSlotBrIfLeSImm,
+            I32LeU => I32StepBrIfLeU I32StepBrIfLeUImm I32StepSlotBrIfLeU I32StepSlotBrIfLeUImm,
+            I32GeS => I32StepBrIfGeS I32StepBrIfGeSImm I32StepSlotBrIfGeS I32StepSlotBrIfGeSImm,
+            I32GeU => I32StepBrIfGeU I32StepBrIfGeUImm I32StepSlotBrIfGeU I32StepSlotBrIfGeUImm,
         };
-        // dst, src, imm, then rhs, then the offset.
+        // dst, src, the step, then rhs, then the offset.
+        let step_size = if matches!(add, Op::I32Add(_)) { 2 } else { 4 };
         let rhs_size = if matches!(other, CompareOperand::Slot(_)) { 2 } else { 4 };
-        Some((at, step, HANDLER_SIZE + 2 + 2 + 4 + rhs_size))
+        Some((at, step, HANDLER_SIZE + 2 + 2 + step_size + rhs_size))
     }
 
     /// A branch to the label `depth` frames out, taken when `cond` is `taken_if`, with the

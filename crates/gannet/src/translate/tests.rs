@@ -582,7 +582,18 @@ fn a_counter_step_and_the_test_of_its_new_value_become_one_branch() {
            (local.get 0)))",
         "frame: 3 slots (2 for params, 0 for locals)
          0: i32.step_br_if.gt_s dst=s0 src=s0 imm=-1 rhs=s1 offset=@0
-         24: return_slot src=s0",
+         24: return.acc",
+    );
+    // A step by a local's value (a stride), tested against a constant.
+    check(
+        "(module (func (param i32 i32) (result i32)
+           (loop
+             (local.set 0 (i32.add (local.get 0) (local.get 1)))
+             (br_if 0 (i32.lt_u (local.get 0) (i32.const 1000))))
+           (local.get 0)))",
+        "frame: 3 slots (2 for params, 0 for locals)
+         0: i32.step_br_if.lt_u dst=s0 src=s0 step=s1 rhs=1000 offset=@0
+         24: return.acc",
     );
     // A label between the step and the test: the test may be reached without the step.
     check(
