@@ -31,7 +31,7 @@ use crate::error::{Error, FrameInfo, Trap, TrapCode};
 use crate::ir::table::for_each_op;
 use crate::ir::{Acc, HANDLER_SIZE, MemoryRef, OpCode, Slot, op};
 use crate::module::FuncBody;
-use crate::runtime::store::{FuncKind, HostContext, StoreInner};
+use crate::runtime::store::{FuncKind, HostContext, StoreInner, TableEntity};
 use crate::values::Val;
 
 /// The machine state a handler works on; kept in registers between handlers.
@@ -95,6 +95,11 @@ pub(crate) struct Executor<'h> {
     /// list grows.
     table_indices: *const u32,
     type_ids: *const u32,
+    /// The running instance's table 0 in the store (null if it has none), so that
+    /// `call_indirect` on it skips two dependent lookups. Taken again wherever the store
+    /// may have changed (an instance switch, a host call): only the host can add tables,
+    /// which may move the store's list of them.
+    pub(crate) table0: *const TableEntity,
     /// One past the last slot of `stack`.
     stack_end: *mut u64,
     max_depth: usize,
@@ -1081,6 +1086,7 @@ impl<'h> Executor<'h> {
             num_imported: 0,
             table_indices: std::ptr::null(),
             type_ids: std::ptr::null(),
+            table0: std::ptr::null(),
             stack_end: std::ptr::null_mut(),
             max_depth,
             max_slots,
@@ -1325,6 +1331,17 @@ impl<'h> Executor<'h> {
         (self.bodies, self.num_imported, self.table_indices) = pointers;
         self.type_ids = self.store().instances[instance as usize].module.inner.type_ids.as_ptr();
         self.load_memory(r);
+        self.load_table0();
+    }
+
+    /// Points `table0` at the current instance's table 0.
+    fn load_table0(&mut self) {
+        let instance = self.instance as usize;
+        let store = self.store();
+        self.table0 = match store.instances[instance].tables.first() {
+            Some(&table) => &store.tables[table as usize],
+            None => std::ptr::null(),
+        };
     }
 
     /// Points `r.mem`/`r.mem_len` at the current instance's memory 0.
@@ -1596,8 +1613,9 @@ impl<'h> Executor<'h> {
             r.acc = *first;
             r.facc = f64::from_bits(*first);
         }
-        // The host may have grown the memory.
+        // The host may have grown the memory, or added tables.
         self.load_memory(r);
+        self.load_table0();
         Flow::Next
     }
 

@@ -477,9 +477,19 @@ fn resolve_indirect(ctx: &mut Executor<'_>, table: u32, ty: u32, index: u64) -> 
     let running = ctx.instance;
     // SAFETY: validated code: `table` indexes the running instance's tables and `ty` its
     // module's types, whose lists `switch_instance` pointed these at.
-    let (table, expected) = unsafe { (*ctx.table_indices.add(table as usize), *ctx.type_ids.add(ty as usize)) };
+    let expected = unsafe { *ctx.type_ids.add(ty as usize) };
+    let table: *const TableEntity = match table {
+        0 if !ctx.table0.is_null() => ctx.table0,
+        _ => {
+            // SAFETY: as above.
+            let index = unsafe { *ctx.table_indices.add(table as usize) };
+            &ctx.store().tables[index as usize]
+        }
+    };
     let store = ctx.store();
-    let table = &store.tables[table as usize];
+    // SAFETY: `table` points into the store's table list, which has not moved since it was
+    // taken (see `Executor::table0`), and nothing here changes it.
+    let table = unsafe { &*table };
     let index = if table.ty.is_64() { index } else { index as u32 as u64 };
     let raw =
         *usize::try_from(index).ok().and_then(|index| table.elements.get(index)).ok_or(TrapCode::UndefinedElement)?;
