@@ -50,6 +50,16 @@ pub(crate) struct Regs {
     pub(crate) facc: f64,
 }
 
+impl Regs {
+    /// Leaves a function's single result (raw, of whatever type) in both accumulators,
+    /// where the caller's next instruction reads it (see `ops::return_slot`).
+    #[inline(always)]
+    pub(crate) fn hand_back(&mut self, raw: u64) {
+        self.acc = raw;
+        self.facc = f64::from_bits(raw);
+    }
+}
+
 /// What a handler asks the dispatcher to do next.
 pub(crate) enum Flow {
     /// Continue with the instruction after this one.
@@ -1607,11 +1617,9 @@ impl<'h> Executor<'h> {
             // SAFETY: the store pointer was re-derived by `call_host`.
             at += result.write_slots(unsafe { &mut *self.store }, &mut slots[at..]);
         }
-        // A single result goes to the accumulators too, as a return leaves it (see
-        // `ops::return_slot`).
+        // A single result goes to the accumulators too, as a return leaves it.
         if let [first, ..] = slots {
-            r.acc = *first;
-            r.facc = f64::from_bits(*first);
+            r.hand_back(*first);
         }
         // The host may have grown the memory, or added tables.
         self.load_memory(r);

@@ -29,19 +29,13 @@ pub(super) unsafe fn copy(op: op::Copy, r: R, _: Ctx) -> Flow {
 
 pub(super) unsafe fn copy_acc(op: op::CopyAcc, r: R, _: Ctx) -> Flow {
     // SAFETY: validated code: both slots are in the frame.
-    unsafe {
-        r.acc = get::<u64>(r.fp, op.src);
-        set::<u64>(r.fp, op.dst, r.acc);
-    }
+    unsafe { put(r, op.dst, get::<u64>(r.fp, op.src)) };
     Flow::Next
 }
 
 pub(super) unsafe fn copy_facc(op: op::CopyFacc, r: R, _: Ctx) -> Flow {
     // SAFETY: validated code: both slots are in the frame.
-    unsafe {
-        r.facc = get::<f64>(r.fp, op.src);
-        set::<f64>(r.fp, op.dst, r.facc);
-    }
+    unsafe { put(r, op.dst, get::<f64>(r.fp, op.src)) };
     Flow::Next
 }
 
@@ -263,33 +257,16 @@ pub(super) unsafe fn br_if_nez(op: op::BrIfNez, r: R, _: Ctx) -> Flow {
     if unsafe { get::<i32>(r.fp, op.cond) } != 0 { Flow::Branch(op.offset.0) } else { Flow::Next }
 }
 
-/// The `i32.step_br_if.*` handlers: `dst = src + imm`, then the comparison of `dst` with
-/// `rhs` (a slot, or an immediate for the `_imm` forms) decides the branch.
+/// The `i32.step_br_if.*` handlers: `dst = src + step`, then the comparison of `dst` with
+/// `rhs` decides the branch. Each comparison has four forms: the step an immediate
+/// (`imm`) or a slot (`step`), `rhs` a slot or an immediate (`_imm`).
 macro_rules! step_branches {
-    ($(
-        $op:ident $op_imm:ident $name:ident $name_imm:ident
-        $slot_op:ident $slot_op_imm:ident $slot_name:ident $slot_name_imm:ident = |$a:ident, $b:ident| $e:expr;
-    )*) => {$(
+    ($( [$($op:ident $name:ident $step:ident),*] = |$a:ident, $b:ident| $e:expr;)*) => {$($(
         pub(super) unsafe fn $name(op: op::$op, r: R, _: Ctx) -> Flow {
             // SAFETY: validated code: the slots are in the frame.
-            unsafe { step_branch(r, op.dst, op.src, op.imm, op.rhs, op.offset, |$a, $b| $e) }
+            unsafe { step_branch(r, op.dst, op.src, op.$step, op.rhs, op.offset, |$a, $b| $e) }
         }
-
-        pub(super) unsafe fn $name_imm(op: op::$op_imm, r: R, _: Ctx) -> Flow {
-            // SAFETY: as above.
-            unsafe { step_branch(r, op.dst, op.src, op.imm, op.rhs, op.offset, |$a, $b| $e) }
-        }
-
-        pub(super) unsafe fn $slot_name(op: op::$slot_op, r: R, _: Ctx) -> Flow {
-            // SAFETY: as above.
-            unsafe { step_branch(r, op.dst, op.src, op.step, op.rhs, op.offset, |$a, $b| $e) }
-        }
-
-        pub(super) unsafe fn $slot_name_imm(op: op::$slot_op_imm, r: R, _: Ctx) -> Flow {
-            // SAFETY: as above.
-            unsafe { step_branch(r, op.dst, op.src, op.step, op.rhs, op.offset, |$a, $b| $e) }
-        }
-    )*};
+    )*)*};
 }
 
 /// # Safety
@@ -314,26 +291,46 @@ unsafe fn step_branch(
 }
 
 step_branches! {
-    I32StepBrIfEq I32StepBrIfEqImm i32_step_br_if_eq i32_step_br_if_eq_imm
-        I32StepSlotBrIfEq I32StepSlotBrIfEqImm i32_step_slot_br_if_eq i32_step_slot_br_if_eq_imm = |a, b| a == b;
-    I32StepBrIfNe I32StepBrIfNeImm i32_step_br_if_ne i32_step_br_if_ne_imm
-        I32StepSlotBrIfNe I32StepSlotBrIfNeImm i32_step_slot_br_if_ne i32_step_slot_br_if_ne_imm = |a, b| a != b;
-    I32StepBrIfLtS I32StepBrIfLtSImm i32_step_br_if_lt_s i32_step_br_if_lt_s_imm
-        I32StepSlotBrIfLtS I32StepSlotBrIfLtSImm i32_step_slot_br_if_lt_s i32_step_slot_br_if_lt_s_imm = |a, b| a < b;
-    I32StepBrIfLtU I32StepBrIfLtUImm i32_step_br_if_lt_u i32_step_br_if_lt_u_imm
-        I32StepSlotBrIfLtU I32StepSlotBrIfLtUImm i32_step_slot_br_if_lt_u i32_step_slot_br_if_lt_u_imm = |a, b| (a as u32) < (b as u32);
-    I32StepBrIfGtS I32StepBrIfGtSImm i32_step_br_if_gt_s i32_step_br_if_gt_s_imm
-        I32StepSlotBrIfGtS I32StepSlotBrIfGtSImm i32_step_slot_br_if_gt_s i32_step_slot_br_if_gt_s_imm = |a, b| a > b;
-    I32StepBrIfGtU I32StepBrIfGtUImm i32_step_br_if_gt_u i32_step_br_if_gt_u_imm
-        I32StepSlotBrIfGtU I32StepSlotBrIfGtUImm i32_step_slot_br_if_gt_u i32_step_slot_br_if_gt_u_imm = |a, b| (a as u32) > (b as u32);
-    I32StepBrIfLeS I32StepBrIfLeSImm i32_step_br_if_le_s i32_step_br_if_le_s_imm
-        I32StepSlotBrIfLeS I32StepSlotBrIfLeSImm i32_step_slot_br_if_le_s i32_step_slot_br_if_le_s_imm = |a, b| a <= b;
-    I32StepBrIfLeU I32StepBrIfLeUImm i32_step_br_if_le_u i32_step_br_if_le_u_imm
-        I32StepSlotBrIfLeU I32StepSlotBrIfLeUImm i32_step_slot_br_if_le_u i32_step_slot_br_if_le_u_imm = |a, b| (a as u32) <= (b as u32);
-    I32StepBrIfGeS I32StepBrIfGeSImm i32_step_br_if_ge_s i32_step_br_if_ge_s_imm
-        I32StepSlotBrIfGeS I32StepSlotBrIfGeSImm i32_step_slot_br_if_ge_s i32_step_slot_br_if_ge_s_imm = |a, b| a >= b;
-    I32StepBrIfGeU I32StepBrIfGeUImm i32_step_br_if_ge_u i32_step_br_if_ge_u_imm
-        I32StepSlotBrIfGeU I32StepSlotBrIfGeUImm i32_step_slot_br_if_ge_u i32_step_slot_br_if_ge_u_imm = |a, b| (a as u32) >= (b as u32);
+    [
+        I32StepBrIfEq i32_step_br_if_eq imm, I32StepBrIfEqImm i32_step_br_if_eq_imm imm,
+        I32StepSlotBrIfEq i32_step_slot_br_if_eq step, I32StepSlotBrIfEqImm i32_step_slot_br_if_eq_imm step
+    ] = |a, b| a == b;
+    [
+        I32StepBrIfNe i32_step_br_if_ne imm, I32StepBrIfNeImm i32_step_br_if_ne_imm imm,
+        I32StepSlotBrIfNe i32_step_slot_br_if_ne step, I32StepSlotBrIfNeImm i32_step_slot_br_if_ne_imm step
+    ] = |a, b| a != b;
+    [
+        I32StepBrIfLtS i32_step_br_if_lt_s imm, I32StepBrIfLtSImm i32_step_br_if_lt_s_imm imm,
+        I32StepSlotBrIfLtS i32_step_slot_br_if_lt_s step, I32StepSlotBrIfLtSImm i32_step_slot_br_if_lt_s_imm step
+    ] = |a, b| a < b;
+    [
+        I32StepBrIfLtU i32_step_br_if_lt_u imm, I32StepBrIfLtUImm i32_step_br_if_lt_u_imm imm,
+        I32StepSlotBrIfLtU i32_step_slot_br_if_lt_u step, I32StepSlotBrIfLtUImm i32_step_slot_br_if_lt_u_imm step
+    ] = |a, b| (a as u32) < (b as u32);
+    [
+        I32StepBrIfGtS i32_step_br_if_gt_s imm, I32StepBrIfGtSImm i32_step_br_if_gt_s_imm imm,
+        I32StepSlotBrIfGtS i32_step_slot_br_if_gt_s step, I32StepSlotBrIfGtSImm i32_step_slot_br_if_gt_s_imm step
+    ] = |a, b| a > b;
+    [
+        I32StepBrIfGtU i32_step_br_if_gt_u imm, I32StepBrIfGtUImm i32_step_br_if_gt_u_imm imm,
+        I32StepSlotBrIfGtU i32_step_slot_br_if_gt_u step, I32StepSlotBrIfGtUImm i32_step_slot_br_if_gt_u_imm step
+    ] = |a, b| (a as u32) > (b as u32);
+    [
+        I32StepBrIfLeS i32_step_br_if_le_s imm, I32StepBrIfLeSImm i32_step_br_if_le_s_imm imm,
+        I32StepSlotBrIfLeS i32_step_slot_br_if_le_s step, I32StepSlotBrIfLeSImm i32_step_slot_br_if_le_s_imm step
+    ] = |a, b| a <= b;
+    [
+        I32StepBrIfLeU i32_step_br_if_le_u imm, I32StepBrIfLeUImm i32_step_br_if_le_u_imm imm,
+        I32StepSlotBrIfLeU i32_step_slot_br_if_le_u step, I32StepSlotBrIfLeUImm i32_step_slot_br_if_le_u_imm step
+    ] = |a, b| (a as u32) <= (b as u32);
+    [
+        I32StepBrIfGeS i32_step_br_if_ge_s imm, I32StepBrIfGeSImm i32_step_br_if_ge_s_imm imm,
+        I32StepSlotBrIfGeS i32_step_slot_br_if_ge_s step, I32StepSlotBrIfGeSImm i32_step_slot_br_if_ge_s_imm step
+    ] = |a, b| a >= b;
+    [
+        I32StepBrIfGeU i32_step_br_if_ge_u imm, I32StepBrIfGeUImm i32_step_br_if_ge_u_imm imm,
+        I32StepSlotBrIfGeU i32_step_slot_br_if_ge_u step, I32StepSlotBrIfGeUImm i32_step_slot_br_if_ge_u_imm step
+    ] = |a, b| (a as u32) >= (b as u32);
 }
 
 pub(super) unsafe fn br_if_eqz(op: op::BrIfEqz, r: R, _: Ctx) -> Flow {
@@ -408,8 +405,7 @@ pub(super) unsafe fn return_slot(op: op::ReturnSlot, r: R, ctx: Ctx) -> Flow {
         let value = get::<u64>(r.fp, op.src);
         *r.fp = value;
         // Whatever its type, the caller finds the value in the accumulator it reads.
-        r.acc = value;
-        r.facc = f64::from_bits(value);
+        r.hand_back(value);
         return_to_caller(r, ctx)
     }
 }
